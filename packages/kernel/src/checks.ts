@@ -1,0 +1,52 @@
+/**
+ * CHECK constraints that exist twice on purpose: once in the database (the last line of defence, also for
+ * writes from outside the ORM) and once in the application, which runs before the write so a caller gets
+ * a typed, field-level error and nothing is half-written.
+ */
+
+/** One CHECK: its SQL for the database and its predicate for the application. */
+export interface FieldCheck {
+  /** Short name; the constraint is called `ck_<table>_<name>`. */
+  readonly name: string;
+  /** The property the rule is about (named in the error). */
+  readonly property: string;
+  /** The SQL boolean expression of the database CHECK. */
+  readonly expression: string;
+  /** The same rule in the application; `null`/`undefined` values are not tested unless `testNull` is set. */
+  // biome-ignore lint/suspicious/noExplicitAny: values of any property type
+  readonly test: (value: any, entity: Record<string, unknown>) => boolean;
+  /** What is wrong, for the error message, e.g. "must be a valid email address". */
+  readonly message: string;
+  readonly testNull?: boolean;
+}
+
+/** A registered check, with its full constraint name. */
+export interface RegisteredCheck extends FieldCheck {
+  readonly constraint: string;
+}
+
+const registry = new Map<string, RegisteredCheck[]>();
+
+/**
+ * Registers the checks of an entity and returns them in the shape `defineEntity({ checks })` takes.
+ * The entity name is the key the flush-time validator looks them up by.
+ */
+export function defineChecks(entityName: string, table: string, checks: readonly FieldCheck[]) {
+  const registered = checks.map((c) => ({ ...c, constraint: `ck_${table}_${c.name}` }));
+  registry.set(entityName, registered);
+  return registered.map((c) => ({ name: c.constraint, expression: c.expression, property: c.property }));
+}
+
+/** The application-side checks registered for an entity. */
+export function checksOf(entityName: string): readonly RegisteredCheck[] {
+  return registry.get(entityName) ?? [];
+}
+
+/** Finds a registered check by its constraint name (used to translate a database check violation). */
+export function checkByConstraint(constraint: string): { entity: string; check: RegisteredCheck } | undefined {
+  for (const [entity, checks] of registry) {
+    const check = checks.find((c) => c.constraint === constraint);
+    if (check) return { entity, check };
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
+import { TesseraNamingStrategy } from './naming.ts';
+import { ValidationSubscriber } from './validation.ts';
+
+/** The result of composing a set of contexts: the ordered contexts, their entities and migrations. */
+export interface Composition {
+  /** Dependencies first; ties by name. */
+  readonly contexts: readonly ContextModule[];
+  readonly entities: readonly ContextModule['entities'][number][];
+  /** Every migration of every composed context, with the context that owns it. */
+  readonly migrations: readonly (MigrationEntry & { readonly context: string })[];
+  /** The schemas (one per context). */
+  readonly schemas: readonly string[];
+}
+
+/**
+ * Composes contexts: adds their dependencies, orders them topologically (failing on a cycle or a missing
+ * dependency), and collects entities and migrations for exactly that set.
+ */
+export function composeContexts(contexts: readonly ContextModule[], options: { closed?: boolean } = {}): Composition {
+  const ordered = orderContexts(contexts, options);
+  return {
+    contexts: ordered,
+    entities: ordered.flatMap((c) => c.entities),
+    migrations: ordered.flatMap((c) => c.migrations.map((m) => ({ ...m, context: c.name }))),
+    schemas: ordered.map((c) => c.name),
+  };
+}
+
+/** The MikroORM options every Tessera ORM uses, for a composition and a connection URL. */
+export function ormOptions(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}): Options {
+  return {
+    clientUrl,
+    entities: [...composition.entities],
+    namingStrategy: TesseraNamingStrategy,
+    subscribers: [new ValidationSubscriber()],
+    // Schemas are created by the migrations; the ORM never creates a database outside tests.
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    debug: false,
+    ...overrides,
+  };
+}
+
+/** Creates (and connects) a MikroORM instance for a composition. */
+export async function createOrm(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}) {
+  return MikroORM.init(ormOptions(composition, clientUrl, overrides));
+}

@@ -1,0 +1,112 @@
+import type { EntitySchema } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import { CompositionError } from './errors.ts';
+
+/** A migration class as the generator writes it: a MikroORM `Migration` with an optional `dependsOn`. */
+export type MigrationClass = (new (
+  ...args: ConstructorParameters<typeof Migration>
+) => Migration) & {
+  /** Migrations of dependency contexts that must run before this one (written by `migration:create`). */
+  readonly dependsOn?: readonly string[];
+};
+
+/** One migration of a context, as the context exports it. */
+export interface MigrationEntry {
+  /** Unique across all contexts: `Migration<yyyyMMddHHmmss>_<context>_<name>`. */
+  readonly name: string;
+  readonly class: MigrationClass;
+}
+
+/** What a context package exports: its name (also its PostgreSQL schema), dependencies, entities and migrations. */
+export interface ContextModule {
+  readonly name: string;
+  readonly dependsOn: readonly ContextModule[];
+  // biome-ignore lint/suspicious/noExplicitAny: entity schemas of any shape
+  readonly entities: readonly EntitySchema<any, any>[];
+  readonly migrations: readonly MigrationEntry[];
+  /**
+   * Database objects the context's migrations create in raw SQL and the entities do not describe (policies,
+   * partitions, materialized views, expression indexes…). The drift check leaves them alone.
+   */
+  readonly rawObjects: readonly string[];
+}
+
+const CONTEXT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Declares a bounded context. The name must be a valid lower-case PostgreSQL schema name. */
+export function defineContext(definition: {
+  name: string;
+  dependsOn?: readonly ContextModule[];
+  // biome-ignore lint/suspicious/noExplicitAny: entity schemas of any shape
+  entities: readonly EntitySchema<any, any>[];
+  migrations: readonly MigrationEntry[];
+  rawObjects?: readonly string[];
+}): ContextModule {
+  if (!CONTEXT_NAME.test(definition.name)) {
+    throw new CompositionError(
+      `context name "${definition.name}" is invalid: use lower-case letters, digits and _ (it is also the schema name)`,
+    );
+  }
+  for (const dep of definition.dependsOn ?? []) {
+    if (dep === undefined) {
+      throw new CompositionError(
+        `context "${definition.name}" lists an undefined dependency (a circular import between context packages?)`,
+      );
+    }
+  }
+  return Object.freeze({
+    name: definition.name,
+    dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
+    entities: Object.freeze([...definition.entities]),
+    migrations: Object.freeze([...definition.migrations]),
+    rawObjects: Object.freeze([...(definition.rawObjects ?? [])]),
+  });
+}
+
+/**
+ * Orders a set of contexts and everything they depend on topologically: dependencies first, ties broken
+ * by name, so the result is the same whatever order the caller lists them in.
+ *
+ * With `closed: true` a dependency that is not in `contexts` is an error instead of being added (the
+ * check an app uses to prove it composes everything it needs explicitly).
+ */
+export function orderContexts(contexts: readonly ContextModule[], options: { closed?: boolean } = {}): ContextModule[] {
+  const byName = new Map<string, ContextModule>();
+  const visit = (ctx: ContextModule, via: string | undefined) => {
+    const known = byName.get(ctx.name);
+    if (known && known !== ctx) {
+      throw new CompositionError(`two different contexts are named "${ctx.name}"`);
+    }
+    if (known) return;
+    if (via !== undefined && options.closed) {
+      throw new CompositionError(`context "${via}" depends on "${ctx.name}", which is not part of the composition`);
+    }
+    byName.set(ctx.name, ctx);
+    for (const dep of ctx.dependsOn) visit(dep, ctx.name);
+  };
+  for (const ctx of contexts) visit(ctx, undefined);
+
+  const ordered: ContextModule[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const walk = (ctx: ContextModule, path: string[]) => {
+    const s = state.get(ctx.name);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(ctx.name)), ctx.name].join(' -> ');
+      throw new CompositionError(`dependency cycle between contexts: ${cycle}`);
+    }
+    state.set(ctx.name, 'visiting');
+    const deps = [...ctx.dependsOn].sort((a, b) => a.name.localeCompare(b.name));
+    for (const dep of deps) {
+      const resolved = byName.get(dep.name);
+      if (!resolved) {
+        throw new CompositionError(`context "${ctx.name}" depends on "${dep.name}", which is missing`);
+      }
+      walk(resolved, [...path, ctx.name]);
+    }
+    state.set(ctx.name, 'done');
+    ordered.push(ctx);
+  };
+  for (const name of [...byName.keys()].sort()) walk(byName.get(name) as ContextModule, []);
+  return ordered;
+}

@@ -1,0 +1,31 @@
+export {
+  idProperty,
+  newId,
+  notDeletedFilter,
+  softDeleteProperties,
+  timestampProperties,
+  updatedAtTrigger,
+} from './base.ts';
+export { checksOf, defineChecks, type FieldCheck, type RegisteredCheck } from './checks.ts';
+export { type Composition, composeContexts, createOrm, ormOptions } from './compose.ts';
+export {
+  type ContextModule,
+  defineContext,
+  type MigrationClass,
+  type MigrationEntry,
+  orderContexts,
+} from './context.ts';
+export {
+  CheckViolationError,
+  CompositionError,
+  EntityFieldError,
+  ForeignKeyViolationError,
+  NotFoundError,
+  NotNullViolationError,
+  TesseraError,
+  UniqueViolationError,
+  ValidationError,
+} from './errors.ts';
+export { TesseraNamingStrategy } from './naming.ts';
+export { translateDbError } from './translate.ts';
+export { ValidationSubscriber, validateEntity } from './validation.ts';

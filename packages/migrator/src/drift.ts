@@ -1,0 +1,54 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { type Composition, ormOptions } from '@tessera/kernel';
+import { JOURNAL_SCHEMA } from './journal.ts';
+
+/** What `check` found: the statements that would align the database with the composed entities. */
+export interface DriftReport {
+  /** Empty when the database matches the entities. */
+  readonly statements: readonly string[];
+}
+
+/** Splits generator output into statements, dropping blank separators. */
+function statementsOf(sql: string): string[] {
+  return sql
+    .split(/;\n/)
+    .map((s) => s.trim().replace(/;$/, ''))
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Compares the database with the composed entities. Only the composition's schemas are looked at (the
+ * journal's schema and other contexts' schemas are ignored), and statements that touch an object a context
+ * declares as raw-SQL-owned (`rawObjects`) are not drift: migrations own those objects on purpose.
+ */
+export async function checkDrift(composition: Composition, url: string): Promise<DriftReport> {
+  const probe = new MikroORM(ormOptions(composition, url, { pool: { min: 0, max: 1 } }));
+  let foreignSchemas: string[];
+  try {
+    await probe.connect();
+    const rows = await probe.em
+      .getConnection()
+      .execute<{ nspname: string }[]>(
+        `select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'`,
+      );
+    const mine = new Set(composition.schemas);
+    foreignSchemas = rows.map((r) => r.nspname).filter((n) => !mine.has(n));
+  } finally {
+    await probe.close(true);
+  }
+  const orm = new MikroORM(
+    ormOptions(composition, url, {
+      pool: { min: 0, max: 1 },
+      schemaGenerator: { ignoreSchema: [...new Set([...foreignSchemas, JOURNAL_SCHEMA])] },
+    }),
+  );
+  try {
+    await orm.connect();
+    const sql = await orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+    const owned = composition.contexts.flatMap((c) => c.rawObjects.map((o) => `"${o.toLowerCase()}"`));
+    const statements = statementsOf(sql).filter((s) => !owned.some((o) => s.toLowerCase().includes(o)));
+    return { statements };
+  } finally {
+    await orm.close(true);
+  }
+}

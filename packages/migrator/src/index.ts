@@ -1,0 +1,17 @@
+export { checkDrift, type DriftReport } from './drift.ts';
+export {
+  type ContextStatus,
+  type EngineEvent,
+  type EngineOptions,
+  MigrationEngine,
+  type PlannedMigration,
+} from './engine.ts';
+export {
+  MigrationChecksumError,
+  MigrationDefinitionError,
+  MigrationFailedError,
+  MigrationLockTimeoutError,
+  UnknownMigrationError,
+} from './errors.ts';
+export { type AppliedMigration, JOURNAL_SCHEMA } from './journal.ts';
+export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
