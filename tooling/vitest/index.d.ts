@@ -1,0 +1,6 @@
+import type { UserConfig } from 'vitest/config';
+
+/** Resolve workspace packages to their TypeScript sources, in tests as in typechecking. */
+export declare const sourceConditions: string[];
+/** The vitest config every Tessera package uses (see index.js). */
+export declare function tesseraVitestConfig(overrides?: NonNullable<UserConfig['test']>): UserConfig;
