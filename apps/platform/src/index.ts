@@ -1,0 +1,2 @@
+export { platform } from './composition.ts';
+export { useEmbeddedDatabase, tesseraHome, workspaceRoot } from './embedded.ts';
