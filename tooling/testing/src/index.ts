@@ -78,6 +78,8 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
     created = await createTestDatabase(contexts);
     orm = await createOrm(created.composition, created.url);
     pool = new pg.Pool({ connectionString: created.url, max: 3 });
+    // Dropping the database (WITH FORCE) terminates sessions that are still closing; that is expected.
+    pool.on('error', () => {});
   });
 
   afterAll(async () => {
