@@ -84,7 +84,13 @@ export function orderContexts(contexts: readonly ContextModule[], options: { clo
     byName.set(ctx.name, ctx);
     for (const dep of ctx.dependsOn) visit(dep, ctx.name);
   };
-  for (const ctx of contexts) visit(ctx, undefined);
+  // Register everything listed first, so `closed` only rejects what is truly missing from the list.
+  for (const ctx of contexts) {
+    const known = byName.get(ctx.name);
+    if (known && known !== ctx) throw new CompositionError(`two different contexts are named "${ctx.name}"`);
+    byName.set(ctx.name, ctx);
+  }
+  for (const ctx of contexts) for (const dep of ctx.dependsOn) visit(dep, ctx.name);
 
   const ordered: ContextModule[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
