@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineEntity, p } from '@mikro-orm/core';
+import type { ContextModule } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMigration, pendingEntityChanges } from '../src/authoring.ts';
 import { ALPHA_1, Thing, alphaBeta, fixtureContext } from './fixtures/contexts.ts';
@@ -30,7 +31,7 @@ afterEach(() => {
 });
 
 const { alpha } = alphaBeta();
-const betaWith = (entity: typeof Item) => fixtureContext('beta', {}, { dependsOn: [alpha], entities: [entity] });
+const betaWith = (entity: ContextModule['entities'][number]) => fixtureContext('beta', {}, { dependsOn: [alpha], entities: [entity] });
 const files = () => readdirSync(join(dir, 'src', 'migrations')).filter((f) => f.startsWith('Migration')).sort();
 
 describe('migration:create', () => {
