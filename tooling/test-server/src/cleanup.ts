@@ -1,0 +1,118 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dropDatabase, ident, withClient } from './admin.ts';
+import { type OwnerFile, serversDir } from './embedded.ts';
+import { commandLine, isAlive, waitForExit } from './processes.ts';
+import {
+  BUILDING_MARK,
+  CLONE_PREFIX,
+  COMPLETE_MARK,
+  TEMPLATE_PREFIX,
+  templateLock,
+  templateState,
+} from './templates.ts';
+
+const FAST_SHUTDOWN_MS = 30_000;
+const IMMEDIATE_SHUTDOWN_MS = 10_000;
+
+/** Drops databases and stops embedded servers that an earlier killed run left behind. */
+export async function cleanupStale(adminUrl?: string): Promise<void> {
+  await cleanupServerFolders();
+  if (adminUrl) await cleanupDatabases(adminUrl);
+}
+
+async function cleanupServerFolders(): Promise<void> {
+  const root = serversDir();
+  let folders: string[];
+  try {
+    folders = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return;
+  }
+  for (const folder of folders) {
+    const runDir = join(root, folder);
+    const owner = await ownerPid(runDir, folder);
+    // Unknown folders are not ours to delete; live owners still use theirs.
+    if (owner === undefined || isAlive(owner)) continue;
+    await stopPostmaster(join(runDir, 'data'), folder);
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+/** The owner from owner.json, else from the folder name `<pid>-<random>` (owner.json may not be written yet). */
+async function ownerPid(runDir: string, folder: string): Promise<number | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(join(runDir, 'owner.json'), 'utf8')) as Partial<OwnerFile>;
+    if (typeof owner.pid === 'number') return owner.pid;
+  } catch {
+    // fall through to the folder name
+  }
+  const match = /^(\d+)-[0-9a-f]+$/.exec(folder);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Fast-shuts-down (SIGINT) the postmaster recorded in `dataDir`, if it is still running. */
+async function stopPostmaster(dataDir: string, folder: string): Promise<void> {
+  let pidFile: string;
+  try {
+    pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return;
+  }
+  const pid = Number.parseInt(pidFile.split('\n')[0] ?? '', 10);
+  if (!isAlive(pid)) return;
+  // The pid may have been reused since the server died; only signal a process that runs on this folder.
+  const command = commandLine(pid);
+  if (command !== undefined && !command.includes(folder)) return;
+  signal(pid, 'SIGINT');
+  if (await waitForExit(pid, FAST_SHUTDOWN_MS)) return;
+  signal(pid, 'SIGQUIT');
+  if (await waitForExit(pid, IMMEDIATE_SHUTDOWN_MS)) return;
+  throw new Error(`stale embedded PostgreSQL (pid ${pid}, ${dataDir}) did not stop`);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+async function cleanupDatabases(adminUrl: string): Promise<void> {
+  const rows = await withClient(adminUrl, async (admin) => {
+    const result = await admin.query<{ name: string; mark: string | null }>(
+      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS mark FROM pg_database`,
+    );
+    return result.rows;
+  });
+  for (const { name, mark } of rows) {
+    if (name.startsWith(CLONE_PREFIX)) {
+      const owner = /^tessera_t_(\d+)_/.exec(name);
+      if (owner && !isAlive(Number(owner[1]))) await dropDatabase(adminUrl, name);
+    } else if (name.startsWith(TEMPLATE_PREFIX) && mark !== COMPLETE_MARK) {
+      const builder = mark?.startsWith(BUILDING_MARK) ? Number(mark.slice(BUILDING_MARK.length)) : undefined;
+      if (builder !== undefined && isAlive(builder)) continue;
+      await dropAbandonedTemplate(adminUrl, name);
+    }
+  }
+}
+
+/**
+ * Drops an incomplete template only if nobody holds its build lock: the builder may run on another machine
+ * (its pid means nothing here), or may have created the database but not yet commented it.
+ */
+async function dropAbandonedTemplate(adminUrl: string, name: string): Promise<void> {
+  const lock = templateLock(name);
+  await withClient(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', lock);
+    if (!rows[0]?.locked) return;
+    try {
+      if ((await templateState(admin, name)) === 'incomplete') {
+        await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1, $2)', lock);
+    }
+  });
+}

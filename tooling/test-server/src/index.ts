@@ -1,0 +1,4 @@
+export { databaseUrl } from './admin.ts';
+export { cleanupStale } from './cleanup.ts';
+export { startTestServer, type TestServer } from './server.ts';
+export { type ClonedDatabase, cloneDatabase, ensureTemplate } from './templates.ts';

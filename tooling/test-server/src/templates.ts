@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { databaseUrl, dropDatabase, ident, sleep, sqlState, withClient } from './admin.ts';
+
+/** The database comment that marks a template as fully built; anything else means "incomplete". */
+export const COMPLETE_MARK = 'tessera-template complete';
+/** The comment a template carries while it is built, naming the builder so cleanup knows whom to ask. */
+export const BUILDING_MARK = 'tessera-template building pid=';
+/** Prefix of every template database. */
+export const TEMPLATE_PREFIX = 'tessera_tpl_';
+/** Prefix of every clone; the owner pid follows, so cleanup can tell whose it is. */
+export const CLONE_PREFIX = 'tessera_t_';
+
+/** First key of the two-int advisory lock: keeps our locks apart from anyone else's on the same server. */
+const LOCK_NAMESPACE = 0x7e55e7a;
+/** Each failed attempt already includes PostgreSQL's own wait of up to 5 s for the other sessions. */
+const CLONE_ATTEMPTS = 4;
+
+/** The template database name for `key`: [a-z0-9_] only, within PostgreSQL's 63-character limit. */
+export function templateName(key: string): string {
+  const safe = key.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (!safe) throw new Error('ensureTemplate needs a non-empty key');
+  return `${TEMPLATE_PREFIX}${safe}`.slice(0, 63);
+}
+
+/** The two-int advisory lock guarding a template. Advisory locks are per database: always take it via adminUrl. */
+export function templateLock(name: string): [number, number] {
+  return [LOCK_NAMESPACE, createHash('sha256').update(name).digest().readInt32BE(0)];
+}
+
+/** Whether a template exists and whether it was finished. */
+export async function templateState(admin: Client, name: string): Promise<'missing' | 'complete' | 'incomplete'> {
+  const { rows } = await admin.query<{ mark: string | null }>(
+    `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  if (rows.length === 0) return 'missing';
+  return rows[0]?.mark === COMPLETE_MARK ? 'complete' : 'incomplete';
+}
+
+/** Creates (once, race-safe across processes) a template database named from `key`, built by `build(url)`; returns its name. Reused when a complete template with that key exists. */
+export async function ensureTemplate(
+  adminUrl: string,
+  key: string,
+  build: (url: string) => Promise<void>,
+): Promise<string> {
+  const name = templateName(key);
+  const lock = templateLock(name);
+  return withClient(adminUrl, async (admin) => {
+    // Session-level lock: if this process dies mid-build, its session ends and the lock is released.
+    await admin.query('SELECT pg_advisory_lock($1, $2)', lock);
+    try {
+      const state = await templateState(admin, name);
+      if (state === 'complete') return name;
+      if (state === 'incomplete') await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
+      // template0 never has sessions, so this cannot fail because someone is connected to template1.
+      await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0`);
+      await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${BUILDING_MARK}${process.pid}'`);
+      try {
+        await build(databaseUrl(adminUrl, name));
+        // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template.
+        await disconnectAll(admin, name);
+        await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${COMPLETE_MARK}'`);
+      } catch (error) {
+        await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`).catch(() => {});
+        throw error;
+      }
+      return name;
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1, $2)', lock).catch(() => {});
+    }
+  });
+}
+
+/** Ends every other session on database `name` and waits until they are gone. */
+async function disconnectAll(admin: Client, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n
+         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [name],
+    );
+    if (rows[0]?.n === 0) return;
+    await sleep(20);
+  }
+  throw new Error(`sessions on template ${name} did not go away`);
+}
+
+let cloneCounter = 0;
+
+/** A database cloned from a template, with the means to drop it. */
+export interface ClonedDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Clones a template into a fresh database (CREATE DATABASE ... TEMPLATE ...). */
+export async function cloneDatabase(adminUrl: string, template: string): Promise<ClonedDatabase> {
+  cloneCounter += 1;
+  const name = `${CLONE_PREFIX}${process.pid}_${cloneCounter}_${randomBytes(2).toString('hex')}`;
+  await withClient(adminUrl, async (admin) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(template)}`);
+        return;
+      } catch (error) {
+        // 55006: "source database is being accessed by other users", e.g. a build's session still closing.
+        if (sqlState(error) !== '55006' || attempt >= CLONE_ATTEMPTS) throw error;
+        await sleep(50 * attempt);
+      }
+    }
+  });
+  return { name, url: databaseUrl(adminUrl, name), drop: () => dropDatabase(adminUrl, name) };
+}
