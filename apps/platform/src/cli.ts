@@ -29,7 +29,9 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 function progress(event: EngineEvent): void {
   switch (event.type) {
     case 'lock-waiting':
-      out(`waiting for the migration lock (held by another run${event.holderPid ? `, backend pid ${event.holderPid}` : ''})…`);
+      out(
+        `waiting for the migration lock (held by another run${event.holderPid ? `, backend pid ${event.holderPid}` : ''})…`,
+      );
       break;
     case 'lock-acquired':
       if (event.waitedMs > 100) out(`lock acquired after ${(event.waitedMs / 1000).toFixed(1)}s`);
@@ -46,7 +48,11 @@ function progress(event: EngineEvent): void {
   }
 }
 
-async function withEngine<T>(url: string, lockTimeoutMs: number, fn: (engine: MigrationEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  url: string,
+  lockTimeoutMs: number,
+  fn: (engine: MigrationEngine) => Promise<T>,
+): Promise<T> {
   const engine = await MigrationEngine.create({ composition: platform, url, onEvent: progress, lockTimeoutMs });
   try {
     return await fn(engine);
@@ -76,24 +82,32 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   }
   const lockTimeout = values['lock-timeout'] === undefined ? 600 : Number(values['lock-timeout']);
-  if (!Number.isFinite(lockTimeout) || lockTimeout <= 0) throw new UsageError('--lock-timeout must be a positive number of seconds');
+  if (!Number.isFinite(lockTimeout) || lockTimeout <= 0)
+    throw new UsageError('--lock-timeout must be a positive number of seconds');
   const steps = values.steps === undefined ? undefined : Number(values.steps);
-  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw new UsageError('--steps must be a positive integer');
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1))
+    throw new UsageError('--steps must be a positive integer');
 
-  let embedded: EmbeddedDatabase | undefined;
-  const url = process.env.DATABASE_URL ?? (embedded = await useEmbeddedDatabase(out)).url;
+  const embedded: EmbeddedDatabase | undefined = process.env.DATABASE_URL ? undefined : await useEmbeddedDatabase(out);
+  const url = embedded?.url ?? (process.env.DATABASE_URL as string);
   try {
     return await withEngine(url, lockTimeout * 1000, async (engine) => {
       switch (command) {
         case 'migrate': {
           const applied = await engine.up();
-          out(applied.length === 0 ? 'The database is up to date; nothing to apply.' : `Applied ${applied.length} migration(s).`);
+          out(
+            applied.length === 0
+              ? 'The database is up to date; nothing to apply.'
+              : `Applied ${applied.length} migration(s).`,
+          );
           return 0;
         }
         case 'status': {
           for (const s of await engine.status()) {
             const last = s.applied.at(-1);
-            out(`${s.context.padEnd(12)} ${s.applied.length} applied, ${s.pending.length} pending${last ? `, last ${last.name} at ${last.appliedAt.toISOString()}` : ''}`);
+            out(
+              `${s.context.padEnd(12)} ${s.applied.length} applied, ${s.pending.length} pending${last ? `, last ${last.name} at ${last.appliedAt.toISOString()}` : ''}`,
+            );
             for (const p of s.pending) out(`  pending  ${p}`);
             for (const e of s.edited) out(`  EDITED   ${e} (changed after it was applied)`);
             for (const m of s.missing) out(`  MISSING  ${m} (applied, but not in the code)`);
@@ -104,7 +118,9 @@ async function run(argv: string[]): Promise<number> {
           const plan = await engine.plan();
           if (plan.length === 0) out('Nothing to apply.');
           for (const [i, m] of plan.entries()) {
-            out(`-- [${i + 1}/${plan.length}] ${m.context}: ${m.name}${m.transactional ? '' : ' (non-transactional)'}${m.outOfOrder ? ' (out of order)' : ''}`);
+            out(
+              `-- [${i + 1}/${plan.length}] ${m.context}: ${m.name}${m.transactional ? '' : ' (non-transactional)'}${m.outOfOrder ? ' (out of order)' : ''}`,
+            );
             for (const sql of m.statements) out(`${sql.replace(/;\s*$/, '')};`);
             out();
           }
@@ -125,7 +141,10 @@ async function run(argv: string[]): Promise<number> {
           return 1;
         }
         default: {
-          const reverted = await engine.down({ ...(values.to !== undefined ? { to: values.to } : {}), ...(steps ? { steps } : {}) });
+          const reverted = await engine.down({
+            ...(values.to !== undefined ? { to: values.to } : {}),
+            ...(steps ? { steps } : {}),
+          });
           out(reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`);
           return 0;
         }

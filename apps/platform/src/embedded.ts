@@ -76,7 +76,11 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
   }
   const logLines: string[] = [];
   const remember = (line: unknown) => {
-    logLines.push(...String(line instanceof Error ? line.message : line).trim().split('\n'));
+    logLines.push(
+      ...String(line instanceof Error ? line.message : line)
+        .trim()
+        .split('\n'),
+    );
     logLines.splice(0, Math.max(0, logLines.length - 12));
   };
   const server = new EmbeddedPostgres({

@@ -1,2 +1,2 @@
 export { platform } from './composition.ts';
-export { useEmbeddedDatabase, tesseraHome, workspaceRoot } from './embedded.ts';
+export { tesseraHome, useEmbeddedDatabase, workspaceRoot } from './embedded.ts';

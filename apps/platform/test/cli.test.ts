@@ -67,7 +67,9 @@ describe('tessera plan, status and check', () => {
     expect(before.stdout).toMatch(new RegExp(`identity +0 applied, ${allMigrations.length} pending`));
     await tessera(db.url, 'migrate');
     const after = await tessera(db.url, 'status');
-    expect(after.stdout).toMatch(new RegExp(`identity +${allMigrations.length} applied, 0 pending, last ${allMigrations.at(-1)}`));
+    expect(after.stdout).toMatch(
+      new RegExp(`identity +${allMigrations.length} applied, 0 pending, last ${allMigrations.at(-1)}`),
+    );
   });
 
   it('check passes on a migrated database and reports a table altered by hand', async () => {

@@ -16,8 +16,8 @@ function isMissing(value: unknown): boolean {
  * Validates one entity against its metadata (required fields, string lengths, enum values) and its
  * registered checks. Throws the first problem as a typed error naming the entity and field.
  */
-// biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
 export function validateEntity(
+  // biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
   meta: EntityMetadata<any>,
   entity: Record<string, unknown>,
   changed?: Set<string>,

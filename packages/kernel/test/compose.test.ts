@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CompositionError, type ContextModule, composeContexts, defineContext } from '../src/index.ts';
 
-const ctx = (name: string, dependsOn: ContextModule[] = []) => defineContext({ name, dependsOn, entities: [], migrations: [] });
+const ctx = (name: string, dependsOn: ContextModule[] = []) =>
+  defineContext({ name, dependsOn, entities: [], migrations: [] });
 
 describe('composeContexts', () => {
   it('adds dependencies and orders them first, whatever order they are given in', () => {

@@ -12,8 +12,12 @@ describe('TesseraNamingStrategy', () => {
     expect(naming.indexName('users', ['email'], 'check')).toBe('ck_users_email');
   });
 
-  it('keeps names within PostgreSQL\'s 63-byte limit, predictably', () => {
-    const name = naming.indexName('catalog.hand_clips', ['sheet_source', 'sheet_row_number', 'video_file_id', 'extra_column'], 'unique');
+  it("keeps names within PostgreSQL's 63-byte limit, predictably", () => {
+    const name = naming.indexName(
+      'catalog.hand_clips',
+      ['sheet_source', 'sheet_row_number', 'video_file_id', 'extra_column'],
+      'unique',
+    );
     expect(name).toHaveLength(63);
     expect(name.startsWith('uq_hand_clips_sheet_source_sheet_row_number')).toBe(true);
   });

@@ -5,7 +5,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import type { ContextModule } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMigration, pendingEntityChanges } from '../src/authoring.ts';
-import { ALPHA_1, Thing, alphaBeta, fixtureContext } from './fixtures/contexts.ts';
+import { ALPHA_1, alphaBeta, fixtureContext, Thing } from './fixtures/contexts.ts';
 
 const itemProperties = {
   id: p.integer().primary(),
@@ -31,11 +31,15 @@ afterEach(() => {
 });
 
 const { alpha } = alphaBeta();
-const betaWith = (entity: ContextModule['entities'][number]) => fixtureContext('beta', {}, { dependsOn: [alpha], entities: [entity] });
-const files = () => readdirSync(join(dir, 'src', 'migrations')).filter((f) => f.startsWith('Migration')).sort();
+const betaWith = (entity: ContextModule['entities'][number]) =>
+  fixtureContext('beta', {}, { dependsOn: [alpha], entities: [entity] });
+const files = () =>
+  readdirSync(join(dir, 'src', 'migrations'))
+    .filter((f) => f.startsWith('Migration'))
+    .sort();
 
 describe('migration:create', () => {
-  it('writes only the context\'s own DDL, with a foreign key into its dependency and a dependsOn on it', async () => {
+  it("writes only the context's own DDL, with a foreign key into its dependency and a dependsOn on it", async () => {
     const file = await createMigration(betaWith(Item), dir, 'init');
     expect(file).toMatch(/^Migration\d{14}_beta_init\.ts$/);
     const code = readFileSync(join(dir, 'src', 'migrations', file as string), 'utf8');
@@ -45,7 +49,9 @@ describe('migration:create', () => {
     expect(code).toContain(`static readonly dependsOn = ["${ALPHA_1}"]`);
     expect(code).toMatch(/export class Migration\d{14}_beta_init extends Migration/);
     const index = readFileSync(join(dir, 'src', 'migrations', 'index.ts'), 'utf8');
-    expect(index).toContain(`{ name: '${(file as string).replace('.ts', '')}', class: ${(file as string).replace('.ts', '')} }`);
+    expect(index).toContain(
+      `{ name: '${(file as string).replace('.ts', '')}', class: ${(file as string).replace('.ts', '')} }`,
+    );
   });
 
   it('writes nothing when the entities match the snapshot', async () => {
@@ -69,7 +75,9 @@ describe('migration:check', () => {
   it('passes when every entity change has a migration and fails, with the missing SQL, when one does not', async () => {
     await createMigration(betaWith(Item), dir, 'init');
     expect(await pendingEntityChanges(betaWith(Item), dir)).toBe('');
-    expect(await pendingEntityChanges(betaWith(ItemWithNote), dir)).toContain('alter table "beta"."items" add "note" text null');
+    expect(await pendingEntityChanges(betaWith(ItemWithNote), dir)).toContain(
+      'alter table "beta"."items" add "note" text null',
+    );
   });
 
   it('fails for a context that has no snapshot yet', async () => {

@@ -36,7 +36,9 @@ describe('checkDrift', () => {
   it('reports a column added by hand', async () => {
     await migrate();
     await db.query('alter table alpha.things add column nickname text');
-    expect((await checkDrift(composition, db.url)).statements).toEqual(['alter table "alpha"."things" drop column "nickname"']);
+    expect((await checkDrift(composition, db.url)).statements).toEqual([
+      'alter table "alpha"."things" drop column "nickname"',
+    ]);
   });
 
   it('reports a column whose type was changed by hand', async () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { composeContexts } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationEngine, type EngineEvent } from '../src/index.ts';
-import { ALPHA_1, ALPHA_2, BETA_1, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
+import { type EngineEvent, MigrationEngine } from '../src/index.ts';
+import { ALPHA_1, ALPHA_2, alphaBeta, BETA_1, sqlMigration } from './fixtures/contexts.ts';
 import { emptyDatabase, journal } from './fixtures/db.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
@@ -13,8 +13,16 @@ afterEach(async () => {
   await db.drop();
 });
 
-async function run<T>(contexts: Parameters<typeof composeContexts>[0], fn: (e: MigrationEngine) => Promise<T>, events: EngineEvent[] = []) {
-  const engine = await MigrationEngine.create({ composition: composeContexts(contexts), url: db.url, onEvent: (e) => events.push(e) });
+async function run<T>(
+  contexts: Parameters<typeof composeContexts>[0],
+  fn: (e: MigrationEngine) => Promise<T>,
+  events: EngineEvent[] = [],
+) {
+  const engine = await MigrationEngine.create({
+    composition: composeContexts(contexts),
+    url: db.url,
+    onEvent: (e) => events.push(e),
+  });
   try {
     return await fn(engine);
   } finally {
@@ -37,7 +45,10 @@ describe('MigrationEngine.up', () => {
     ]);
     const sql = applied[0]?.statements.join('\n;\n') ?? '';
     expect(rows[0]?.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
-    expect(events.filter((e) => e.type === 'migration-done').map((e) => (e as { name: string }).name)).toEqual([ALPHA_1, BETA_1]);
+    expect(events.filter((e) => e.type === 'migration-done').map((e) => (e as { name: string }).name)).toEqual([
+      ALPHA_1,
+      BETA_1,
+    ]);
     expect(await tableExists('beta.items')).toBe(true);
   });
 
@@ -50,7 +61,9 @@ describe('MigrationEngine.up', () => {
 
   it('applies a migration a dependency gained after its dependants were applied', async () => {
     await run([alphaBeta().beta], (e) => e.up());
-    const { beta } = alphaBeta({ alpha: { [ALPHA_2]: sqlMigration(['alter table "alpha"."things" add "note" text']) } });
+    const { beta } = alphaBeta({
+      alpha: { [ALPHA_2]: sqlMigration(['alter table "alpha"."things" add "note" text']) },
+    });
     expect((await run([beta], (e) => e.up())).map((m) => m.name)).toEqual([ALPHA_2]);
     expect((await journal(db.query)).map((r) => r.name)).toEqual([ALPHA_1, BETA_1, ALPHA_2]);
   });
@@ -58,9 +71,14 @@ describe('MigrationEngine.up', () => {
   it('applies a migration merged out of order, and says so in the plan', async () => {
     const late = 'Migration20260401000000_beta_late';
     const early = 'Migration20260301000000_beta_early';
-    await run([alphaBeta({ beta: { [late]: sqlMigration(['create table "beta"."late" (id int)']) } }).beta], (e) => e.up());
+    await run([alphaBeta({ beta: { [late]: sqlMigration(['create table "beta"."late" (id int)']) } }).beta], (e) =>
+      e.up(),
+    );
     const { beta } = alphaBeta({
-      beta: { [late]: sqlMigration(['create table "beta"."late" (id int)']), [early]: sqlMigration(['create table "beta"."early" (id int)']) },
+      beta: {
+        [late]: sqlMigration(['create table "beta"."late" (id int)']),
+        [early]: sqlMigration(['create table "beta"."early" (id int)']),
+      },
     });
     const plan = await run([beta], (e) => e.plan());
     expect(plan.map((m) => [m.name, m.outOfOrder])).toEqual([[early, true]]);
@@ -71,7 +89,10 @@ describe('MigrationEngine.up', () => {
   it('leaves the database at the last good migration when one fails, and names the migration and statement', async () => {
     const { beta } = alphaBeta({
       beta: {
-        Migration20260401000000_beta_broken: sqlMigration(['create table "beta"."half" (id int)', 'select * from "beta"."nope"']),
+        Migration20260401000000_beta_broken: sqlMigration([
+          'create table "beta"."half" (id int)',
+          'select * from "beta"."nope"',
+        ]),
       },
     });
     const error = await run([beta], (e) => e.up()).catch((err: unknown) => err);

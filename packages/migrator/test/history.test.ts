@@ -1,7 +1,7 @@
 import { composeContexts } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationChecksumError, MigrationEngine, UnknownMigrationError } from '../src/index.ts';
-import { ALPHA_1, ALPHA_2, BETA_1, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
+import { ALPHA_1, ALPHA_2, alphaBeta, BETA_1, sqlMigration } from './fixtures/contexts.ts';
 import { emptyDatabase, journal } from './fixtures/db.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
@@ -22,7 +22,10 @@ async function run<T>(contexts: Parameters<typeof composeContexts>[0], fn: (e: M
 }
 
 const tableExists = async (name: string) => (await db.query('select to_regclass($1) is not null as ok', [name]))[0]?.ok;
-const addNote = sqlMigration(['alter table "alpha"."things" add "note" text'], ['alter table "alpha"."things" drop "note"']);
+const addNote = sqlMigration(
+  ['alter table "alpha"."things" add "note" text'],
+  ['alter table "alpha"."things" drop "note"'],
+);
 
 describe('checksums of applied migrations', () => {
   it('refuses to run when an applied migration was edited, naming it, and applies nothing', async () => {
@@ -31,7 +34,12 @@ describe('checksums of applied migrations', () => {
     const tampered = {
       ...edited.alpha,
       migrations: edited.alpha.migrations.map((m) =>
-        m.name === ALPHA_1 ? { ...m, class: sqlMigration(['create schema if not exists "alpha"', 'create table "alpha"."things" (id uuid)']) } : m,
+        m.name === ALPHA_1
+          ? {
+              ...m,
+              class: sqlMigration(['create schema if not exists "alpha"', 'create table "alpha"."things" (id uuid)']),
+            }
+          : m,
       ),
     };
     const error = await run([tampered], (e) => e.up()).catch((err: unknown) => err);
@@ -60,7 +68,9 @@ describe('MigrationEngine.down', () => {
     await run([beta], (e) => e.up());
     expect(await run([beta], (e) => e.down())).toEqual([ALPHA_2]);
     expect((await journal(db.query)).map((r) => r.name)).toEqual([ALPHA_1, BETA_1]);
-    const columns = await db.query(`select column_name from information_schema.columns where table_schema = 'alpha' and table_name = 'things'`);
+    const columns = await db.query(
+      `select column_name from information_schema.columns where table_schema = 'alpha' and table_name = 'things'`,
+    );
     expect(columns.map((c) => c.column_name)).not.toContain('note');
   });
 

@@ -2,7 +2,7 @@ import { composeContexts, defineContext } from '@tessera/kernel';
 import { describe, expect, it } from 'vitest';
 import { MigrationDefinitionError } from '../src/errors.ts';
 import { describeMigrations, orderMigrations } from '../src/order.ts';
-import { ALPHA_1, ALPHA_2, BETA_1, alphaBeta, fixtureContext, sqlMigration } from './fixtures/contexts.ts';
+import { ALPHA_1, ALPHA_2, alphaBeta, BETA_1, fixtureContext, sqlMigration } from './fixtures/contexts.ts';
 
 function order(contexts: Parameters<typeof composeContexts>[0], done: string[] = []) {
   const composition = composeContexts(contexts);
@@ -12,7 +12,11 @@ function order(contexts: Parameters<typeof composeContexts>[0], done: string[] =
 describe('the migration ordering rule', () => {
   it('runs a dependency first on a fresh database even when a dependant migration is older', () => {
     const alpha = fixtureContext('alpha', { Migration20260601000000_alpha_init: sqlMigration([]) });
-    const beta = fixtureContext('beta', { Migration20260101000000_beta_init: sqlMigration([]) }, { dependsOn: [alpha] });
+    const beta = fixtureContext(
+      'beta',
+      { Migration20260101000000_beta_init: sqlMigration([]) },
+      { dependsOn: [alpha] },
+    );
     expect(order([beta])).toEqual(['Migration20260601000000_alpha_init', 'Migration20260101000000_beta_init']);
   });
 
@@ -42,9 +46,13 @@ describe('the migration ordering rule', () => {
 
   it('rejects a dependency on a migration that does not exist, naming both', () => {
     const { beta } = alphaBeta({
-      beta: { Migration20260215000000_beta_x: sqlMigration([], [], { dependsOn: ['Migration20990101000000_alpha_ghost'] }) },
+      beta: {
+        Migration20260215000000_beta_x: sqlMigration([], [], { dependsOn: ['Migration20990101000000_alpha_ghost'] }),
+      },
     });
-    expect(() => order([beta])).toThrow(/Migration20260215000000_beta_x depends on Migration20990101000000_alpha_ghost/);
+    expect(() => order([beta])).toThrow(
+      /Migration20260215000000_beta_x depends on Migration20990101000000_alpha_ghost/,
+    );
   });
 
   it('rejects a dependency on a context that is not a dependency', () => {

@@ -50,7 +50,9 @@ describe('concurrent and interrupted runs (separate processes)', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(async () => {
         const rows = await db
-          .query(`select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(3)' and state = 'active'`)
+          .query(
+            `select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(3)' and state = 'active'`,
+          )
           .catch(reject);
         if (rows && rows[0]?.n > 0) {
           clearInterval(timer);
