@@ -1,10 +1,13 @@
 import { defineContext } from '@tessera/kernel';
+import { Role } from './entities/role.entity.ts';
+import { Token } from './entities/token.entity.ts';
 import { User } from './entities/user.entity.ts';
+import { UserRole } from './entities/user-role.entity.ts';
 import { migrations } from './migrations/index.ts';
 
-/** The identity context: users, roles and tokens, in the `identity` schema. */
+/** The identity context: users, roles, their grants and tokens, in the `identity` schema. */
 export const identity = defineContext({
   name: 'identity',
-  entities: [User],
+  entities: [User, Role, UserRole, Token],
   migrations,
 });
