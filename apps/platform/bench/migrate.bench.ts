@@ -19,21 +19,19 @@ const SPEEDUP_GOAL = 3;
 
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a positive integer`);
 
+interface Stats {
+  median: number;
+  p95: number;
+}
+
 /** Median and p95 (nearest rank) of a sample, in ms. */
-function stats(samples: readonly number[]): { median: number; p95: number } {
+function stats(samples: readonly number[]): Stats {
   const sorted = [...samples].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
   const mid = sorted.length / 2;
   const median =
     sorted.length % 2 === 1 ? at(0.5) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
   return { median, p95: at(0.95) };
-}
-
-/** Milliseconds `fn` takes. */
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
 }
 
 /**
@@ -44,19 +42,11 @@ async function alternate(a: () => Promise<number>, b: () => Promise<number>): Pr
   const as: number[] = [];
   const bs: number[] = [];
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
-    let ta: number;
-    let tb: number;
-    if (round % 2 === 0) {
-      ta = await a();
-      tb = await b();
-    } else {
-      tb = await b();
-      ta = await a();
-    }
-    if (round >= WARMUP) {
-      as.push(ta);
-      bs.push(tb);
-    }
+    const [ta = Number.NaN, tb = Number.NaN] =
+      round % 2 === 0 ? [await a(), await b()] : [await b(), await a()].reverse();
+    if (round < WARMUP) continue;
+    as.push(ta);
+    bs.push(tb);
   }
   return [as, bs];
 }
@@ -92,7 +82,9 @@ async function raw(url: string, plan: readonly PlannedMigration[]): Promise<void
 async function onFresh(fresh: () => Promise<ClonedDatabase>, fn: (url: string) => Promise<void>): Promise<number> {
   const db = await fresh();
   try {
-    return await time(() => fn(db.url));
+    const t0 = performance.now();
+    await fn(db.url);
+    return performance.now() - t0;
   } finally {
     await db.drop();
   }
@@ -117,9 +109,7 @@ async function admin<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 }
 
 const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-const server = configured
-  ? { adminUrl: configured, kind: 'url', stop: async () => {} }
-  : await startTestServer();
+const server = configured ? { adminUrl: configured, kind: 'url', stop: async () => {} } : await startTestServer();
 const { adminUrl } = server;
 // Only databases this run created are dropped: a migrated template that tests already share is left alone.
 const toDrop: string[] = [];
@@ -171,37 +161,37 @@ try {
     },
   );
 
-  const rows: [string, number[]][] = [
-    ['1a unified migrate (engine create+up+close)', oursMs],
-    ['1b raw pg, same SQL (connect+tx+end)', rawMs],
-    ['2a clone migrated template', cloneMs],
-    ['2b empty database + migrate (engine)', migrateMs],
-  ];
-  const s = Object.fromEntries(rows.map(([label, xs]) => [label.slice(0, 2), stats(xs)]));
-  const fmt = (ms: number | undefined) => (ms ?? Number.NaN).toFixed(1).padStart(9);
+  const [a1, b1, a2, b2] = [oursMs, rawMs, cloneMs, migrateMs].map(stats) as [Stats, Stats, Stats, Stats];
   const cpu = os.cpus();
+  const gib = (os.totalmem() / 2 ** 30).toFixed(1);
+  // Other work on the machine moves medians of timings this small: the load average puts a number on it.
+  const load = os.loadavg().map((x) => x.toFixed(2));
+  const contexts = platform.contexts.map((c) => c.name).join(', ');
   console.log(`Tessera migrate benchmark, ${new Date().toISOString()}`);
-  console.log(`server:      ${server.kind} ${redact(adminUrl)}`);
-  console.log(`             ${version}`);
-  console.log(`machine:     ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`server:      ${server.kind} ${redact(adminUrl)}\n             ${version}`);
+  console.log(`machine:     ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, ${gib} GiB, load average ${load.join(' ')}`);
   console.log(`node:        ${process.version} (${process.platform}/${process.arch})`);
-  console.log(
-    `composition: ${platform.contexts.map((c) => c.name).join(', ')}: ${plan.length} migration(s), ${statements} statements`,
-  );
+  console.log(`composition: ${contexts}: ${plan.length} migration(s), ${statements} statements`);
   console.log(`rounds:      ${ROUNDS} (+${WARMUP} warm-up), order alternated every round\n`);
-  console.log(`${'measurement'.padEnd(46)}${'median ms'.padStart(9)}${'p95 ms'.padStart(9)}`);
-  for (const [label, xs] of rows) {
-    const { median, p95 } = stats(xs);
-    console.log(`${label.padEnd(46)}${fmt(median)}${fmt(p95)}`);
+  const line = (label: string, median: string, p95: string) =>
+    console.log(`${label.padEnd(46)}${median.padStart(10)}${p95.padStart(9)}`);
+  line('measurement', 'median ms', 'p95 ms');
+  for (const [label, { median, p95 }] of [
+    ['1a unified migrate (engine create+up+close)', a1],
+    ['1b raw pg, same SQL (connect+tx+end)', b1],
+    ['2a clone migrated template', a2],
+    ['2b empty database + migrate (engine)', b2],
+  ] as const) {
+    line(label, median.toFixed(1), p95.toFixed(1));
   }
-  const overhead = (s['1a']?.median ?? Number.NaN) / (s['1b']?.median ?? Number.NaN);
-  const speedup = (s['2b']?.median ?? Number.NaN) / (s['2a']?.median ?? Number.NaN);
-  console.log('');
+  const overhead = a1.median / b1.median;
+  const speedup = b2.median / a2.median;
+  const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
   console.log(
-    `migrate overhead: ${overhead.toFixed(2)}x raw pg (goal <= ${OVERHEAD_GOAL}x): ${overhead <= OVERHEAD_GOAL ? 'MET' : 'NOT MET'}`,
+    `\nmigrate overhead: ${overhead.toFixed(2)}x raw pg (goal <= ${OVERHEAD_GOAL}x): ${verdict(overhead <= OVERHEAD_GOAL)}`,
   );
   console.log(
-    `fresh test database: clone ${speedup.toFixed(2)}x faster than migrate (goal >= ${SPEEDUP_GOAL}x): ${speedup >= SPEEDUP_GOAL ? 'MET' : 'NOT MET'}`,
+    `fresh test database: clone ${speedup.toFixed(2)}x faster than migrate (goal >= ${SPEEDUP_GOAL}x): ${verdict(speedup >= SPEEDUP_GOAL)}`,
   );
 } finally {
   // FORCE: a template can be dropped even if a late session of ours is still closing.

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type AbstractSqlDriver, MikroORM, RawQueryFragment } from '@mikro-orm/postgresql';
 import type { Composition, MigrationEntry } from '@tessera/kernel';
-import { ormOptions } from '@tessera/kernel';
+import { TesseraNamingStrategy } from '@tessera/kernel';
+import pg from 'pg';
 import {
   MigrationChecksumError,
   MigrationDefinitionError,
@@ -9,7 +10,7 @@ import {
   UnknownMigrationError,
 } from './errors.ts';
 import { type AppliedMigration, ensureJournal, readJournal, recordApplied, recordReverted } from './journal.ts';
-import { acquireMigrationLock } from './lock.ts';
+import { acquireMigrationLock, releaseMigrationLock } from './lock.ts';
 import { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
 
 /** Progress of a run, for a CLI or a log. */
@@ -90,15 +91,19 @@ function withConnectionCheck(url: string): string {
  */
 export class MigrationEngine {
   readonly composition: Composition;
-  readonly orm: MikroORM;
+  /** Only instantiates migrations and formats SQL: it never connects and discovers no entities. */
+  readonly #orm: MikroORM;
+  /** The one connection of the run: it holds the lock, runs the migrations and writes the journal. */
+  readonly #client: pg.Client;
   readonly #options: EngineOptions;
   readonly #described: OrderedMigration[];
   readonly #loaded = new Map<string, Loaded>();
 
-  private constructor(options: EngineOptions, orm: MikroORM) {
+  private constructor(options: EngineOptions, orm: MikroORM, client: pg.Client) {
     this.#options = options;
     this.composition = options.composition;
-    this.orm = orm;
+    this.#orm = orm;
+    this.#client = client;
     this.#described = describeMigrations(options.composition);
   }
 
@@ -109,27 +114,34 @@ export class MigrationEngine {
         throw new MigrationDefinitionError('the context name "tessera" is reserved for the migration journal');
       }
     }
-    const orm = new MikroORM(
-      ormOptions(options.composition, withConnectionCheck(options.url), { pool: { min: 0, max: 2 } }),
-    );
-    const engine = new MigrationEngine(options, orm);
-    await orm.connect();
+    const orm = new MikroORM({
+      clientUrl: options.url,
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+      namingStrategy: TesseraNamingStrategy,
+      ensureDatabase: false,
+    });
+    const client = new pg.Client({
+      connectionString: withConnectionCheck(options.url),
+      application_name: 'tessera-migrate',
+    });
+    // A dropped connection surfaces as the failure of the query in flight; don't let it crash the process too.
+    client.on('error', () => {});
+    const engine = new MigrationEngine(options, orm, client);
+    await client.connect();
     return engine;
   }
 
-  get #conn() {
-    return this.orm.em.getConnection();
-  }
-
-  /** Closes the engine's connections. */
+  /** Closes the engine's connection (which also releases the lock, should it still be held). */
   async close(): Promise<void> {
-    await this.orm.close(true);
+    await this.#client.end().catch(() => undefined);
+    await this.#orm.close(true);
   }
 
   /** The SQL a migration emits for `up` or `down`, without running it. */
   async #emit(entry: MigrationEntry, direction: 'up' | 'down'): Promise<string[]> {
-    const driver = this.orm.em.getDriver() as AbstractSqlDriver;
-    const migration = new entry.class(driver, this.orm.config);
+    const driver = this.#orm.em.getDriver() as AbstractSqlDriver;
+    const migration = new entry.class(driver, this.#orm.config);
     // Migrations are pure SQL emitters: that is what makes their checksum meaningful and `plan` honest.
     migration.execute = async () => {
       throw new MigrationDefinitionError(
@@ -140,7 +152,7 @@ export class MigrationEngine {
     return migration.getQueries().map((q) => {
       if (typeof q === 'string') return q;
       if (q instanceof RawQueryFragment) {
-        return q.params.length === 0 ? q.sql : this.orm.em.getPlatform().formatQuery(q.sql, q.params);
+        return q.params.length === 0 ? q.sql : this.#orm.em.getPlatform().formatQuery(q.sql, q.params);
       }
       throw new MigrationDefinitionError(
         `migration ${entry.name} adds a query builder; add SQL strings or raw() instead`,
@@ -155,8 +167,8 @@ export class MigrationEngine {
     if (!entry) throw new MigrationDefinitionError(`no migration named ${name} in the composition`);
     const up = await this.#emit(entry, 'up');
     const checksum = createHash('sha256').update(up.join('\n;\n')).digest('hex');
-    const driver = this.orm.em.getDriver() as AbstractSqlDriver;
-    const transactional = new entry.class(driver, this.orm.config).isTransactional();
+    const driver = this.#orm.em.getDriver() as AbstractSqlDriver;
+    const transactional = new entry.class(driver, this.#orm.config).isTransactional();
     const loaded = { entry, up, checksum, transactional };
     this.#loaded.set(name, loaded);
     return loaded;
@@ -164,7 +176,7 @@ export class MigrationEngine {
 
   /** Reads the journal and compares it with the code: applied, pending (in run order), edited, missing. */
   async #inspect(): Promise<Inspection> {
-    const applied = await readJournal(this.#conn);
+    const applied = await readJournal(this.#client);
     const contexts = new Set(this.composition.schemas);
     const mine = applied.filter((a) => contexts.has(a.context));
     const known = new Set(this.composition.migrations.map((m) => m.name));
@@ -233,19 +245,19 @@ export class MigrationEngine {
     }));
   }
 
-  /** Runs `fn` under the migration lock, re-reading the journal once the lock is held. */
+  /** Runs `fn` under the migration lock, reading the journal only once the lock is held. */
   async #locked<T>(fn: () => Promise<T>): Promise<T> {
     const started = Date.now();
-    const lock = await acquireMigrationLock(this.#options.url, {
+    await acquireMigrationLock(this.#client, {
       timeoutMs: this.#options.lockTimeoutMs ?? 600_000,
       onWait: (holderPid) => this.#options.onEvent?.({ type: 'lock-waiting', holderPid }),
     });
     this.#options.onEvent?.({ type: 'lock-acquired', waitedMs: Date.now() - started });
     try {
-      await ensureJournal(this.#conn);
+      await ensureJournal(this.#client);
       return await fn();
     } finally {
-      await lock.release();
+      await releaseMigrationLock(this.#client).catch(() => undefined);
     }
   }
 
@@ -264,19 +276,15 @@ export class MigrationEngine {
           outOfOrder: m.outOfOrder,
         });
         const t0 = performance.now();
-        await this.#apply(m.name, 'up', m.statements, m.transactional, async (tx) => {
-          await recordApplied(
-            this.#conn,
-            {
-              name: m.name,
-              context: m.context,
-              checksum: m.checksum,
-              transactional: m.transactional,
-              executionMs: performance.now() - t0,
-            },
-            tx,
-          );
-        });
+        await this.#apply(m.name, 'up', m.statements, m.transactional, () =>
+          recordApplied(this.#client, {
+            name: m.name,
+            context: m.context,
+            checksum: m.checksum,
+            transactional: m.transactional,
+            executionMs: performance.now() - t0,
+          }),
+        );
         this.#options.onEvent?.({
           type: 'migration-done',
           direction: 'up',
@@ -330,7 +338,7 @@ export class MigrationEngine {
         });
         const t0 = performance.now();
         const statements = await this.#emit(entry, 'down');
-        await this.#apply(a.name, 'down', statements, transactional, (tx) => recordReverted(this.#conn, a.name, tx));
+        await this.#apply(a.name, 'down', statements, transactional, () => recordReverted(this.#client, a.name));
         this.#options.onEvent?.({
           type: 'migration-done',
           direction: 'down',
@@ -349,27 +357,32 @@ export class MigrationEngine {
     direction: 'up' | 'down',
     statements: readonly string[],
     transactional: boolean,
-    record: (tx?: Parameters<typeof recordApplied>[2]) => Promise<void>,
+    record: () => Promise<void>,
   ): Promise<void> {
-    const conn = this.#conn;
+    const client = this.#client;
     let current: string | undefined;
     try {
       if (transactional) {
-        await conn.transactional(async (tx) => {
+        await client.query('begin');
+        try {
           for (const sql of statements) {
             current = sql;
-            await conn.execute(sql, [], 'run', tx);
+            await client.query(sql);
           }
           current = undefined;
-          await record(tx);
-        });
+          await record();
+          await client.query('commit');
+        } catch (err) {
+          await client.query('rollback').catch(() => undefined);
+          throw err;
+        }
       } else {
         // Each statement runs on its own (CREATE INDEX CONCURRENTLY refuses a transaction block). If the run dies
         // part-way, the journal has no row and the next run repeats the migration, so such migrations are written
         // to be repeatable (IF NOT EXISTS).
         for (const sql of statements) {
           current = sql;
-          await conn.execute(sql, [], 'run');
+          await client.query(sql);
         }
         current = undefined;
         await record();

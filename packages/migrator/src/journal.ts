@@ -1,4 +1,4 @@
-import type { AbstractSqlConnection, Transaction } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 
 /** The schema that holds Tessera's own bookkeeping; no context may use this name. */
 export const JOURNAL_SCHEMA = 'tessera';
@@ -15,27 +15,33 @@ export interface AppliedMigration {
   readonly executionMs: number;
 }
 
-/** Creates the journal if it does not exist. Called under the migration lock only. */
-export async function ensureJournal(conn: AbstractSqlConnection): Promise<void> {
-  await conn.execute(`create schema if not exists "${JOURNAL_SCHEMA}"`);
-  await conn.execute(
-    `create table if not exists ${TABLE} (
-      id bigint generated always as identity primary key,
-      name text not null unique,
-      context text not null,
-      checksum char(64) not null,
-      transactional boolean not null,
-      applied_at timestamptz not null default clock_timestamp(),
-      execution_ms integer not null
-    )`,
+/** Whether the journal table exists yet. */
+export async function journalExists(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query(`select to_regclass('${TABLE}') is not null as ok`);
+  return Boolean(rows[0]?.ok);
+}
+
+/** Creates the journal if it does not exist (one round trip, one commit). Called under the migration lock only. */
+export async function ensureJournal(client: pg.ClientBase): Promise<void> {
+  if (await journalExists(client)) return;
+  await client.query(
+    `create schema if not exists "${JOURNAL_SCHEMA}";
+     create table if not exists ${TABLE} (
+       id bigint generated always as identity primary key,
+       name text not null unique,
+       context text not null,
+       checksum char(64) not null,
+       transactional boolean not null,
+       applied_at timestamptz not null default clock_timestamp(),
+       execution_ms integer not null
+     )`,
   );
 }
 
 /** Every applied migration, in the order it was applied. An absent journal means nothing was applied. */
-export async function readJournal(conn: AbstractSqlConnection): Promise<AppliedMigration[]> {
-  const [exists] = await conn.execute<{ ok: boolean }[]>(`select to_regclass('${TABLE}') is not null as ok`);
-  if (!exists?.ok) return [];
-  const rows = await conn.execute<Record<string, unknown>[]>(
+export async function readJournal(client: pg.ClientBase): Promise<AppliedMigration[]> {
+  if (!(await journalExists(client))) return [];
+  const { rows } = await client.query(
     `select id, name, context, checksum, transactional, applied_at, execution_ms from ${TABLE} order by id`,
   );
   return rows.map((r) => ({
@@ -44,26 +50,23 @@ export async function readJournal(conn: AbstractSqlConnection): Promise<AppliedM
     context: String(r.context),
     checksum: String(r.checksum),
     transactional: Boolean(r.transactional),
-    appliedAt: new Date(r.applied_at as string),
+    appliedAt: new Date(r.applied_at),
     executionMs: Number(r.execution_ms),
   }));
 }
 
-/** Records an applied migration (in the migration's own transaction when it has one). */
+/** Records an applied migration (inside the migration's own transaction when it has one). */
 export async function recordApplied(
-  conn: AbstractSqlConnection,
+  client: pg.ClientBase,
   entry: { name: string; context: string; checksum: string; transactional: boolean; executionMs: number },
-  tx?: Transaction,
 ): Promise<void> {
-  await conn.execute(
-    `insert into ${TABLE} (name, context, checksum, transactional, execution_ms) values (?, ?, ?, ?, ?)`,
+  await client.query(
+    `insert into ${TABLE} (name, context, checksum, transactional, execution_ms) values ($1, $2, $3, $4, $5)`,
     [entry.name, entry.context, entry.checksum, entry.transactional, Math.round(entry.executionMs)],
-    'run',
-    tx,
   );
 }
 
 /** Forgets a reverted migration. */
-export async function recordReverted(conn: AbstractSqlConnection, name: string, tx?: Transaction): Promise<void> {
-  await conn.execute(`delete from ${TABLE} where name = ?`, [name], 'run', tx);
+export async function recordReverted(client: pg.ClientBase, name: string): Promise<void> {
+  await client.query(`delete from ${TABLE} where name = $1`, [name]);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -8,9 +9,20 @@ import { serverMajor } from './admin.ts';
 import type { TestServer } from './server.ts';
 import { settingFlags, TEST_SETTINGS } from './settings.ts';
 
-/** The folder holding one sub-folder per embedded server, so a later run can find what a killed run left. */
+/**
+ * The folder holding one sub-folder per embedded server, so a later run can find what a killed run left.
+ * On tmpfs (/dev/shm) when the machine has it: CREATE DATABASE (a clone per test file) then costs ~20 ms
+ * instead of ~35 ms or more on disk. `TESSERA_TEST_SERVERS_DIR` overrides it.
+ */
 export function serversDir(): string {
-  return join(tmpdir(), 'tessera-test-servers');
+  if (process.env.TESSERA_TEST_SERVERS_DIR) return process.env.TESSERA_TEST_SERVERS_DIR;
+  const shm = '/dev/shm';
+  try {
+    accessSync(shm, constants.W_OK);
+    return join(shm, 'tessera-test-servers');
+  } catch {
+    return join(tmpdir(), 'tessera-test-servers');
+  }
 }
 
 /** What a run folder's owner.json holds. */

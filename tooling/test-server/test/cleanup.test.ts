@@ -2,15 +2,15 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { serversDir as embeddedServersDir } from '../src/embedded.ts';
 import { cleanupStale, databaseUrl } from '../src/index.ts';
 import { databaseExists, deadPid, dropIfExists, exited, lineFrom, query, running, testAdminUrl } from './helpers.ts';
 
 const adminUrl = testAdminUrl();
-const serversDir = join(tmpdir(), 'tessera-test-servers');
+const serversDir = embeddedServersDir();
 const leftovers: string[] = [];
 const folders: string[] = [];
 const postmasters: number[] = [];

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { serversDir as embeddedServersDir } from '../src/embedded.ts';
 import setup from '../src/global-setup.ts';
 import { exited, query, testAdminUrl } from './helpers.ts';
 
@@ -38,7 +38,7 @@ describe('globalSetup', () => {
     const url = process.env.TESSERA_TEST_ADMIN_URL;
     expect(url).not.toBe(savedEnv.TESSERA_TEST_ADMIN_URL);
     expect(await query(url ?? '', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
-    const serversDir = join(tmpdir(), 'tessera-test-servers');
+    const serversDir = embeddedServersDir();
     const folder = (await readdir(serversDir)).find((f) => f.startsWith(`${process.pid}-`));
     expect(folder).toBeDefined();
 

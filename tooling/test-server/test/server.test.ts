@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { serversDir as embeddedServersDir } from '../src/embedded.ts';
 import { startTestServer } from '../src/index.ts';
 import { query, testAdminUrl } from './helpers.ts';
 
 const adminUrl = testAdminUrl();
-const serversDir = join(tmpdir(), 'tessera-test-servers');
+const serversDir = embeddedServersDir();
 const savedEnv = { ...process.env };
 
 beforeEach(() => {
