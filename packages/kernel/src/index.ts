@@ -29,3 +29,4 @@ export {
 export { TesseraNamingStrategy } from './naming.ts';
 export { translateDbError } from './translate.ts';
 export { ValidationSubscriber, validateEntity } from './validation.ts';
+export { flushOrDetach, translated } from './write.ts';

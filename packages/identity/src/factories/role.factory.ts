@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushOrDetach } from '@tessera/kernel';
 import { type IRole, Role } from '../entities/role.entity.ts';
-import { flushOrDetach } from '../repositories/write.ts';
 import { uniqueSuffix } from './unique.ts';
 
 /** Fields a test may override on a role. */

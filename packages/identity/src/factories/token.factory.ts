@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushOrDetach } from '@tessera/kernel';
 import { type IToken, Token } from '../entities/token.entity.ts';
 import type { IUser } from '../entities/user.entity.ts';
 import { generateRawToken, hashToken, type IssuedToken } from '../repositories/token.repository.ts';
-import { flushOrDetach } from '../repositories/write.ts';
 import { userFactory } from './user.factory.ts';
 
 /** Fields a test may override on a token; `user` defaults to a new user from {@link userFactory}. */

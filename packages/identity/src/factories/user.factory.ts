@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushOrDetach } from '@tessera/kernel';
 import type { IUser } from '../entities/user.entity.ts';
 import { User } from '../entities/user.entity.ts';
 import { hashPassword } from '../repositories/password.ts';
-import { flushOrDetach } from '../repositories/write.ts';
 import { uniqueSuffix } from './unique.ts';
 
 /** Fields a test may override on a user; `password` is hashed into `hashedPassword`. */

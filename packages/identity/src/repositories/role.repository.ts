@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueViolationError, validateEntity } from '@tessera/kernel';
+import { flushOrDetach, UniqueViolationError, validateEntity } from '@tessera/kernel';
 import { type IRole, Role } from '../entities/role.entity.ts';
-import { flushOrDetach } from './write.ts';
 
 /** What `create` needs. */
 export interface CreateRoleInput {

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, ValidationError, validateEntity } from '@tessera/kernel';
+import { flushOrDetach, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
 import { type IToken, Token, type TokenKind } from '../entities/token.entity.ts';
 import { type IUser, User } from '../entities/user.entity.ts';
-import { flushOrDetach, translated } from './write.ts';
 
 /** What `issue` needs. */
 export interface IssueTokenInput {

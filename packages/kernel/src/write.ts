@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translateDbError } from '@tessera/kernel';
+import { translateDbError } from './translate.ts';
 
 /**
  * Runs a write and rethrows database errors as the kernel's typed errors (UniqueViolationError,
