@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cloneDatabase, ensureTemplate } from '@tessera/test-server';
-import pg from 'pg';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 
@@ -31,20 +29,4 @@ export function tessera(url: string, ...args: string[]): Promise<CliResult> {
   });
 }
 
-/** A fresh empty database and a raw `pg` pool on it. */
-export async function emptyDatabase() {
-  const admin = process.env.TESSERA_TEST_ADMIN_URL;
-  if (!admin) throw new Error('TESSERA_TEST_ADMIN_URL is not set (run through the shared vitest config)');
-  const db = await cloneDatabase(admin, await ensureTemplate(admin, 'empty', async () => {}));
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  // Dropping the database (WITH FORCE) terminates sessions that are still closing; that is expected.
-  pool.on('error', () => {});
-  return {
-    url: db.url,
-    query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows,
-    async drop() {
-      await pool.end();
-      await db.drop();
-    },
-  };
-}
+export { emptyDatabase } from '@tessera/test-server';

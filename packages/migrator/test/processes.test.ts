@@ -54,7 +54,7 @@ describe('concurrent and interrupted runs (separate processes)', () => {
             `select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(3)' and state = 'active'`,
           )
           .catch(reject);
-        if (rows && rows[0]?.n > 0) {
+        if (rows && Number(rows[0]?.n) > 0) {
           clearInterval(timer);
           resolve();
         }

@@ -1,4 +1,5 @@
 export { databaseUrl } from './admin.ts';
 export { cleanupStale } from './cleanup.ts';
+export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { startTestServer, type TestServer } from './server.ts';
 export { type ClonedDatabase, cloneDatabase, ensureTemplate } from './templates.ts';

@@ -2,12 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
-/** The admin URL the globalSetup published for this run. */
-export function testAdminUrl(): string {
-  const url = process.env.TESSERA_TEST_ADMIN_URL;
-  if (!url) throw new Error('TESSERA_TEST_ADMIN_URL is not set: is the globalSetup configured?');
-  return url;
-}
+export { testAdminUrl } from '../src/empty.ts';
 
 /** Runs one statement on a fresh connection and returns its rows. */
 export async function query<T = Record<string, unknown>>(

@@ -2,19 +2,9 @@ import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type Composition, type ContextModule, composeContexts, createOrm } from '@tessera/kernel';
 import { MigrationEngine } from '@tessera/migrator';
-import { cloneDatabase, ensureTemplate } from '@tessera/test-server';
+import { cloneDatabase, ensureTemplate, testAdminUrl } from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-
-/** The admin URL of the test server the vitest global setup started. */
-function adminUrl(): string {
-  const url = process.env.TESSERA_TEST_ADMIN_URL;
-  if (!url)
-    throw new Error(
-      'TESSERA_TEST_ADMIN_URL is not set: run tests through the shared vitest config (@tessera/vitest-config)',
-    );
-  return url;
-}
 
 /** A migrated database of its own for one test file. */
 export interface TestDatabase {
@@ -55,7 +45,7 @@ export async function migrateDatabase(composition: Composition, url: string): Pr
  */
 export async function createTestDatabase(contexts: readonly ContextModule[]) {
   const composition = composeContexts(contexts);
-  const admin = adminUrl();
+  const admin = testAdminUrl();
   const template = await ensureTemplate(admin, templateKey(composition), (url) => migrateDatabase(composition, url));
   const db = await cloneDatabase(admin, template);
   return { composition, ...db };
