@@ -1,0 +1,5 @@
+import { check, down, migrate, plan, status } from './migrations.ts';
+import type { Command } from './types.ts';
+
+/** Every `tessera` command, in the order the help lists them. Add a command: one file, one line here. */
+export const commands: readonly Command[] = [migrate, status, plan, check, down];

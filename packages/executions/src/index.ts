@@ -1,0 +1,1 @@
+export { executions } from './context.ts';

@@ -1,0 +1,10 @@
+import { defineContext } from '@tessera/kernel';
+import { migrations } from './migrations/index.ts';
+
+/** The nas context: the NAS folder and file inventory, with bulk scan ingest. Schema `nas`. */
+export const nas = defineContext({
+  name: 'nas',
+  dependsOn: [],
+  entities: [],
+  migrations,
+});

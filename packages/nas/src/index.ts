@@ -1,0 +1,1 @@
+export { nas } from './context.ts';
