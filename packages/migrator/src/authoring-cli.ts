@@ -5,6 +5,7 @@ import type { ContextModule } from '@tessera/kernel';
 import { createMigration, pendingEntityChanges } from './authoring.ts';
 
 const USAGE = `usage: tessera-migration create <name>   write a migration for this package's entity changes
+       tessera-migration create <name> --blank   write an empty migration, for raw SQL
        tessera-migration check           fail when entities changed without a migration`;
 
 function isContext(value: unknown): value is ContextModule {
@@ -22,7 +23,8 @@ async function loadContext(packageDir: string): Promise<ContextModule> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, name] = argv;
+  const blank = argv.includes('--blank');
+  const [command, name] = argv.filter((a) => a !== '--blank');
   const packageDir = process.cwd();
   if (command === 'create') {
     if (!name) {
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const ctx = await loadContext(packageDir);
-    const file = await createMigration(ctx, packageDir, name);
+    const file = await createMigration(ctx, packageDir, name, { blank });
     if (!file) {
       console.log(`${ctx.name}: the entities match the snapshot; no migration written`);
       return 0;

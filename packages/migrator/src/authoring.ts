@@ -109,6 +109,7 @@ export async function createMigration(
   ctx: ContextModule,
   packageDir: string,
   name: string,
+  options: { blank?: boolean } = {},
 ): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_]+$/.test(name)) {
     throw new Error(`migration name "${name}" may contain only letters, digits and _`);
@@ -117,9 +118,17 @@ export async function createMigration(
   if (!existsSync(snapshot)) {
     writeFileSync(snapshot, `${JSON.stringify(EMPTY_SNAPSHOT, null, 2)}\n`);
   }
+  if (options.blank) {
+    // Writing a blank migration also rewrites the snapshot, which would swallow unrecorded entity changes.
+    const pending = await pendingEntityChanges(ctx, packageDir);
+    if (pending) {
+      throw new Error(`${ctx.name}: the entities have changes no migration records; run migration:create <name> first`);
+    }
+  }
   const orm = authoringOrm(ctx, packageDir, latestOfDependencies(ctx));
   try {
-    const result = await orm.migrator.create(undefined, false, false, name);
+    // A blank migration is for raw SQL the generator does not model (policies, partitions, views, data).
+    const result = await orm.migrator.create(undefined, options.blank ?? false, false, name);
     if (!result.fileName) return undefined;
     writeMigrationIndex(packageDir);
     return result.fileName;

@@ -71,6 +71,25 @@ describe('migration:create', () => {
   });
 });
 
+describe('migration:create --blank', () => {
+  it("writes an empty migration for raw SQL, after the context's last one", async () => {
+    await createMigration(betaWith(Item), dir, 'init');
+    await new Promise((r) => setTimeout(r, 1100));
+    const file = await createMigration(betaWith(Item), dir, 'policies', { blank: true });
+    const code = readFileSync(join(dir, 'src', 'migrations', file as string), 'utf8');
+    expect(code).toMatch(/override up\(\): void \{\n\s+this\.addSql\(`select 1`\);/);
+    expect(files()).toHaveLength(2);
+  });
+
+  it('refuses while entity changes have no migration, so the snapshot cannot swallow them', async () => {
+    await createMigration(betaWith(Item), dir, 'init');
+    await expect(createMigration(betaWith(ItemWithNote), dir, 'raw', { blank: true })).rejects.toThrow(
+      /the entities have changes no migration records/,
+    );
+    expect(files()).toHaveLength(1);
+  });
+});
+
 describe('migration:check', () => {
   it('passes when every entity change has a migration and fails, with the missing SQL, when one does not', async () => {
     await createMigration(betaWith(Item), dir, 'init');
