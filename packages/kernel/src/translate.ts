@@ -51,11 +51,31 @@ function entityName(meta: AnyMeta | undefined, table: string | undefined): strin
 }
 
 /**
+ * MikroORM checks enum values and scalar types itself when an entity is created or flushed, before any
+ * Tessera validator runs; its error names the property only in prose. Re-issue it as a typed error.
+ */
+function fromOrmValidation(error: Error, metadata: MetadataStorage): ValidationError | undefined {
+  if (error.name !== 'ValidationError') return undefined;
+  const match = /^Trying to set (\w+)\.([\w.]+) of type '([^']*)' to (.*) of type '[^']*'$/s.exec(error.message);
+  if (!match) return undefined;
+  const [, entity = '', property = '', expected, given] = match;
+  const meta = [...metadata.getAll().values()].find((m) => m.className === entity);
+  const items = meta?.properties[property]?.items;
+  const problem =
+    Array.isArray(items) && items.length > 0
+      ? `must be one of ${items.join(', ')} (got ${given})`
+      : `must be of type ${expected} (got ${given})`;
+  return new ValidationError(entity, property, problem, { cause: error });
+}
+
+/**
  * Turns a PostgreSQL constraint or input error into the typed Tessera error that names the entity and
  * field. Returns the error unchanged when it is not one of those (a connection failure, say).
  */
 export function translateDbError(error: unknown, metadata: MetadataStorage): unknown {
   if (error instanceof TesseraError || !(error instanceof Error)) return error;
+  const wrongType = fromOrmValidation(error, metadata);
+  if (wrongType) return wrongType;
   const e = error as Error & PgErrorFields;
   const code = e.sqlState ?? e.code;
   const meta = findMeta(metadata, e.schema, e.table);
