@@ -1,0 +1,9 @@
+export { type DocumentData, type DocumentOverrides, documentData, documentFactory } from './document.factory.ts';
+export {
+  type FeedbackOverrides,
+  feedbackFactory,
+  type SearchQueryOverrides,
+  type SearchResponseOverrides,
+  searchQueryFactory,
+  searchResponseFactory,
+} from './search.factory.ts';

@@ -1,0 +1,165 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushOrDetach, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
+import { FULL_COLUMNS, type SqlFragment, visibleDocumentsSql } from './access.ts';
+
+/** A document as listings return it: plain, typed, without its `content`. */
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  documentType: DocumentType;
+  source: string;
+  accessLevel: number;
+  department: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A document with its content. */
+export interface DocumentDetail extends DocumentSummary {
+  content: string;
+}
+
+/** What {@link DocumentRepository.create} needs. */
+export interface CreateDocumentInput {
+  title: string;
+  content: string;
+  documentType: DocumentType;
+  source: string;
+  accessLevel?: number;
+  department?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+/** Paging of the document reads: page size (1 to {@link MAX_DOCUMENT_PAGE}, default 50) and cursor. */
+export interface DocumentPageOptions {
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+}
+
+/** One page of documents in creation order, and the cursor of the next page (null on the last). */
+export interface DocumentPage<T = DocumentSummary> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The largest page a document read returns. */
+export const MAX_DOCUMENT_PAGE = 500;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Row = Record<string, unknown>;
+
+function toSummary(r: Row): DocumentSummary {
+  return {
+    id: r.id as string,
+    title: r.title as string,
+    documentType: r.document_type as DocumentType,
+    source: r.source as string,
+    accessLevel: r.access_level as number,
+    department: r.department as string | null,
+    metadata: r.metadata as Record<string, unknown> | null,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}
+
+/**
+ * Documents, always read through the access rule of seed 004 ({@link visibleDocumentsSql}): there is no
+ * read that skips it. Reads are the hot path, so they run one SQL statement and return typed plain rows
+ * (no hydration, no identity map); writes go through the entity and its checks.
+ */
+export class DocumentRepository {
+  readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  /** Creates a document; bad input is a typed field error before any write. */
+  async create(input: CreateDocumentInput): Promise<IDocument> {
+    const data = {
+      title: input.title,
+      content: input.content,
+      documentType: input.documentType,
+      source: input.source,
+      accessLevel: input.accessLevel ?? 1,
+      department: input.department ?? null,
+      metadata: input.metadata ?? null,
+    };
+    validateEntity(this.em.getMetadata(Document), data);
+    const document = this.em.create(Document, data);
+    await flushOrDetach(this.em, [document]);
+    return document;
+  }
+
+  /** The documents user `userId` may see, in creation order. */
+  async listVisible(userId: string, options: DocumentPageOptions = {}): Promise<DocumentPage> {
+    return this.#page(userId, undefined, options);
+  }
+
+  /** Visible documents whose metadata contains `pattern` (`metadata @> pattern`, served by the GIN index). */
+  async findByMetadata(
+    userId: string,
+    pattern: Record<string, unknown>,
+    options: DocumentPageOptions = {},
+  ): Promise<DocumentPage> {
+    if (pattern === null || typeof pattern !== 'object') {
+      throw new ValidationError('Document', 'metadata', 'the containment pattern must be a JSON object or array');
+    }
+    return this.#page(userId, { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] }, options);
+  }
+
+  /** Visible documents whose metadata has the top-level key `key` (`metadata ? key`, served by the GIN index). */
+  async findWithMetadataKey(userId: string, key: string, options: DocumentPageOptions = {}): Promise<DocumentPage> {
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new ValidationError('Document', 'metadata', 'the key must be a non-empty string');
+    }
+    return this.#page(userId, { sql: 'd.metadata \\? ?', params: [key] }, options);
+  }
+
+  /** The document with its content if user `userId` may see it; NotFoundError otherwise (absent or hidden alike). */
+  async getVisible(userId: string, id: string): Promise<DocumentDetail> {
+    const rows =
+      UUID.test(id) && UUID.test(userId)
+        ? await this.#run(userId, { sql: 'd.id = ?', params: [id] }, null, 1, FULL_COLUMNS)
+        : [];
+    const row = rows[0];
+    // Hidden and absent look the same, so a probe cannot learn that a restricted document exists.
+    if (!row) throw new NotFoundError('Document', { id });
+    return { ...toSummary(row), content: row.content as string };
+  }
+
+  /** Deletes a document; returns false when there was none. */
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return (await translated(this.em, () => this.em.nativeDelete(Document, { id }))) > 0;
+  }
+
+  async #page(userId: string, where: SqlFragment | undefined, options: DocumentPageOptions): Promise<DocumentPage> {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DOCUMENT_PAGE) {
+      throw new ValidationError('Document', 'limit', `must be an integer from 1 to ${MAX_DOCUMENT_PAGE}`);
+    }
+    if (options.cursor && !UUID.test(options.cursor)) {
+      throw new ValidationError('Document', 'cursor', 'is not a cursor returned by a document read');
+    }
+    if (!UUID.test(userId)) return { items: [], nextCursor: null };
+    // One row more than the page tells whether there is a next page, without a count(*).
+    const rows = await this.#run(userId, where, options.cursor ?? null, limit + 1);
+    const items = rows.slice(0, limit).map(toSummary);
+    return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  #run(userId: string, where: SqlFragment | undefined, afterId: string | null, limit: number, columns?: string) {
+    const q = visibleDocumentsSql(userId, {
+      ...(columns ? { columns } : {}),
+      ...(where ? { where } : {}),
+      afterId,
+      limit,
+    });
+    return translated(this.em, () => this.em.execute<Row[]>(q.sql, [...q.params]));
+  }
+}
