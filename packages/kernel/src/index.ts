@@ -27,6 +27,17 @@ export {
   ValidationError,
 } from './errors.ts';
 export { TesseraNamingStrategy } from './naming.ts';
+export {
+  defaultPartitionName,
+  listMonthlyPartitions,
+  type MonthlyPartition,
+  type MonthlyPartitionedTable,
+  maintainPartitions,
+  monthlyPartitionName,
+  type PartitionMaintenanceOptions,
+  type PartitionMaintenanceResult,
+  translatePartitionedError,
+} from './partitions.ts';
 export { translateDbError } from './translate.ts';
 export { ValidationSubscriber, validateEntity } from './validation.ts';
 export { flushOrDetach, translated } from './write.ts';

@@ -1,5 +1,6 @@
 import { check, down, migrate, plan, status } from './migrations.ts';
+import { partitions } from './partitions.ts';
 import type { Command } from './types.ts';
 
 /** Every `tessera` command, in the order the help lists them. Add a command: one file, one line here. */
-export const commands: readonly Command[] = [migrate, status, plan, check, down];
+export const commands: readonly Command[] = [migrate, status, plan, check, down, partitions];

@@ -1,0 +1,43 @@
+import { AUDIT_LOGS_TABLE } from '@tessera/audit';
+import { createOrm, type MonthlyPartitionedTable, maintainPartitions } from '@tessera/kernel';
+import { platform } from '../composition.ts';
+import { type Command, type CommandContext, UsageError } from './types.ts';
+
+/** Every monthly-partitioned table of the platform. */
+export const PARTITIONED_TABLES: readonly MonthlyPartitionedTable[] = [AUDIT_LOGS_TABLE];
+
+function count(ctx: CommandContext, option: string, fallback: number | undefined): number | undefined {
+  const raw = ctx.values[option];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`--${option} must be a non-negative whole number of months (got ${String(raw)})`);
+  }
+  return value;
+}
+
+/** `tessera partitions`: creates the coming months' partitions and drops those past the retention. */
+export const partitions: Command = {
+  name: 'partitions',
+  help: '[--ahead N] [--retention-months M]  create partitions N months ahead (default 3); drop those older than M months',
+  options: { ahead: { type: 'string' }, 'retention-months': { type: 'string' } },
+  async run(ctx) {
+    const ahead = count(ctx, 'ahead', 3);
+    const retentionMonths = count(ctx, 'retention-months', undefined);
+    const orm = await createOrm(platform, ctx.url, { pool: { min: 0, max: 1 } });
+    try {
+      for (const table of PARTITIONED_TABLES) {
+        const result = await maintainPartitions(orm.em.fork(), table, { ahead, retentionMonths });
+        const created = result.created.length > 0 ? result.created.join(', ') : 'none';
+        const dropped = result.dropped.length > 0 ? result.dropped.join(', ') : 'none';
+        ctx.out(
+          `${result.table}: created ${created}; dropped ${dropped}; moved ${result.movedRows} row(s) from the default partition`,
+        );
+      }
+      if (retentionMonths === undefined) ctx.out('No --retention-months given: no partition was dropped.');
+      return 0;
+    } finally {
+      await orm.close(true);
+    }
+  },
+};

@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { translated, ValidationError, validateEntity } from '@tessera/kernel';
+import { Event, type IEvent } from '../entities/event.entity.ts';
+
+/** One event to append. */
+export interface AppendEventInput {
+  aggregateType: string;
+  aggregateId: string;
+  type: string;
+  payload?: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+/** The largest batch {@link EventRepository.listUnpublished} returns. */
+export const MAX_EVENT_BATCH = 1000;
+
+/**
+ * The domain event log and outbox. Append in the same transaction as the state change (pass a transactional
+ * EntityManager), so an event exists exactly when its change does; a publisher drains the unpublished ones.
+ */
+export class EventRepository {
+  readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  /** Appends events in one statement and returns them with their ids, in the given order. */
+  async append(events: readonly AppendEventInput[]): Promise<IEvent[]> {
+    if (events.length === 0) return [];
+    const meta = this.em.getMetadata(Event);
+    const rows = events.map((e) => {
+      const row = {
+        aggregateType: e.aggregateType,
+        aggregateId: e.aggregateId,
+        type: e.type,
+        payload: e.payload ?? {},
+        occurredAt: e.occurredAt ?? new Date(),
+        publishedAt: null,
+      };
+      validateEntity(meta, row);
+      return row;
+    });
+    // One multi-row INSERT … RETURNING id: PostgreSQL returns the ids in the order of the VALUES list.
+    const inserted = await translated(this.em, () =>
+      this.em.createQueryBuilder(Event).insert(rows).returning(['id']).execute<{ id: number }[]>('all'),
+    );
+    return rows.map((row, i) => ({ ...row, id: Number(inserted[i]?.id) }) as IEvent);
+  }
+
+  /** Up to `limit` unpublished events, oldest first (the outbox poll; served by a partial index). */
+  async listUnpublished(limit = 100): Promise<IEvent[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_BATCH) {
+      throw new ValidationError('Event', 'limit', `must be an integer from 1 to ${MAX_EVENT_BATCH}`);
+    }
+    return this.em.find(Event, { publishedAt: null }, { orderBy: { id: 'asc' }, limit, disableIdentityMap: true });
+  }
+
+  /** Marks events as published; ones already published keep their first timestamp. Returns how many changed. */
+  async markPublished(ids: readonly number[], at: Date = new Date()): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.em.nativeUpdate(Event, { id: { $in: [...ids] }, publishedAt: null }, { publishedAt: at });
+  }
+
+  /** Every event of one aggregate, in the order they were appended. */
+  async forAggregate(aggregateType: string, aggregateId: string): Promise<IEvent[]> {
+    return this.em.find(Event, { aggregateType, aggregateId }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+  }
+}

@@ -1,0 +1,200 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { translateDbError } from './translate.ts';
+
+/**
+ * Monthly range partitions, shared by every context with a partitioned log table (audit_logs, execution_logs).
+ * Partitions are named `<table>_pYYYYMM` and cover one UTC calendar month of the partition column; a DEFAULT
+ * partition `<table>_default` (created by the table's migration) takes rows whose month has no partition yet,
+ * so a write never fails. Maintenance moves such rows into their month's partition when it creates it.
+ */
+
+/** A table range-partitioned by month. */
+export interface MonthlyPartitionedTable {
+  readonly schema: string;
+  readonly table: string;
+  /** The partition key column (timestamptz). */
+  readonly column: string;
+}
+
+/** Options of {@link maintainPartitions}. */
+export interface PartitionMaintenanceOptions {
+  /** Months after the current one to create ahead of time (default 3). */
+  readonly ahead?: number;
+  /** Keep the current month plus this many previous months; older partitions are detached and dropped. Unset: keep all. */
+  readonly retentionMonths?: number;
+  /** The moment "now" means (default: the current time). */
+  readonly now?: Date;
+}
+
+/** What {@link maintainPartitions} did to one table. */
+export interface PartitionMaintenanceResult {
+  readonly table: string;
+  /** Partitions created, oldest first. */
+  readonly created: string[];
+  /** Partitions detached and dropped, oldest first. */
+  readonly dropped: string[];
+  /** Rows moved out of the DEFAULT partition into a new month's partition. */
+  readonly movedRows: number;
+}
+
+/** One existing monthly partition. */
+export interface MonthlyPartition {
+  readonly name: string;
+  /** First instant of its month (UTC). */
+  readonly from: Date;
+}
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+const monthStart = (d: Date, plus = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + plus, 1));
+const qualified = (t: MonthlyPartitionedTable, name = t.table) => `${quote(t.schema)}.${quote(name)}`;
+
+/** The name of the partition that holds `month` (any instant in it) of `table`: `<table>_pYYYYMM`. */
+export function monthlyPartitionName(table: string, month: Date): string {
+  const start = monthStart(month);
+  return `${table}_p${start.getUTCFullYear()}${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The name of a table's DEFAULT partition. */
+export function defaultPartitionName(table: string): string {
+  return `${table}_default`;
+}
+
+/** The monthly partitions a table has now (the DEFAULT partition excluded), oldest first. */
+export async function listMonthlyPartitions(
+  em: EntityManager,
+  t: MonthlyPartitionedTable,
+): Promise<MonthlyPartition[]> {
+  const rows = await em.execute<{ name: string }[]>(
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = ?::regclass order by c.relname`,
+    [qualified(t)],
+  );
+  const pattern = new RegExp(`^${t.table}_p(\\d{4})(\\d{2})$`);
+  return rows.flatMap((r) => {
+    const m = pattern.exec(r.name);
+    return m ? [{ name: r.name, from: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) }] : [];
+  });
+}
+
+/**
+ * Serialises maintenance of one table across processes (two replicas running `tessera partitions` at once).
+ * Transaction-scoped, so it is released with the transaction.
+ */
+async function lockTable(em: EntityManager, t: MonthlyPartitionedTable): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`tessera.partitions:${t.schema}.${t.table}`]);
+}
+
+/**
+ * Creates the partition for the month starting at `from`, in one transaction. PostgreSQL refuses to create a
+ * partition whose range has rows in the DEFAULT partition, so when it has, the DEFAULT partition is detached,
+ * the new partition created, the rows moved into it and the DEFAULT partition re-attached: readers never see
+ * a row missing or twice. Returns the rows moved, or null when the partition already existed.
+ */
+async function createMonth(em: EntityManager, t: MonthlyPartitionedTable, from: Date): Promise<number | null> {
+  const to = monthStart(from, 1);
+  const name = monthlyPartitionName(t.table, from);
+  const def = defaultPartitionName(t.table);
+  return em.transactional(async (tx) => {
+    await lockTable(tx, t);
+    const [exists] = await tx.execute<{ found: boolean }[]>(`select to_regclass(?) is not null as found`, [
+      qualified(t, name),
+    ]);
+    if (exists?.found) return null;
+    const bounds = `for values from ('${from.toISOString()}') to ('${to.toISOString()}')`;
+    const inRange = `${quote(t.column)} >= ? and ${quote(t.column)} < ?`;
+    const [waiting] = await tx.execute<{ found: boolean }[]>(
+      `select exists (select 1 from ${qualified(t, def)} where ${inRange}) as found`,
+      [from, to],
+    );
+    if (!waiting?.found) {
+      await tx.execute(`create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}`);
+      return 0;
+    }
+    await tx.execute(`alter table ${qualified(t)} detach partition ${qualified(t, def)}`);
+    await tx.execute(`create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}`);
+    await tx.execute(`insert into ${qualified(t, name)} select * from ${qualified(t, def)} where ${inRange}`, [
+      from,
+      to,
+    ]);
+    const moved = await tx.execute<{ affectedRows: number }>(
+      `delete from ${qualified(t, def)} where ${inRange}`,
+      [from, to],
+      'run',
+    );
+    await tx.execute(`alter table ${qualified(t)} attach partition ${qualified(t, def)} default`);
+    return moved.affectedRows;
+  });
+}
+
+/** Detaches and drops one partition, in one transaction. */
+async function dropPartition(em: EntityManager, t: MonthlyPartitionedTable, name: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    await lockTable(tx, t);
+    await tx.execute(`alter table ${qualified(t)} detach partition ${qualified(t, name)}`);
+    await tx.execute(`drop table ${qualified(t, name)}`);
+  });
+}
+
+/**
+ * Maintains a monthly-partitioned table: creates the partitions of the current month and `ahead` months after
+ * it, and of every month that has rows waiting in the DEFAULT partition (moving them in); then, with a
+ * retention, detaches and drops every partition older than the current month minus `retentionMonths` months.
+ * Safe to run repeatedly and concurrently.
+ */
+export async function maintainPartitions(
+  em: EntityManager,
+  t: MonthlyPartitionedTable,
+  options: PartitionMaintenanceOptions = {},
+): Promise<PartitionMaintenanceResult> {
+  const ahead = options.ahead ?? 3;
+  if (!Number.isInteger(ahead) || ahead < 0)
+    throw new RangeError(`ahead must be a non-negative integer (got ${ahead})`);
+  const retention = options.retentionMonths;
+  if (retention !== undefined && (!Number.isInteger(retention) || retention < 0)) {
+    throw new RangeError(`retentionMonths must be a non-negative integer (got ${retention})`);
+  }
+  const now = options.now ?? new Date();
+  const months = new Map<number, Date>();
+  for (let i = 0; i <= ahead; i++) months.set(monthStart(now, i).getTime(), monthStart(now, i));
+  const waiting = await em.execute<{ month: string }[]>(
+    `select distinct to_char(${quote(t.column)} at time zone 'UTC', 'YYYY-MM') as month
+       from ${qualified(t, defaultPartitionName(t.table))}`,
+  );
+  for (const { month } of waiting) {
+    const from = new Date(`${month}-01T00:00:00Z`);
+    months.set(from.getTime(), from);
+  }
+
+  const created: string[] = [];
+  let movedRows = 0;
+  for (const from of [...months.values()].sort((a, b) => a.getTime() - b.getTime())) {
+    const moved = await createMonth(em, t, from);
+    if (moved === null) continue;
+    created.push(monthlyPartitionName(t.table, from));
+    movedRows += moved;
+  }
+
+  const dropped: string[] = [];
+  if (retention !== undefined) {
+    const cutoff = monthStart(now, -retention);
+    for (const partition of await listMonthlyPartitions(em, t)) {
+      if (partition.from.getTime() >= cutoff.getTime()) continue;
+      await dropPartition(em, t, partition.name);
+      dropped.push(partition.name);
+    }
+  }
+  return { table: `${t.schema}.${t.table}`, created, dropped, movedRows };
+}
+
+/**
+ * {@link translateDbError} for writes to a partitioned table: PostgreSQL names the partition (`audit_logs_default`,
+ * `audit_logs_p203103`) in a constraint error, so the error is first pointed back at the parent table the entity maps.
+ */
+export function translatePartitionedError(error: unknown, metadata: Parameters<typeof translateDbError>[1]): unknown {
+  const e = error as { table?: unknown } | null;
+  if (e && typeof e === 'object' && typeof e.table === 'string') {
+    const parent = /^(.+)_(default|p\d{6})$/.exec(e.table)?.[1];
+    if (parent && [...metadata.getAll().values()].some((m) => m.tableName === parent)) e.table = parent;
+  }
+  return translateDbError(error, metadata);
+}
