@@ -1,6 +1,17 @@
+import { backupCommand } from './backup.ts';
 import { check, down, migrate, plan, status } from './migrations.ts';
 import { partitions } from './partitions.ts';
+import { restoreCommand } from './restore.ts';
 import type { Command } from './types.ts';
 
 /** Every `tessera` command, in the order the help lists them. Add a command: one file, one line here. */
-export const commands: readonly Command[] = [migrate, status, plan, check, down, partitions];
+export const commands: readonly Command[] = [
+  migrate,
+  status,
+  plan,
+  check,
+  down,
+  backupCommand,
+  restoreCommand,
+  partitions,
+];

@@ -1,0 +1,25 @@
+import { backup, formatBytes } from '../ops/backup.ts';
+import type { Command } from './types.ts';
+
+/** `tessera backup`: pg_dump in the custom format, with a manifest of row counts and checksums. */
+export const backupCommand: Command = {
+  name: 'backup',
+  help: '[--context NAME] [--file PATH]  dump the database (or one context) with pg_dump, custom format',
+  options: { context: { type: 'string' }, file: { type: 'string' } },
+  async run(ctx) {
+    const context = typeof ctx.values.context === 'string' ? ctx.values.context : undefined;
+    const file = typeof ctx.values.file === 'string' ? ctx.values.file : undefined;
+    ctx.out(`Backing up ${context ? `context "${context}"` : 'the whole database'}…`);
+    const result = await backup(ctx.url, {
+      ...(context ? { context } : {}),
+      ...(file ? { file } : {}),
+      onProgress: (p) => ctx.out(`[${p.done}/${p.total}] ${p.table}`),
+    });
+    ctx.out(
+      `Backup written to ${result.file}: ${formatBytes(result.bytes)}, ${result.tables} table(s), ` +
+        `${result.rows} row(s), in ${(result.ms / 1000).toFixed(1)} s`,
+    );
+    ctx.out(`Manifest (row counts and checksums): ${result.manifestFile}`);
+    return 0;
+  },
+};

@@ -1,0 +1,204 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { roleFactory, tokenFactory, userFactory } from '@tessera/identity';
+import { databaseUrl, testAdminUrl } from '@tessera/test-server';
+import { useTestDatabase } from '@tessera/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platform } from '../src/composition.ts';
+import type { BackupManifest } from '../src/ops/backup.ts';
+import { findTools, libpqEnv, PgToolVersionError, pickTool } from '../src/ops/pgtools.ts';
+import { tessera } from './cli.ts';
+
+const db = useTestDatabase(...platform.contexts);
+let dir: string;
+let serverMajor: number;
+let dumpFits: boolean;
+const created: string[] = [];
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testAdminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database name on the test server that this file drops afterwards. */
+function scratch(label: string): { name: string; url: string } {
+  const name = `ops_${label}_${process.pid}_${created.length}`;
+  created.push(name);
+  return { name, url: databaseUrl(db.url, name) };
+}
+
+async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tessera-backup-test-'));
+  serverMajor = Math.floor(Number((await db.query(`select current_setting('server_version_num') as v`))[0]?.v) / 1e4);
+  dumpFits = (await findTools('pg_dump')).some((t) => t.major >= serverMajor);
+  // Data in every context that has factories, through the packages' own factories.
+  const em = db.em();
+  const role = await roleFactory(em, { name: 'ops-admin' });
+  for (let i = 0; i < 5; i++) {
+    const user = await userFactory(em, { fullName: `Ops Ünïcode ${i} 'quoted'` });
+    await tokenFactory(em, { user });
+    if (i === 0)
+      await db.query('insert into identity.user_roles (user_id, role_id) values ($1, $2)', [user.id, role.id]);
+  }
+});
+
+afterAll(async () => {
+  await admin(async (c) => {
+    for (const name of created) await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
+  });
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('choosing pg_dump', () => {
+  it('refuses a pg_dump older than the server and says what to install', () => {
+    const old = [{ path: '/usr/bin/pg_dump', major: 15, version: '15.20' }];
+    expect(() => pickTool('pg_dump', old, 16)).toThrow(PgToolVersionError);
+    expect(() => pickTool('pg_dump', old, 16)).toThrow(
+      /pg_dump 16 or newer is needed.*\/usr\/bin\/pg_dump is 15\.20.*postgresql-client-16.*TESSERA_PG_BIN/,
+    );
+  });
+
+  it('prefers the same major, else the closest newer one', () => {
+    const found = [
+      { path: '/a/pg_dump', major: 18, version: '18.4' },
+      { path: '/b/pg_dump', major: 17, version: '17.1' },
+      { path: '/c/pg_dump', major: 16, version: '16.14' },
+    ];
+    expect(pickTool('pg_dump', found, 16).path).toBe('/c/pg_dump');
+    expect(pickTool('pg_dump', found, 15).path).toBe('/c/pg_dump');
+  });
+
+  it('passes the password in a 0600 PGPASSFILE, never in the environment or arguments', async () => {
+    const { env, cleanup } = await libpqEnv('postgresql://ops:s3cr%3At@db.example:6543/tessera');
+    try {
+      expect(env.PGPASSWORD).toBeUndefined();
+      expect([env.PGHOST, env.PGPORT, env.PGUSER, env.PGDATABASE]).toEqual(['db.example', '6543', 'ops', 'tessera']);
+      const file = String(env.PGPASSFILE);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(await readFile(file, 'utf8')).toBe('*:*:*:ops:s3cr\\:t\n');
+    } finally {
+      await cleanup();
+    }
+    expect(existsSync(String(env.PGPASSFILE))).toBe(false);
+  });
+});
+
+describe('tessera backup and restore', () => {
+  it('round-trips the whole database into a new one and verifies every table', async () => {
+    const file = join(dir, 'all.dump');
+    const backup = await tessera(db.url, 'backup', '--file', file);
+    if (!dumpFits) {
+      // No pg_dump for this server on the machine: the user gets the message that says what to install.
+      expect(backup.code).toBe(1);
+      expect(backup.stderr).toContain(`PG_TOOL_TOO_OLD: pg_dump ${serverMajor} or newer is needed`);
+      expect(await readdir(dir)).toEqual([]);
+      return;
+    }
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/\[1\/\d+\] /);
+    expect(backup.stdout).toMatch(
+      /Backup written to .*all\.dump: [\d.]+ kB, \d+ table\(s\), \d+ row\(s\), in [\d.]+ s/,
+    );
+    const manifest = JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
+    const users = manifest.tables.find((t) => t.schema === 'identity' && t.table === 'users');
+    expect(users?.rows).toBe(5);
+
+    const target = scratch('all');
+    const restore = await tessera(db.url, 'restore', file, '--database', target.name);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain(`created database "${target.name}"`);
+    expect(restore.stdout).toContain("Verified: every table's row count and checksum match the backup");
+    const query = 'select email, full_name from identity.users order by email';
+    expect(await rows(target.url, query)).toEqual(await db.query(query));
+    expect(await rows(target.url, 'select count(*)::int as n from tessera.migrations')).toEqual([
+      { n: platform.migrations.length },
+    ]);
+  });
+
+  it('reports every table whose rows or checksum differ from the backup, and exits 1', async () => {
+    const file = join(dir, 'tampered.dump');
+    const backup = await tessera(db.url, 'backup', '--file', file);
+    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    const manifest = JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
+    const tables = manifest.tables.map((t) =>
+      t.table === 'users' ? { ...t, rows: 6 } : t.table === 'roles' ? { ...t, checksum: '42' } : t,
+    );
+    await writeFile(`${file}.manifest.json`, JSON.stringify({ ...manifest, tables }));
+    const restore = await tessera(db.url, 'restore', file, '--database', scratch('tampered').name);
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toContain('differs from the backup in 2 table(s)');
+    expect(restore.stderr).toContain('identity.users: rows (backup 6, restored 5)');
+    expect(restore.stderr).toMatch(/identity\.roles: checksum \(backup 42, restored -?\d+\)/);
+  });
+
+  it('refuses to restore over a database that holds data, and replaces it with --force', async () => {
+    const file = join(dir, 'force.dump');
+    const backup = await tessera(db.url, 'backup', '--file', file);
+    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    const target = scratch('force');
+    expect((await tessera(db.url, 'restore', file, '--database', target.name)).code).toBe(0);
+    await rows(target.url, `insert into identity.roles (id, name) values (gen_random_uuid(), 'added-later')`);
+
+    const refused = await tessera(db.url, 'restore', file, '--database', target.name);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`RESTORE_TARGET_NOT_EMPTY: database "${target.name}" is not empty`);
+    expect(await rows(target.url, `select name from identity.roles where name = 'added-later'`)).toHaveLength(1);
+
+    const forced = await tessera(db.url, 'restore', file, '--database', target.name, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('Verified');
+    expect(await rows(target.url, `select name from identity.roles where name = 'added-later'`)).toEqual([]);
+  });
+
+  it('backs up and restores one context as its schema', async () => {
+    const file = join(dir, 'identity.dump');
+    const backup = await tessera(db.url, 'backup', '--context', 'identity', '--file', file);
+    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    expect(backup.code, backup.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
+    expect(manifest.schemas).toEqual(['identity']);
+    expect(new Set(manifest.tables.map((t) => t.schema))).toEqual(new Set(['identity']));
+    const target = scratch('ctx');
+    const restore = await tessera(db.url, 'restore', file, '--database', target.name);
+    expect(restore.code, restore.stderr).toBe(0);
+    const schemas = await rows(
+      target.url,
+      `select distinct table_schema as s from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    expect(schemas).toEqual([{ s: 'identity' }]);
+    expect(await rows(target.url, 'select count(*)::int as n from identity.tokens')).toEqual([{ n: 5 }]);
+  });
+
+  it('rejects an unknown context by name and writes nothing', async () => {
+    const file = join(dir, 'nope.dump');
+    const result = await tessera(db.url, 'backup', '--context', 'billing', '--file', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('UNKNOWN_CONTEXT: context "billing" is not one of identity');
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('says so when the backup file does not exist', async () => {
+    const result = await tessera(db.url, 'restore', join(dir, 'missing.dump'), '--database', scratch('missing').name);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/BACKUP_NOT_FOUND: backup file .*missing\.dump does not exist/);
+  });
+});
