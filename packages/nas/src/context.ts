@@ -1,10 +1,12 @@
 import { defineContext } from '@tessera/kernel';
+import { NasFile } from './entities/nas-file.entity.ts';
+import { NasFolder } from './entities/nas-folder.entity.ts';
 import { migrations } from './migrations/index.ts';
 
 /** The nas context: the NAS folder and file inventory, with bulk scan ingest. Schema `nas`. */
 export const nas = defineContext({
   name: 'nas',
   dependsOn: [],
-  entities: [],
+  entities: [NasFolder, NasFile],
   migrations,
 });

@@ -1,1 +1,9 @@
+/** @tessera/nas: the NAS folder and file inventory (schema `nas`), with bulk scan ingest. */
 export { nas } from './context.ts';
+export { CHECKSUM_PATTERN, type INasFile, NasFile } from './entities/nas-file.entity.ts';
+export { type INasFolder, NasFolder } from './entities/nas-folder.entity.ts';
+export { NasFileFactory, NasFolderFactory } from './factories/index.ts';
+export { type NasFolderListing, NasRepository } from './repositories/nas.repository.ts';
+export { extensionOf, kindOfExtension, NAS_FILE_KINDS, type NasFileKind } from './scanner/kinds.ts';
+export { type ScanOptions, type ScanProgress, type ScanResult, scanDirectory } from './scanner/scan.ts';
+export { type WalkEntry, type WalkedFile, type WalkedFolder, type WalkProblem, walk } from './scanner/walk.ts';

@@ -1,0 +1,2 @@
+export { NasFileFactory } from './nas-file.factory.ts';
+export { NasFolderFactory } from './nas-folder.factory.ts';

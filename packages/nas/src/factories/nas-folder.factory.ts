@@ -1,0 +1,19 @@
+import { faker } from '@faker-js/faker';
+import type { EntityData } from '@mikro-orm/core';
+import { Factory } from '@mikro-orm/seeder';
+import { type INasFolder, NasFolder } from '../entities/nas-folder.entity.ts';
+
+let sequence = 0;
+
+/** NAS folders under a unique `/nas/<word>-<n>` path, as a top-level folder unless `parent` is given. */
+export class NasFolderFactory extends Factory<INasFolder> {
+  readonly model = NasFolder;
+
+  protected definition(input: EntityData<INasFolder> = {}): EntityData<INasFolder> {
+    sequence += 1;
+    const name = `${faker.word.noun()}-${process.pid}-${sequence}`;
+    const parent = input.parent as INasFolder | undefined;
+    const path = parent?.path ? `${parent.path}/${name}` : `/nas/${name}`;
+    return { path, name, depth: path.split('/').length - 1, fileCount: 0, folderCount: 0, totalSizeBytes: 0 };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The SQL of a scan. Rows of each batch arrive by COPY in session-local staging tables; set-based statements
+ * merge them into the inventory, writing only rows that changed, so re-scanning an unchanged tree writes
+ * no file row at all.
+ */
+
+/** Staging tables, private to the scan's session. `seen_*` collect every path of the scan for the final sweep. */
+export const CREATE_STAGING = `
+create temp table if not exists nas_scan_stage_folders (id uuid, path text, parent_path text, name text, depth int);
+create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text);
+create temp table if not exists nas_scan_seen_folders (path text);
+create temp table if not exists nas_scan_seen_files (file_path text);
+truncate nas_scan_stage_folders, nas_scan_stage_files, nas_scan_seen_folders, nas_scan_seen_files;`;
+
+/** Merges one batch; `$now` is inlined by the caller as a timestamptz literal. Returns the file counts last. */
+export function mergeBatch(now: string): string {
+  return `
+insert into nas.nas_folders (id, path, name, depth, last_scanned_at)
+  select id, path, name, depth, ${now} from nas_scan_stage_folders
+  on conflict (path) do update set missing_since = null, name = excluded.name, depth = excluded.depth
+  where nas_folders.missing_since is not null or nas_folders.name <> excluded.name or nas_folders.depth <> excluded.depth;
+update nas.nas_folders f set parent_id = p.id
+  from nas_scan_stage_folders s join nas.nas_folders p on p.path = s.parent_path
+  where f.path = s.path and f.parent_id is distinct from p.id;
+insert into nas_scan_seen_folders select path from nas_scan_stage_folders;
+insert into nas_scan_seen_files select file_path from nas_scan_stage_files;
+with merged as (
+  insert into nas.nas_files as f (id, folder_id, file_path, extension, size_bytes, modified_at, kind)
+    select s.id, d.id, s.file_path, s.extension, s.size_bytes, s.modified_at, s.kind
+    from nas_scan_stage_files s join nas.nas_folders d on d.path = s.folder_path
+  on conflict (file_path) do update set
+    folder_id = excluded.folder_id, extension = excluded.extension, size_bytes = excluded.size_bytes,
+    modified_at = excluded.modified_at, kind = excluded.kind, missing_since = null,
+    -- A changed file's old checksum describes other bytes.
+    checksum = case when f.size_bytes = excluded.size_bytes and f.modified_at = excluded.modified_at then f.checksum end
+  where (f.folder_id, f.extension, f.size_bytes, f.modified_at, f.kind, f.missing_since)
+    is distinct from (excluded.folder_id, excluded.extension, excluded.size_bytes, excluded.modified_at, excluded.kind, null)
+  returning (xmax = 0) as inserted
+)
+select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from merged;
+truncate nas_scan_stage_folders, nas_scan_stage_files;`;
+}
+
+/** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
+const subtree = (alias: string) => `(${alias}.path = $1 or ${alias}.path like $2)`;
+
+/** Marks files of the subtree that the scan did not see; returns how many. `$3` is the scan time. */
+export const MARK_VANISHED_FILES = `
+with gone as (
+  update nas.nas_files f set missing_since = $3
+  from nas.nas_folders d
+  where f.folder_id = d.id and ${subtree('d')} and f.missing_since is null
+    and not exists (select 1 from nas_scan_seen_files s where s.file_path = f.file_path)
+  returning 1
+) select count(*)::int as n from gone`;
+
+/** Marks folders of the subtree that the scan did not see; returns how many. */
+export const MARK_VANISHED_FOLDERS = `
+with gone as (
+  update nas.nas_folders d set missing_since = $3
+  where ${subtree('d')} and missing_since is null
+    and not exists (select 1 from nas_scan_seen_folders s where s.path = d.path)
+  returning 1
+) select count(*)::int as n from gone`;
+
+/**
+ * Rolls the present files up the present folders of the subtree: every folder gets the files, bytes and
+ * folders of its whole subtree. Each folder's direct totals walk up its chain of ancestors inside the subtree;
+ * only folders whose totals changed are written. The scan root also records the scan time.
+ */
+export const ROLL_UP = `
+with recursive sub as (
+  select id, parent_id from nas.nas_folders r where ${subtree('r')} and missing_since is null
+), direct as (
+  select s.id, s.parent_id, coalesce(a.n, 0) as n, coalesce(a.b, 0) as b
+  from sub s left join (
+    select folder_id, count(*) as n, sum(size_bytes) as b from nas.nas_files
+    where missing_since is null and folder_id in (select id from sub) group by folder_id
+  ) a on a.folder_id = s.id
+), chain as (
+  select id as folder, parent_id as next, n, b, 0 as nested from direct
+  union all
+  select c.next, s.parent_id, c.n, c.b, 1 from chain c join sub s on s.id = c.next
+), totals as (
+  select folder, sum(n)::int as n, sum(b)::bigint as b, sum(nested)::int as nested from chain group by folder
+)
+update nas.nas_folders f set file_count = t.n, total_size_bytes = t.b, folder_count = t.nested,
+  last_scanned_at = case when f.path = $1 then $3 else f.last_scanned_at end
+from totals t
+where f.id = t.folder
+  and ((f.file_count, f.total_size_bytes, f.folder_count) is distinct from (t.n, t.b, t.nested) or f.path = $1)`;

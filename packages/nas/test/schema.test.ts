@@ -1,0 +1,20 @@
+import { checkDrift } from '@tessera/migrator';
+import { useTestDatabase } from '@tessera/testing';
+import { describe, expect, it } from 'vitest';
+import { nas } from '../src/context.ts';
+
+const db = useTestDatabase(nas);
+
+describe('nas schema', () => {
+  it('the migrations build exactly what the entities describe (no drift)', async () => {
+    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
+  });
+
+  it('has the indexes of seed 003 section 5.1, under their seed names', async () => {
+    const rows = await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where schemaname = 'nas' and indexname like 'ix_nas_files%' order by 1`,
+    );
+    expect(rows.map((r) => r.indexname)).toEqual(['ix_nas_files_file_path', 'ix_nas_files_folder_id']);
+    expect(rows[0]?.indexdef).toMatch(/UNIQUE INDEX .* \(file_path\)/);
+  });
+});
