@@ -1,7 +1,9 @@
 import { backupCommand } from './backup.ts';
+import { healthCommand } from './health.ts';
 import { check, down, migrate, plan, status } from './migrations.ts';
 import { partitions } from './partitions.ts';
 import { restoreCommand } from './restore.ts';
+import { statsCommand } from './stats.ts';
 import type { Command } from './types.ts';
 
 /** Every `tessera` command, in the order the help lists them. Add a command: one file, one line here. */
@@ -13,5 +15,7 @@ export const commands: readonly Command[] = [
   down,
   backupCommand,
   restoreCommand,
+  healthCommand,
+  statsCommand,
   partitions,
 ];

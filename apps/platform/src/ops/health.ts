@@ -1,0 +1,83 @@
+import { checkDrift, MigrationEngine } from '@tessera/migrator';
+import pg from 'pg';
+import { platform } from '../composition.ts';
+
+/** What `tessera health` reports. `healthy` is false when anything below needs attention. */
+export interface HealthReport {
+  readonly healthy: boolean;
+  readonly connected: boolean;
+  /** The connection error, when not connected. */
+  readonly error?: string;
+  readonly serverVersion?: string;
+  readonly database?: string;
+  /** Time to open a connection (TCP, TLS, authentication). */
+  readonly connectMs?: number;
+  /** Median round trip of `select 1` over {@link ROUND_TRIPS} queries on an open connection. */
+  readonly roundTripMs?: number;
+  readonly pendingMigrations?: readonly string[];
+  /** Problems with applied migrations (edited or missing from the code). */
+  readonly migrationProblems?: readonly string[];
+  /** Statements that would align the database with the entities; empty when there is no drift. */
+  readonly drift?: readonly string[];
+}
+
+/** How many `select 1` round trips the latency is the median of. */
+export const ROUND_TRIPS = 5;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** Checks connectivity, latency, server version, pending migrations and drift of the database at `url`. */
+export async function health(url: string): Promise<HealthReport> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  const t0 = performance.now();
+  try {
+    await client.connect();
+  } catch (error) {
+    return { healthy: false, connected: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const connectMs = performance.now() - t0;
+  let serverVersion: string;
+  let database: string;
+  const trips: number[] = [];
+  try {
+    const info = await client.query<{ version: string; db: string }>(
+      `select current_setting('server_version') as version, current_database() as db`,
+    );
+    serverVersion = String(info.rows[0]?.version);
+    database = String(info.rows[0]?.db);
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      const start = performance.now();
+      await client.query('select 1');
+      trips.push(performance.now() - start);
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+
+  const engine = await MigrationEngine.create({ composition: platform, url });
+  let pendingMigrations: string[];
+  let migrationProblems: string[];
+  try {
+    const status = await engine.status();
+    pendingMigrations = status.flatMap((s) => s.pending);
+    migrationProblems = status.flatMap((s) => [
+      ...s.edited.map((e) => `${e} was edited after it was applied`),
+      ...s.missing.map((m) => `${m} is applied but missing from the code`),
+    ]);
+  } finally {
+    await engine.close();
+  }
+  const drift = (await checkDrift(platform, url)).statements;
+  return {
+    healthy: pendingMigrations.length === 0 && migrationProblems.length === 0 && drift.length === 0,
+    connected: true,
+    serverVersion,
+    database,
+    connectMs,
+    roundTripMs: median(trips),
+    pendingMigrations,
+    migrationProblems,
+    drift,
+  };
+}
