@@ -1,6 +1,7 @@
 import { backupCommand } from './backup.ts';
 import { healthCommand } from './health.ts';
 import { check, down, migrate, plan, status } from './migrations.ts';
+import { nasCommand } from './nas-scan.ts';
 import { partitions } from './partitions.ts';
 import { restoreCommand } from './restore.ts';
 import { statsCommand } from './stats.ts';
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   healthCommand,
   statsCommand,
   partitions,
+  nasCommand,
 ];
