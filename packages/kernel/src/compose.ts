@@ -1,4 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ValidationSubscriber } from './validation.ts';
@@ -39,6 +40,8 @@ export function ormOptions(composition: Composition, clientUrl: string, override
     ensureDatabase: false,
     allowGlobalContext: false,
     debug: false,
+    // Pool bounds, connection validation and slow-query logging from the environment (connection.ts).
+    ...connectionOptions(),
     ...overrides,
   };
 }

@@ -8,6 +8,18 @@ export {
 } from './base.ts';
 export { checksOf, defineChecks, type FieldCheck, type RegisteredCheck } from './checks.ts';
 export { type Composition, composeContexts, createOrm, ormOptions } from './compose.ts';
+export { connectOrm } from './connect.ts';
+export {
+  type ConnectionSettings,
+  connectionOptions,
+  connectionSettings,
+  DatabaseUnavailableError,
+  DEFAULT_CONNECTION_SETTINGS,
+  InvalidSettingError,
+  redactSql,
+  SlowQueryLogger,
+  waitForDatabase,
+} from './connection.ts';
 export {
   type ContextModule,
   defineContext,
