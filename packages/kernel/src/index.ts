@@ -20,6 +20,7 @@ export {
   SlowQueryLogger,
   waitForDatabase,
 } from './connection.ts';
+export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
 export {
   type ContextModule,
   defineContext,
@@ -50,6 +51,7 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export { ValidationSubscriber, validateEntity } from './validation.ts';
 export { flushOrDetach, translated } from './write.ts';

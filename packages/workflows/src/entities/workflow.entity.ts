@@ -1,0 +1,80 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { User } from '@tessera/identity';
+import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { currentUserSql, isSuperuserSql } from '../rls.ts';
+import { WorkflowVersion } from './workflow-version.entity.ts';
+
+/** A workflow's lifecycle (seed 002); a PostgreSQL native enum `workflow_status`. */
+export const WORKFLOW_STATUSES = ['draft', 'active', 'archived'] as const;
+
+/** One of {@link WORKFLOW_STATUSES}. */
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+const checks = defineChecks('Workflow', 'workflows', [
+  {
+    name: 'name_not_empty',
+    property: 'name',
+    expression: 'length(trim(both from name)) > 0',
+    test: (v: string) => v.trim().length > 0,
+    message: 'must not be empty',
+  },
+]);
+
+/** Who did it: the acting user when the application set one, else the workflow's creator (a write from outside). */
+const actor = (row: 'NEW' | 'OLD') => `coalesce(${currentUserSql}, ${row}.created_by)`;
+
+/**
+ * Seed 002's audit trigger, writing into the audit context's `audit_logs` (workflows depends on audit): every
+ * insert, update and delete of a workflow leaves a row with the state before and after.
+ */
+const auditTrigger = {
+  name: 'tg_workflows_audit',
+  timing: 'after' as const,
+  events: ['insert' as const, 'update' as const, 'delete' as const],
+  forEach: 'row' as const,
+  body: `IF TG_OP = 'INSERT' THEN
+    INSERT INTO audit.audit_logs (user_id, action, resource_type, resource_id, changes)
+    VALUES (${actor('NEW')}, 'create', 'workflow', NEW.id, jsonb_build_object('after', to_jsonb(NEW)));
+    RETURN NEW;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO audit.audit_logs (user_id, action, resource_type, resource_id, changes)
+    VALUES (${actor('NEW')}, 'update', 'workflow', NEW.id, jsonb_build_object('before', to_jsonb(OLD), 'after', to_jsonb(NEW)));
+    RETURN NEW;
+  END IF;
+  INSERT INTO audit.audit_logs (user_id, action, resource_type, resource_id, changes)
+  VALUES (${actor('OLD')}, 'delete', 'workflow', OLD.id, jsonb_build_object('before', to_jsonb(OLD)));
+  RETURN OLD;`,
+};
+
+/** A workflow definition (seed 002): versions live in `workflow_versions`, the current one is referenced here. */
+export const Workflow = defineEntity({
+  name: 'Workflow',
+  tableName: 'workflows',
+  schema: 'workflows',
+  properties: {
+    id: idProperty(),
+    name: p.string().length(255),
+    description: p.text().nullable(),
+    createdBy: () => p.manyToOne(User).fieldName('created_by').deleteRule('restrict').index(),
+    status: p.enum(WORKFLOW_STATUSES).nativeEnumName('workflow_status').default('draft').index(),
+    // The circular FK of seed 002: deleting the current version leaves the workflow without one, not broken.
+    currentVersion: () => p.manyToOne(WorkflowVersion).nullable().deleteRule('set null'),
+    tags: p.array().nullable(),
+    metadata: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+    ...timestampProperties(),
+  },
+  indexes: [
+    { name: 'ix_workflows_tags', properties: ['tags'], type: 'gin' },
+    { name: 'ix_workflows_metadata', properties: ['metadata'], type: 'gin' },
+  ],
+  checks,
+  triggers: [updatedAtTrigger('workflows'), auditTrigger],
+  // Seed 002's policies, made safe: an unset setting matches nothing (see rls.ts).
+  policies: [
+    { name: 'workflows_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
+    { name: 'workflows_superuser', using: isSuperuserSql, check: isSuperuserSql },
+  ],
+});
+
+/** A loaded workflow. */
+export type IWorkflow = InferEntity<typeof Workflow>;

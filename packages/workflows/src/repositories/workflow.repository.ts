@@ -1,0 +1,193 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  flushNamingFields,
+  IllegalStateError,
+  NotFoundError,
+  translated,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
+import { type IWorkflow, Workflow, type WorkflowStatus } from '../entities/workflow.entity.ts';
+import { type IWorkflowVersion, WorkflowVersion } from '../entities/workflow-version.entity.ts';
+import { type Actor, actingAs } from '../rls.ts';
+
+/** What {@link WorkflowRepository.create} needs: the workflow and the definition of its version 1. */
+export interface CreateWorkflowInput {
+  name: string;
+  description?: string | null;
+  tags?: string[] | null;
+  metadata?: Record<string, unknown>;
+  definition: Record<string, unknown>;
+  changeSummary?: string | null;
+}
+
+/** A new version's content. */
+export interface PublishVersionInput {
+  definition: Record<string, unknown>;
+  changeSummary?: string | null;
+}
+
+/** Filters of {@link WorkflowRepository.list}; all optional, combined with AND. */
+export interface ListWorkflowsOptions {
+  ownerId?: string;
+  status?: WorkflowStatus;
+  /** Workflows carrying this tag (GIN index on `tags`). */
+  tag?: string;
+  /** Workflows whose metadata contains this object (`@>`, GIN index on `metadata`). */
+  metadata?: Record<string, unknown>;
+  /** At most this many, newest first (1 to 500, default 50). */
+  limit?: number;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireDefinition(definition: unknown): void {
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+    throw new ValidationError('WorkflowVersion', 'definition', 'must be a JSON object');
+  }
+}
+
+/**
+ * Workflows and their versions, for one acting user. Every method is one transaction that runs as the
+ * application role with the actor's settings, so row-level security decides what exists: another owner's
+ * workflow is simply not found.
+ */
+export class WorkflowRepository {
+  readonly em: EntityManager;
+  readonly actor: Actor;
+
+  constructor(em: EntityManager, actor: Actor) {
+    this.em = actingAs(em, actor);
+    this.actor = actor;
+  }
+
+  /** Creates a workflow and its version 1, made current, in one transaction: both exist or neither. */
+  async create(input: CreateWorkflowInput): Promise<IWorkflow> {
+    const data = {
+      name: typeof input.name === 'string' ? input.name.trim() : input.name,
+      description: input.description ?? null,
+      tags: input.tags ?? null,
+      metadata: input.metadata ?? {},
+      createdBy: this.actor.userId,
+      status: 'draft' as const,
+    };
+    validateEntity(this.em.getMetadata(Workflow), data);
+    requireDefinition(input.definition);
+    return this.em.transactional(async (tx) => {
+      const workflow = tx.create(Workflow, { ...data, currentVersion: null });
+      const version = tx.create(WorkflowVersion, {
+        workflow,
+        versionNumber: 1,
+        definition: input.definition,
+        changeSummary: input.changeSummary ?? null,
+        createdBy: this.actor.userId,
+      });
+      workflow.currentVersion = version;
+      await flushNamingFields(tx, [workflow, version]);
+      return workflow;
+    });
+  }
+
+  /** The workflow with this id, as this actor may see it; NotFoundError otherwise. */
+  async get(id: string): Promise<IWorkflow> {
+    return this.em.transactional((tx) => this.find(tx, id, false));
+  }
+
+  /**
+   * Publishes a new version and makes it current (a draft becomes active). The workflow row is locked first, so
+   * concurrent publishes queue and each gets the next number: 1, 2, 3… without gaps or duplicates.
+   */
+  async publish(workflowId: string, input: PublishVersionInput): Promise<IWorkflowVersion> {
+    requireDefinition(input.definition);
+    return this.em.transactional(async (tx) => {
+      const workflow = await this.find(tx, workflowId, true);
+      if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new version');
+      const [last] = await tx.execute<{ n: number }[]>(
+        'select coalesce(max(version_number), 0)::int as n from workflows.workflow_versions where workflow_id = ?',
+        [workflow.id],
+      );
+      const version = tx.create(WorkflowVersion, {
+        workflow,
+        versionNumber: (last?.n ?? 0) + 1,
+        definition: input.definition,
+        changeSummary: input.changeSummary ?? null,
+        createdBy: this.actor.userId,
+      });
+      workflow.currentVersion = version;
+      if (workflow.status === 'draft') workflow.status = 'active';
+      await flushNamingFields(tx, [version, workflow]);
+      return version;
+    });
+  }
+
+  /** Makes an earlier (or any existing) version current again; later versions are kept. */
+  async rollback(workflowId: string, versionNumber: number): Promise<IWorkflow> {
+    return this.em.transactional(async (tx) => {
+      const workflow = await this.find(tx, workflowId, true);
+      if (workflow.status === 'archived')
+        throw new IllegalStateError('Workflow', 'archived', `version ${versionNumber}`);
+      const version = await tx.findOne(WorkflowVersion, { workflow, versionNumber });
+      if (!version) throw new NotFoundError('WorkflowVersion', { workflowId, versionNumber });
+      workflow.currentVersion = version;
+      await flushNamingFields(tx, [workflow]);
+      return workflow;
+    });
+  }
+
+  /** Archives a workflow; an archived workflow takes no new versions and starts no executions. */
+  async archive(workflowId: string): Promise<IWorkflow> {
+    return this.em.transactional(async (tx) => {
+      const workflow = await this.find(tx, workflowId, true);
+      if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'archived');
+      workflow.status = 'archived';
+      await flushNamingFields(tx, [workflow]);
+      return workflow;
+    });
+  }
+
+  /** Deletes a workflow and (by cascade) its versions; the audit trigger records the deletion. */
+  async delete(workflowId: string): Promise<void> {
+    await this.em.transactional(async (tx) => {
+      const workflow = await this.find(tx, workflowId, true);
+      await translated(tx, () => tx.nativeDelete(Workflow, { id: workflow.id }));
+      tx.getUnitOfWork().unsetIdentity(workflow);
+    });
+  }
+
+  /** Every version of a workflow, oldest first. */
+  async versions(workflowId: string): Promise<IWorkflowVersion[]> {
+    return this.em.transactional(async (tx) => {
+      const workflow = await this.find(tx, workflowId, false);
+      return tx.find(WorkflowVersion, { workflow }, { orderBy: { versionNumber: 'asc' } });
+    });
+  }
+
+  /** Workflows this actor can see, filtered by owner, status, tag and metadata, newest first. */
+  async list(options: ListWorkflowsOptions = {}): Promise<IWorkflow[]> {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new ValidationError('Workflow', 'limit', 'must be an integer from 1 to 500');
+    }
+    if (options.ownerId !== undefined && !UUID_PATTERN.test(options.ownerId)) {
+      throw new ValidationError('Workflow', 'createdBy', 'must be a UUID');
+    }
+    return this.em.transactional(async (tx) => {
+      const qb = tx.createQueryBuilder(Workflow, 'w').select('*');
+      if (options.ownerId !== undefined) qb.andWhere({ createdBy: options.ownerId });
+      if (options.status !== undefined) qb.andWhere({ status: options.status });
+      // `@>` is what the GIN indexes serve (an ANY() or a ->> comparison could not use them).
+      if (options.tag !== undefined) qb.andWhere('w.tags @> array[?]::text[]', [options.tag]);
+      if (options.metadata !== undefined) qb.andWhere('w.metadata @> ?::jsonb', [JSON.stringify(options.metadata)]);
+      return qb.orderBy({ createdAt: 'desc', id: 'desc' }).limit(limit).getResultList();
+    });
+  }
+
+  private async find(tx: EntityManager, id: string, lock: boolean): Promise<IWorkflow> {
+    const workflow = UUID_PATTERN.test(id)
+      ? await tx.findOne(Workflow, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
+      : null;
+    if (!workflow) throw new NotFoundError('Workflow', { id });
+    return workflow;
+  }
+}
