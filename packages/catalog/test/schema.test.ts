@@ -1,0 +1,62 @@
+import { checkDrift } from '@tessera/migrator';
+import { useTestDatabase } from '@tessera/testing';
+import { describe, expect, it } from 'vitest';
+import { catalog } from '../src/context.ts';
+
+const db = useTestDatabase(catalog);
+
+describe('catalog schema', () => {
+  it('the migrations build exactly what the entities describe (no drift)', async () => {
+    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
+  });
+
+  it('has every index of seed 003 section 5.1, unique where the seed says (and only among live rows)', async () => {
+    const rows = await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where schemaname in ('catalog', 'nas') order by 1`,
+    );
+    const def = (name: string) => rows.find((r) => r.indexname === name)?.indexdef ?? `missing ${name}`;
+    expect(def('ix_projects_code')).toMatch(/UNIQUE INDEX .* \(code\) WHERE \(deleted_at IS NULL\)/);
+    expect(def('ix_seasons_project_year')).toMatch(/btree \(project_id, year\)/);
+    expect(def('ix_events_season_number')).toMatch(/btree \(season_id, event_number\)/);
+    expect(def('ix_episodes_event_id')).toMatch(/btree \(event_id\)/);
+    expect(def('ix_video_files_file_path')).toMatch(/UNIQUE INDEX .* \(file_path\) WHERE \(deleted_at IS NULL\)/);
+    expect(def('ix_video_files_episode_id')).toMatch(/btree \(episode_id\)/);
+    expect(def('ix_hand_clips_video_file_id')).toMatch(/btree \(video_file_id\)/);
+    expect(def('ix_hand_clips_sheet_source_row')).toMatch(
+      /UNIQUE INDEX .* \(sheet_source, sheet_row_number\) WHERE \(deleted_at IS NULL\)/,
+    );
+    expect(def('ix_tags_category_name')).toMatch(/UNIQUE INDEX .* \(category, name\) WHERE \(deleted_at IS NULL\)/);
+    expect(def('ix_nas_files_file_path')).toMatch(/UNIQUE INDEX .* \(file_path\)/);
+    expect(def('ix_nas_files_folder_id')).toMatch(/btree \(folder_id\)/);
+  });
+
+  it('has the two full-text GIN indexes of section 5.2', async () => {
+    const rows = await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where schemaname = 'catalog' and indexdef like '%USING gin%' order by 1`,
+    );
+    expect(rows.map((r) => r.indexname)).toEqual(['ix_hand_clips_notes_gin', 'ix_video_files_title_gin']);
+    expect(rows[1]?.indexdef).toContain("to_tsvector('english'::regconfig, (display_title)::text)");
+  });
+
+  it('has the column counts of seed 003 section 3.1', async () => {
+    const rows = await db.query<{ table_name: string; n: number }>(
+      `select table_name, count(*)::int as n from information_schema.columns
+       where table_schema in ('catalog', 'nas') group by table_name order by table_name`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.table_name, r.n]))).toEqual({
+      projects: 9,
+      seasons: 10,
+      events: 15,
+      episodes: 12,
+      video_files: 22,
+      hand_clips: 16,
+      tags: 8,
+      players: 9,
+      google_sheet_sync: 8,
+      nas_folders: 12,
+      nas_files: 11,
+      hand_clip_tags: 3,
+      hand_clip_players: 4,
+    });
+  });
+});
