@@ -61,8 +61,9 @@ function toSummary(r: Row): DocumentSummary {
     accessLevel: r.access_level as number,
     department: r.department as string | null,
     metadata: r.metadata as Record<string, unknown> | null,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
+    // Raw rows from MikroORM carry timestamps as strings.
+    createdAt: new Date(r.created_at as string),
+    updatedAt: new Date(r.updated_at as string),
   };
 }
 

@@ -64,8 +64,9 @@ export async function purgeSearchHistory(em: EntityManager, options: RetentionOp
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) {
     throw new ValidationError('SearchQuery', 'batchSize', 'must be an integer from 1 to 1000000');
   }
-  const [clock] = await em.execute<{ now: Date }[]>('select now() as now');
-  const now = options.now ?? (clock?.now as Date);
+  // MikroORM returns timestamps of raw queries as strings; Date accepts both.
+  const [clock] = await em.execute<{ now: Date | string }[]>('select now() as now');
+  const now = options.now ?? new Date(clock?.now ?? Date.now());
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const [counted] = await em.execute<{ n: string }[]>(
     'select count(*) as n from knowledge.search_queries where "timestamp" < ?',
