@@ -4,6 +4,7 @@ import { check, down, migrate, plan, status } from './migrations.ts';
 import { nasCommand } from './nas-scan.ts';
 import { partitions } from './partitions.ts';
 import { restoreCommand } from './restore.ts';
+import { retention } from './retention.ts';
 import { statsCommand } from './stats.ts';
 import type { Command } from './types.ts';
 
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   statsCommand,
   partitions,
   nasCommand,
+  retention,
 ];
