@@ -131,6 +131,12 @@ describe('tessera backup and restore', () => {
     expect(await rows(target.url, 'select count(*)::int as n from tessera.migrations')).toEqual([
       { n: platform.migrations.length },
     ]);
+    // Both operations are recorded in audit.events of the database each one concerns.
+    const events = 'select type, payload from audit.events order by id';
+    expect((await db.query(events)).map((e) => e.type)).toEqual(['db.backup.completed']);
+    expect(await rows(target.url, events)).toMatchObject([
+      { type: 'db.restore.completed', payload: { database: target.name, differences: 0 } },
+    ]);
   });
 
   it('reports every table whose rows or checksum differ from the backup, and exits 1', async () => {

@@ -1,3 +1,4 @@
+import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { backup, formatBytes } from '../ops/backup.ts';
 import type { Command } from './types.ts';
 
@@ -7,6 +8,7 @@ export const backupCommand: Command = {
   help: '[--context NAME] [--file PATH]  dump the database (or one context) with pg_dump, custom format',
   options: { context: { type: 'string' }, file: { type: 'string' } },
   async run(ctx) {
+    recordOpsEventsInAudit();
     const context = typeof ctx.values.context === 'string' ? ctx.values.context : undefined;
     const file = typeof ctx.values.file === 'string' ? ctx.values.file : undefined;
     ctx.out(`Backing up ${context ? `context "${context}"` : 'the whole database'}…`);

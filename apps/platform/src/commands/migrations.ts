@@ -1,5 +1,7 @@
 import { checkDrift, type EngineEvent, MigrationEngine } from '@tessera/migrator';
 import { platform } from '../composition.ts';
+import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
+import { opsEvents } from '../ops/events.ts';
 import { type Command, type CommandContext, UsageError } from './types.ts';
 
 const lockTimeoutOption = { 'lock-timeout': { type: 'string' as const } };
@@ -57,7 +59,17 @@ export const migrate: Command = {
   options: lockTimeoutOption,
   run: (ctx) =>
     withEngine(ctx, async (engine) => {
+      recordOpsEventsInAudit();
+      const started = performance.now();
       const applied = await engine.up();
+      if (applied.length > 0) {
+        const migrations = applied.map((m) => m.name);
+        const ms = Math.round(performance.now() - started);
+        await opsEvents.publish(
+          { type: 'db.migration.completed', direction: 'up', migrations, success: true, ms },
+          ctx.url,
+        );
+      }
       ctx.out(
         applied.length === 0
           ? 'The database is up to date; nothing to apply.'
@@ -134,7 +146,20 @@ export const down: Command = {
     }
     const to = typeof ctx.values.to === 'string' ? ctx.values.to : undefined;
     return withEngine(ctx, async (engine) => {
+      recordOpsEventsInAudit();
+      const started = performance.now();
       const reverted = await engine.down({ ...(to !== undefined ? { to } : {}), ...(steps ? { steps } : {}) });
+      if (reverted.length > 0) {
+        const ms = Math.round(performance.now() - started);
+        const event = {
+          type: 'db.migration.completed',
+          direction: 'down',
+          migrations: reverted,
+          success: true,
+          ms,
+        } as const;
+        await opsEvents.publish(event, ctx.url);
+      }
       ctx.out(reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`);
       return 0;
     });

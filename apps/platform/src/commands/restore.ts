@@ -1,3 +1,4 @@
+import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { restore } from '../ops/restore.ts';
 import { type Command, UsageError } from './types.ts';
 
@@ -7,6 +8,7 @@ export const restoreCommand: Command = {
   help: 'FILE [--database NAME] [--force] [--jobs N]  restore a backup into a new or empty database and verify it',
   options: { database: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' } },
   async run(ctx) {
+    recordOpsEventsInAudit();
     const [file] = ctx.positionals;
     if (!file) throw new UsageError('restore needs the backup FILE');
     const jobs = ctx.values.jobs === undefined ? 1 : Number(ctx.values.jobs);
