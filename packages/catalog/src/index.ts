@@ -21,3 +21,40 @@ export {
   VideoFile,
   type VideoVersionType,
 } from './entities/video-file.entity.ts';
+export {
+  EpisodeFactory,
+  EventFactory,
+  GoogleSheetSyncFactory,
+  HandClipFactory,
+  PlayerFactory,
+  ProjectFactory,
+  SeasonFactory,
+  TagFactory,
+  VideoFileFactory,
+} from './factories/catalog.factories.ts';
+export {
+  CatalogRepository,
+  type CatalogTreeInput,
+  type CatalogTreeResult,
+  type EpisodeInput,
+  type EventInput,
+  type ProjectInput,
+  type ProjectPage,
+  type SeasonInput,
+  type SkippedSeason,
+} from './repositories/catalog.repository.ts';
+export {
+  type HandClipInput,
+  HandClipRepository,
+  type HandPlayer,
+  type TagKey,
+} from './repositories/hand-clip.repository.ts';
+export {
+  HAND_CLIP_SEARCH_SQL,
+  type SearchHit,
+  type SearchPage,
+  SearchRepository,
+} from './repositories/search.repository.ts';
+export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './repositories/sheet-import.ts';
+export { restore, softDelete } from './repositories/soft-delete.ts';
+export { type PageOptions, query } from './repositories/sql.ts';

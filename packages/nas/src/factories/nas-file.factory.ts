@@ -15,11 +15,13 @@ let sequence = 0;
 export class NasFileFactory extends Factory<INasFile> {
   readonly model = NasFile;
 
-  protected definition(input: EntityData<INasFile> = {}): EntityData<INasFile> {
+  protected definition(input?: EntityData<INasFile>): EntityData<INasFile> {
+    // Declared with a parameter, so the seeder passes overrides here and does not merge them itself.
+    const given = input ?? {};
     sequence += 1;
-    const folder = (input.folder as INasFolder | undefined) ?? new NasFolderFactory(this.em).makeOne();
+    const folder = (given.folder as INasFolder | undefined) ?? new NasFolderFactory(this.em).makeOne();
     const filePath =
-      (input.filePath as string | undefined) ??
+      (given.filePath as string | undefined) ??
       `${folder.path}/${faker.system.fileName({ extensionCount: 0 })}-${sequence}.mp4`;
     const extension = extensionOf(filePath.slice(filePath.lastIndexOf('/') + 1));
     return {
@@ -31,6 +33,7 @@ export class NasFileFactory extends Factory<INasFile> {
       modifiedAt: faker.date.past(),
       checksum: null,
       missingSince: null,
+      ...given,
     };
   }
 }

@@ -9,11 +9,13 @@ let sequence = 0;
 export class NasFolderFactory extends Factory<INasFolder> {
   readonly model = NasFolder;
 
-  protected definition(input: EntityData<INasFolder> = {}): EntityData<INasFolder> {
+  protected definition(input?: EntityData<INasFolder>): EntityData<INasFolder> {
+    // Declared with a parameter, so the seeder passes overrides here and does not merge them itself.
+    const given = input ?? {};
     sequence += 1;
     const name = `${faker.word.noun()}-${process.pid}-${sequence}`;
-    const parent = input.parent as INasFolder | undefined;
+    const parent = given.parent as INasFolder | undefined;
     const path = parent?.path ? `${parent.path}/${name}` : `/nas/${name}`;
-    return { path, name, depth: path.split('/').length - 1, fileCount: 0, folderCount: 0, totalSizeBytes: 0 };
+    return { path, name, depth: path.split('/').length - 1, fileCount: 0, folderCount: 0, totalSizeBytes: 0, ...given };
   }
 }

@@ -1,0 +1,196 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushOrDetach, NotFoundError, UniqueViolationError, validateEntity } from '@tessera/kernel';
+import { Episode } from '../entities/episode.entity.ts';
+import { HandClip, type IHandClip } from '../entities/hand-clip.entity.ts';
+import { type IPlayer, Player } from '../entities/player.entity.ts';
+import { type ITag, Tag } from '../entities/tag.entity.ts';
+import { VideoFile } from '../entities/video-file.entity.ts';
+import { query } from './sql.ts';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A new hand clip. */
+export interface HandClipInput {
+  episodeId?: string | null;
+  videoFileId?: string | null;
+  handNumber?: number | null;
+  title?: string | null;
+  startSeconds?: number | null;
+  endSeconds?: number | null;
+  notes?: string | null;
+  board?: string | null;
+  potSize?: number | null;
+  highlightScore?: number | null;
+  sheetSource?: string | null;
+  sheetRowNumber?: number | null;
+}
+
+/** A tag by its natural key. */
+export interface TagKey {
+  category: string;
+  name: string;
+}
+
+/** A player of a hand, and whether they won it. */
+export interface HandPlayer {
+  playerId: string;
+  isWinner?: boolean;
+}
+
+/** Hand clips, the tag master list, players, and the links between them. */
+export class HandClipRepository {
+  readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  /** Creates a tag; a live tag with the same category and name is a UniqueViolationError. */
+  async createTag(input: TagKey & { description?: string | null; color?: string | null }): Promise<ITag> {
+    const data = { ...input, description: input.description ?? null, color: input.color ?? null };
+    validateEntity(this.em.getMetadata(Tag), data);
+    const taken = await this.em.findOne(
+      Tag,
+      { category: data.category, name: data.name },
+      { disableIdentityMap: true },
+    );
+    if (taken) throw new UniqueViolationError('Tag', ['category', 'name'], 'ix_tags_category_name');
+    const tag = this.em.create(Tag, data);
+    await flushOrDetach(this.em, [tag]);
+    return tag;
+  }
+
+  /** Creates a player. */
+  async createPlayer(input: {
+    name: string;
+    nickname?: string | null;
+    countryCode?: string | null;
+    isProfessional?: boolean;
+    externalId?: string | null;
+  }): Promise<IPlayer> {
+    const player = this.em.create(Player, {
+      name: input.name,
+      nickname: input.nickname ?? null,
+      countryCode: input.countryCode ?? null,
+      isProfessional: input.isProfessional ?? false,
+      externalId: input.externalId ?? null,
+    });
+    await flushOrDetach(this.em, [player]);
+    return player;
+  }
+
+  /** Creates a hand clip; its episode and video file, when given, must exist (else ForeignKeyViolationError). */
+  async createHandClip(input: HandClipInput): Promise<IHandClip> {
+    const { episodeId, videoFileId, ...fields } = input;
+    const clip = this.em.create(HandClip, {
+      handNumber: null,
+      title: null,
+      startSeconds: null,
+      endSeconds: null,
+      notes: null,
+      board: null,
+      potSize: null,
+      highlightScore: null,
+      sheetSource: null,
+      sheetRowNumber: null,
+      ...fields,
+      episode: episodeId ? this.em.getReference(Episode, episodeId) : null,
+      videoFile: videoFileId ? this.em.getReference(VideoFile, videoFileId) : null,
+    });
+    await flushOrDetach(this.em, [clip]);
+    return clip;
+  }
+
+  /**
+   * Tags a hand clip with existing tags (by category and name). Every tag must exist, else NotFoundError
+   * naming it and nothing is tagged; tagging twice is a no-op. Returns the clip's tags.
+   */
+  async tag(handClipId: string, tags: readonly TagKey[]): Promise<ITag[]> {
+    await this.liveClip(handClipId);
+    const found =
+      tags.length === 0
+        ? []
+        : await this.em.find(Tag, { $or: tags.map((t) => ({ category: t.category, name: t.name })) });
+    const missing = tags.find((t) => !found.some((f) => f.category === t.category && f.name === t.name));
+    if (missing) throw new NotFoundError('Tag', { category: missing.category, name: missing.name });
+    if (found.length > 0) {
+      await query(
+        this.em,
+        `insert into catalog.hand_clip_tags (hand_clip_id, tag_id) select $1, unnest($2::uuid[]) on conflict do nothing`,
+        [handClipId, found.map((t) => t.id)],
+      );
+    }
+    return this.tagsOf(handClipId);
+  }
+
+  /** Removes tags from a hand clip; returns how many links were removed. */
+  async untag(handClipId: string, tagIds: readonly string[]): Promise<number> {
+    const rows = await query(
+      this.em,
+      'delete from catalog.hand_clip_tags where hand_clip_id = $1 and tag_id = any($2::uuid[]) returning 1',
+      [handClipId, [...tagIds]],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Links players to a hand clip (re-linking updates `isWinner`). A player that does not exist is a
+   * ForeignKeyViolationError on player, and nothing is linked.
+   */
+  async linkPlayers(handClipId: string, players: readonly HandPlayer[]): Promise<IPlayer[]> {
+    await this.liveClip(handClipId);
+    if (players.length > 0) {
+      await query(
+        this.em,
+        `insert into catalog.hand_clip_players (hand_clip_id, player_id, is_winner)
+         select $1, p, w from unnest($2::uuid[], $3::boolean[]) as t(p, w)
+         on conflict (hand_clip_id, player_id) do update set is_winner = excluded.is_winner
+         where hand_clip_players.is_winner <> excluded.is_winner`,
+        [handClipId, players.map((p) => p.playerId), players.map((p) => p.isWinner ?? false)],
+      );
+    }
+    return (await this.playersOf(handClipId)).map((p) => p.player);
+  }
+
+  /** The live tags of a clip, by category and name. */
+  async tagsOf(handClipId: string): Promise<ITag[]> {
+    return this.em.find(
+      Tag,
+      { id: { $in: await this.linked('hand_clip_tags', 'tag_id', handClipId) } },
+      { orderBy: { category: 'asc', name: 'asc' } },
+    );
+  }
+
+  /** The live players of a clip, by name, with whether each won. */
+  async playersOf(handClipId: string): Promise<{ player: IPlayer; isWinner: boolean }[]> {
+    const links = await query<{ player_id: string; is_winner: boolean }>(
+      this.em,
+      'select player_id, is_winner from catalog.hand_clip_players where hand_clip_id = $1',
+      [handClipId],
+    );
+    const players = await this.em.find(
+      Player,
+      { id: { $in: links.map((l) => l.player_id) } },
+      { orderBy: { name: 'asc' } },
+    );
+    return players.map((player) => ({
+      player,
+      isWinner: links.find((l) => l.player_id === player.id)?.is_winner ?? false,
+    }));
+  }
+
+  private async linked(table: string, column: string, handClipId: string): Promise<string[]> {
+    const rows = await query<{ id: string }>(
+      this.em,
+      `select ${column} as id from catalog.${table} where hand_clip_id = $1`,
+      [handClipId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async liveClip(id: string): Promise<void> {
+    if (!UUID_PATTERN.test(id)) throw new NotFoundError('HandClip', { id });
+    const clip = await this.em.findOne(HandClip, { id }, { fields: ['id'] });
+    if (!clip) throw new NotFoundError('HandClip', { id });
+  }
+}

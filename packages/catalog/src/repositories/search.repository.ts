@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ValidationError } from '@tessera/kernel';
+import { type PageOptions, pageOf, query } from './sql.ts';
+
+/** One ranked search hit. */
+export interface SearchHit {
+  kind: 'video_file' | 'hand_clip';
+  id: string;
+  /** The video's display title, or the clip's title. */
+  title: string | null;
+  /** The clip's notes (null for a video). */
+  notes: string | null;
+  rank: number;
+}
+
+/** A page of hits, best first; `hasMore` says whether the next page has any. */
+export interface SearchPage {
+  items: SearchHit[];
+  page: number;
+  limit: number;
+  hasMore: boolean;
+}
+
+// The expressions must be exactly those of the GIN indexes (seed 003 section 5.2), or PostgreSQL cannot use them.
+const VIDEO_VECTOR = `to_tsvector('english'::regconfig, (display_title)::text)`;
+const CLIP_VECTOR = `to_tsvector('english'::regconfig, notes)`;
+
+const VIDEO_HITS = `select 'video_file' as kind, v.id, v.display_title as title, null::text as notes,
+  ts_rank(${VIDEO_VECTOR}, q) as rank
+  from catalog.video_files v, websearch_to_tsquery('english', $1) q
+  where v.deleted_at is null and ${VIDEO_VECTOR} @@ q`;
+const CLIP_HITS = `select 'hand_clip' as kind, h.id, h.title, h.notes, ts_rank(${CLIP_VECTOR}, q) as rank
+  from catalog.hand_clips h, websearch_to_tsquery('english', $1) q
+  where h.deleted_at is null and ${CLIP_VECTOR} @@ q`;
+
+/** The SQL of {@link SearchRepository.searchHandClips}, exported so the benchmark runs exactly it through raw `pg`. */
+export const HAND_CLIP_SEARCH_SQL = `${CLIP_HITS} order by rank desc, id limit $2 offset $3`;
+
+/**
+ * Ranked full-text search over video titles and hand-clip notes (English stemming; web-search syntax:
+ * `"exact phrase"`, `or`, `-excluded`). A hot read path: plain typed rows with bound parameters, served
+ * by the GIN indexes, soft-deleted rows excluded.
+ */
+export class SearchRepository {
+  readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  /** Video files whose display title matches. */
+  searchVideoFiles(text: string, options: PageOptions = {}): Promise<SearchPage> {
+    return this.run('VideoFile', `${VIDEO_HITS} order by rank desc, id limit $2 offset $3`, text, options);
+  }
+
+  /** Hand clips whose notes match. */
+  searchHandClips(text: string, options: PageOptions = {}): Promise<SearchPage> {
+    return this.run('HandClip', HAND_CLIP_SEARCH_SQL, text, options);
+  }
+
+  /** Both, in one ranking. */
+  search(text: string, options: PageOptions = {}): Promise<SearchPage> {
+    return this.run(
+      'Search',
+      `${VIDEO_HITS} union all ${CLIP_HITS} order by rank desc, id limit $2 offset $3`,
+      text,
+      options,
+    );
+  }
+
+  private async run(entity: string, sql: string, text: string, options: PageOptions): Promise<SearchPage> {
+    if (typeof text !== 'string' || text.trim().length === 0) {
+      throw new ValidationError(entity, 'query', 'must contain at least one word');
+    }
+    const { page, limit, offset } = pageOf(entity, options);
+    // One row more than the page says whether another page exists, without counting every match.
+    const rows = await query<SearchHit>(this.em, sql, [text, limit + 1, offset]);
+    return { items: rows.slice(0, limit), page, limit, hasMore: rows.length > limit };
+  }
+}

@@ -1,0 +1,36 @@
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NotFoundError } from '@tessera/kernel';
+import { query } from './sql.ts';
+
+/**
+ * Soft-deletes one row of a catalog table: sets `deleted_at`, after which default reads no longer see it and
+ * its unique values (code, path, sheet row, tag name) are free again. NotFoundError when no live row has the id.
+ */
+export async function softDelete(em: EntityManager, entity: EntityName, id: string, at = new Date()): Promise<Date> {
+  const meta = em.getMetadata().get(entity);
+  const rows = await query<{ id: string }>(
+    em,
+    `update "${meta.schema}"."${meta.tableName}" set deleted_at = $2 where id = $1 and deleted_at is null returning id`,
+    [id, at],
+  );
+  if (rows.length === 0) throw new NotFoundError(meta.className, { id });
+  // A cached copy would still say "live" and could be flushed back; the row changed under the ORM.
+  const cached = em.getUnitOfWork().getById(entity, id);
+  if (cached) em.getUnitOfWork().unsetIdentity(cached);
+  return at;
+}
+
+/**
+ * Restores a soft-deleted row. When a live row has taken its unique value meanwhile, the database refuses
+ * and the caller gets a UniqueViolationError naming the field. NotFoundError when no deleted row has the id.
+ */
+export async function restore(em: EntityManager, entity: EntityName, id: string): Promise<void> {
+  const meta = em.getMetadata().get(entity);
+  const rows = await query<{ id: string }>(
+    em,
+    `update "${meta.schema}"."${meta.tableName}" set deleted_at = null where id = $1 and deleted_at is not null returning id`,
+    [id],
+  );
+  if (rows.length === 0) throw new NotFoundError(meta.className, { id, deleted: true });
+}
