@@ -25,7 +25,9 @@ describe('tessera partitions', () => {
     const first = await tessera(db.url, 'partitions', '--ahead', '2');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/audit\.audit_logs: created audit_logs_p\d{6}, audit_logs_p\d{6}, audit_logs_p\d{6};/);
+    expect(first.stdout).toMatch(/executions\.execution_logs: created execution_logs_p\d{6}, .*; dropped none/);
     expect(await partitionsOf('audit.audit_logs')).toHaveLength(3);
+    expect(await partitionsOf('executions.execution_logs')).toHaveLength(3);
     const second = await tessera(db.url, 'partitions', '--ahead', '2');
     expect(second.stdout).toContain('audit.audit_logs: created none; dropped none');
   });

@@ -1,4 +1,8 @@
+// Written by `migration:create`; do not edit by hand.
 import type { MigrationEntry } from '@tessera/kernel';
+import { Migration20261121102328_executions_initial } from './Migration20261121102328_executions_initial.ts';
 
 /** This context's migrations, oldest first. */
-export const migrations: MigrationEntry[] = [];
+export const migrations: MigrationEntry[] = [
+  { name: 'Migration20261121102328_executions_initial', class: Migration20261121102328_executions_initial },
+];

@@ -1,0 +1,27 @@
+/**
+ * Seed 002's duration trigger, shared by executions and execution_steps: when a row first gets `completed_at`,
+ * the database computes `duration_ms`, so writes from outside the ORM get it too.
+ */
+export function durationTrigger(table: string) {
+  return {
+    name: `tg_${table}_duration`,
+    timing: 'before' as const,
+    events: ['update' as const],
+    forEach: 'row' as const,
+    // Written exactly as PostgreSQL prints it back (information_schema.triggers), so the drift check matches it.
+    when: '((new.completed_at IS NOT NULL) AND (old.completed_at IS NULL))',
+    body: `IF NEW.completed_at IS NOT NULL AND NEW.started_at IS NOT NULL THEN
+    NEW.duration_ms = EXTRACT(EPOCH FROM (NEW.completed_at - NEW.started_at)) * 1000;
+  END IF;
+  RETURN NEW;`,
+  };
+}
+
+/** The CHECK both tables share: a duration is never negative. */
+export const durationCheck = (table: string) => ({
+  name: 'duration_positive',
+  property: 'durationMs',
+  expression: 'duration_ms >= 0',
+  test: (v: number) => Number.isInteger(v) && v >= 0,
+  message: `must be a non-negative number of milliseconds (${table})`,
+});

@@ -1,0 +1,186 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  flushNamingFields,
+  IllegalStateError,
+  type MonthlyPartitionedTable,
+  maintainPartitions,
+  NotFoundError,
+  type PartitionMaintenanceOptions,
+  type PartitionMaintenanceResult,
+  ValidationError,
+} from '@tessera/kernel';
+import { type Actor, actingAs, Workflow } from '@tessera/workflows';
+import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
+import { type ExecutionListItem, listByWorkflow } from './execution-list.ts';
+import { copyLogs, type LogInput } from './log-writer.ts';
+import { canTransition, type ExecutionAction, TRANSITIONS } from './transitions.ts';
+
+/** `executions.execution_logs` as a monthly-partitioned table, for the kernel's partition maintenance. */
+export const EXECUTION_LOGS_TABLE: MonthlyPartitionedTable = {
+  schema: 'executions',
+  table: 'execution_logs',
+  column: 'created_at',
+};
+
+/** Options of {@link ExecutionRepository.start}. */
+export interface StartExecutionInput {
+  inputData?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Executions of workflows, for one acting user (row-level security: an owner sees the executions they triggered,
+ * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError.
+ */
+export class ExecutionRepository {
+  readonly em: EntityManager;
+  readonly actor: Actor;
+  /** The EntityManager as given, for maintenance that must run as the connecting (owner) role. */
+  readonly #ownerEm: EntityManager;
+
+  constructor(em: EntityManager, actor: Actor) {
+    this.em = actingAs(em, actor);
+    this.actor = actor;
+    this.#ownerEm = em;
+  }
+
+  /** Starts (queues, as pending) an execution of the workflow's current version. */
+  async start(workflowId: string, input: StartExecutionInput = {}): Promise<IExecution> {
+    for (const key of ['inputData', 'metadata'] as const) {
+      const v = input[key];
+      if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+        throw new ValidationError('Execution', key, 'must be a JSON object');
+      }
+    }
+    return this.em.transactional(async (tx) => {
+      // A share lock: the current version cannot change between reading it and referencing it.
+      const workflow = UUID_PATTERN.test(workflowId)
+        ? await tx.findOne(Workflow, { id: workflowId }, { lockMode: LockMode.PESSIMISTIC_READ })
+        : null;
+      if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
+      if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new execution');
+      if (!workflow.currentVersion) {
+        throw new IllegalStateError('Workflow', 'without a current version', 'a new execution');
+      }
+      const execution = tx.create(Execution, {
+        workflow,
+        workflowVersion: workflow.currentVersion,
+        triggeredBy: this.actor.userId,
+        status: 'pending',
+        inputData: input.inputData ?? {},
+        metadata: input.metadata ?? {},
+        retryCount: 0,
+      });
+      await flushNamingFields(tx, [execution]);
+      return execution;
+    });
+  }
+
+  /** The execution with this id, as this actor may see it; NotFoundError otherwise. */
+  async get(id: string): Promise<IExecution> {
+    return this.em.transactional((tx) => this.find(tx, id, false));
+  }
+
+  /** pending → running; records `started_at`. */
+  run(id: string): Promise<IExecution> {
+    return this.transition(id, 'run', (e) => {
+      e.startedAt = new Date();
+    });
+  }
+
+  /** running → paused. */
+  pause(id: string): Promise<IExecution> {
+    return this.transition(id, 'pause');
+  }
+
+  /** paused → running. */
+  resume(id: string): Promise<IExecution> {
+    return this.transition(id, 'resume');
+  }
+
+  /** running → completed, with the output; the database computes `duration_ms`. */
+  complete(id: string, outputData: Record<string, unknown> = {}): Promise<IExecution> {
+    return this.transition(id, 'complete', (e) => {
+      e.outputData = outputData;
+      e.completedAt = new Date();
+    });
+  }
+
+  /** pending, running or paused → failed, with the error. */
+  fail(id: string, errorMessage: string): Promise<IExecution> {
+    if (typeof errorMessage !== 'string' || errorMessage.trim() === '') {
+      return Promise.reject(new ValidationError('Execution', 'errorMessage', 'must say what failed'));
+    }
+    return this.transition(id, 'fail', (e) => {
+      e.errorMessage = errorMessage;
+      e.completedAt = new Date();
+    });
+  }
+
+  /** pending, running or paused → cancelled. */
+  cancel(id: string): Promise<IExecution> {
+    return this.transition(id, 'cancel', (e) => {
+      e.completedAt = new Date();
+    });
+  }
+
+  /** failed or cancelled → pending again, counting the retry; the previous attempt's outcome is cleared. */
+  retry(id: string): Promise<IExecution> {
+    return this.transition(id, 'retry', (e) => {
+      e.retryCount += 1;
+      e.startedAt = null;
+      e.completedAt = null;
+      e.durationMs = null;
+      e.errorMessage = null;
+      e.outputData = null;
+    });
+  }
+
+  /** Appends log lines in one COPY (see copyLogs); the execution must be visible to the actor. Returns the count. */
+  async appendLogs(executionId: string, logs: readonly LogInput[]): Promise<number> {
+    await this.get(executionId);
+    return copyLogs(this.em, executionId, logs);
+  }
+
+  /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */
+  listByWorkflow(workflowId: string, options: { limit?: number } = {}): Promise<ExecutionListItem[]> {
+    return listByWorkflow(this.em, this.actor, workflowId, options.limit ?? 50);
+  }
+
+  /**
+   * Creates the coming months' log partitions and drops those past the retention. DDL: runs as the connecting
+   * role (the tables' owner), not as the application role.
+   */
+  maintainLogPartitions(options: PartitionMaintenanceOptions = {}): Promise<PartitionMaintenanceResult> {
+    return maintainPartitions(this.#ownerEm.fork(), EXECUTION_LOGS_TABLE, options);
+  }
+
+  private async transition(
+    id: string,
+    action: ExecutionAction,
+    apply: (e: IExecution) => void = () => {},
+  ): Promise<IExecution> {
+    const updated = await this.em.transactional(async (tx) => {
+      const execution = await this.find(tx, id, true);
+      const from = execution.status as ExecutionStatus;
+      if (!canTransition(from, action)) throw new IllegalStateError('Execution', from, TRANSITIONS[action].to, action);
+      execution.status = TRANSITIONS[action].to;
+      apply(execution);
+      await flushNamingFields(tx, [execution]);
+      return execution.id;
+    });
+    // Re-read: the duration trigger and updated_at trigger wrote columns the unit of work did not.
+    return this.em.transactional((tx) => tx.findOneOrFail(Execution, { id: updated }, { refresh: true }));
+  }
+
+  private async find(tx: EntityManager, id: string, lock: boolean): Promise<IExecution> {
+    const execution = UUID_PATTERN.test(id)
+      ? await tx.findOne(Execution, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
+      : null;
+    if (!execution) throw new NotFoundError('Execution', { id });
+    return execution;
+  }
+}
