@@ -11,6 +11,7 @@ export { type ISearchQuery, SearchQuery } from './entities/search-query.entity.t
 export { type ISearchResponse, type ResponseSource, SearchResponse } from './entities/search-response.entity.ts';
 export { type IUserFeedback, UserFeedback } from './entities/user-feedback.entity.ts';
 export {
+  type DocumentData,
   type DocumentOverrides,
   documentData,
   documentFactory,
@@ -20,6 +21,7 @@ export {
   type SearchResponseOverrides,
   searchQueryFactory,
   searchResponseFactory,
+  seedFactories,
 } from './factories/index.ts';
 export {
   FULL_COLUMNS,

@@ -5,6 +5,7 @@ import { nasCommand } from './nas-scan.ts';
 import { partitions } from './partitions.ts';
 import { restoreCommand } from './restore.ts';
 import { retention } from './retention.ts';
+import { seed } from './seed.ts';
 import { statsCommand } from './stats.ts';
 import type { Command } from './types.ts';
 
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   partitions,
   nasCommand,
   retention,
+  seed,
 ];

@@ -32,3 +32,8 @@ export async function documentFactory(em: EntityManager, overrides: DocumentOver
   await flushOrDetach(em, [document]);
   return document;
 }
+
+/** Makes the factories' generated values reproducible from here on (sample data that is the same on every run). */
+export function seedFactories(seed: number): void {
+  faker.seed(seed);
+}

@@ -1,4 +1,10 @@
-export { type DocumentData, type DocumentOverrides, documentData, documentFactory } from './document.factory.ts';
+export {
+  type DocumentData,
+  type DocumentOverrides,
+  documentData,
+  documentFactory,
+  seedFactories,
+} from './document.factory.ts';
 export {
   type FeedbackOverrides,
   feedbackFactory,
