@@ -182,7 +182,7 @@ export class CatalogRepository {
        s as (update catalog.seasons set deleted_at = $2 where project_id in (select id from p) and deleted_at is null returning id),
        e as (update catalog.events set deleted_at = $2 where season_id in (select id from s) and deleted_at is null returning id),
        x as (update catalog.episodes set deleted_at = $2 where event_id in (select id from e) and deleted_at is null returning id)
-       select (select count(*) from p)::int + 0 * (select count(*) from x) as n`,
+       select ((select count(*) from p) + 0 * (select count(*) from x))::int as n`,
       [id, at],
     );
     if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id });
@@ -203,7 +203,7 @@ export class CatalogRepository {
          s as (update catalog.seasons set deleted_at = null where project_id in (select id from p) and deleted_at = (select at from p) returning id),
          e as (update catalog.events set deleted_at = null where season_id in (select id from s) and deleted_at = (select at from p) returning id),
          x as (update catalog.episodes set deleted_at = null where event_id in (select id from e) and deleted_at = (select at from p) returning id)
-         select (select count(*) from p)::int + 0 * (select count(*) from x) as n`,
+         select ((select count(*) from p) + 0 * (select count(*) from x))::int as n`,
         [id],
       );
       if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id, deleted: true });
