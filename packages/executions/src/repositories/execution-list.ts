@@ -26,7 +26,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /**
  * The hot read. Row-level security needs the role and two settings local to a transaction, which through the ORM
  * costs four round trips (BEGIN, set_config, the query, COMMIT) and hydration. Here it is one round trip: the
- * whole transaction goes as one simple-protocol message. Values are inlined, which is safe only because every one
+ * settings and the query go as one simple-protocol message, which PostgreSQL runs as one implicit transaction. Values are inlined, which is safe only because every one
  * is validated first: UUIDs by pattern, the flag as a boolean, the limit as an integer.
  */
 export async function listByWorkflow(
@@ -41,15 +41,17 @@ export async function listByWorkflow(
     throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
   }
   const superuser = actor.isSuperuser === true ? 'true' : 'false';
+  // One simple-protocol message is one implicit transaction: the settings made with set_config(…, true), the role
+  // included, hold for the SELECT after them and are gone when the message ends, as SET LOCAL would be.
   const text =
-    `begin; set local role ${APP_ROLE}; ` +
-    `select set_config('app.current_user_id', '${actor.userId}', true), set_config('app.is_superuser', '${superuser}', true); ` +
+    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${actor.userId}', true), ` +
+    `set_config('app.is_superuser', '${superuser}', true); ` +
     `select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ` +
-    `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}; commit`;
+    `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}`;
   const pool = (await em.getConnection().getNativeClient()) as pg.Pool;
   const results = (await pool.query(text)) as unknown as pg.QueryResult<RawItem>[];
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
-  const rows = results[3]?.rows ?? [];
+  const rows = results[1]?.rows ?? [];
   const items: ExecutionListItem[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as RawItem;
