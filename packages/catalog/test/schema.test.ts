@@ -53,7 +53,7 @@ describe('catalog schema', () => {
       tags: 8,
       players: 9,
       google_sheet_sync: 8,
-      nas_folders: 12,
+      nas_folders: 13,
       nas_files: 11,
       hand_clip_tags: 3,
       hand_clip_players: 4,

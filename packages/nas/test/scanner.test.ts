@@ -155,6 +155,44 @@ describe('scanDirectory on a real directory tree', () => {
     }
   });
 
+  it('handles a folder larger than a batch (streamed over several): idempotent, and vanished files marked', async () => {
+    const tree = makeTree(Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`big/f${i}.mp4`, 'x'.repeat(i)])));
+    try {
+      const first = await scanDirectory(client, tree.root, { batchSize: 3 });
+      expect(first).toMatchObject({ files: 7, inserted: 7 });
+      const before = await fileRows(tree.root);
+      expect(await scanDirectory(client, tree.root, { batchSize: 3 })).toMatchObject({
+        inserted: 0,
+        updated: 0,
+        vanishedFiles: 0,
+      });
+      expect(await fileRows(tree.root)).toEqual(before);
+      tree.remove('big/f3.mp4');
+      const after = await scanDirectory(client, tree.root, { batchSize: 3 });
+      expect(after).toMatchObject({ files: 6, vanishedFiles: 1 });
+      expect((await fileRows(tree.root)).filter((r) => r.missing_since !== null).map((r) => r.file_path)).toEqual([
+        tree.path('big/f3.mp4'),
+      ]);
+      expect(await folder(tree.path('big'))).toMatchObject({ file_count: 6, total_size_bytes: '18' });
+    } finally {
+      tree.dispose();
+    }
+  });
+
+  it('skips unchanged folders by their listing fingerprint, unless asked for a full comparison', async () => {
+    const tree = makeTree({ 'a/one.mp4': '1', 'b/two.mp4': '2' });
+    try {
+      await scanDirectory(client, tree.root);
+      // A change the fingerprint cannot see (made behind the scanner's back): only a full scan repairs it.
+      await db.query(`update nas.nas_files set kind = 'other' where file_path = $1`, [tree.path('a/one.mp4')]);
+      expect(await scanDirectory(client, tree.root)).toMatchObject({ updated: 0 });
+      expect(await scanDirectory(client, tree.root, { full: true })).toMatchObject({ updated: 1 });
+      expect((await fileRows(tree.root)).map((r) => r.kind)).toEqual(['video', 'video']);
+    } finally {
+      tree.dispose();
+    }
+  });
+
   it('rejects a root that is not a directory with a typed error, writing nothing', async () => {
     const missing = '/tmp/nas-scan-does-not-exist-at-all';
     const error = await scanDirectory(client, missing).catch((e: unknown) => e);

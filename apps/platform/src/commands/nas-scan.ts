@@ -36,8 +36,8 @@ function progressPrinter(out: CommandContext['out']) {
 /** `tessera nas scan <dir>`: scans a directory tree into the NAS inventory, with progress. */
 export const nasCommand: Command = {
   name: 'nas',
-  help: 'scan DIR [--batch-size N]  ingest a directory tree into the NAS inventory',
-  options: { 'batch-size': { type: 'string' } },
+  help: 'scan DIR [--batch-size N] [--full]  ingest a directory tree into the NAS inventory',
+  options: { 'batch-size': { type: 'string' }, full: { type: 'boolean' } },
   async run(ctx) {
     const [sub, dir, ...rest] = ctx.positionals;
     if (sub !== 'scan' || dir === undefined || rest.length > 0) throw new UsageError('usage: tessera nas scan DIR');
@@ -53,6 +53,7 @@ export const nasCommand: Command = {
       const started = performance.now();
       const result = await scanDirectory(client, dir, {
         ...(batchSize ? { batchSize } : {}),
+        full: ctx.values.full === true,
         onProgress: progressPrinter(ctx.out),
         onProblem: (path, message) => ctx.err(`  skipped ${path}: ${message}`),
       });

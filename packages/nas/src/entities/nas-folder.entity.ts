@@ -40,6 +40,11 @@ export const NasFolder = defineEntity({
     /** Bytes of the present files in the subtree. */
     totalSizeBytes: p.bigint('number').default(0),
     lastScannedAt: p.datetime().columnType('timestamptz').nullable(),
+    /**
+     * A fingerprint of the folder's own listing (names, sizes, modification times) as of the last scan that
+     * merged it; a re-scan skips sending the files of a folder whose fingerprint is unchanged.
+     */
+    listingHash: p.string().length(40).nullable(),
     /** When a scan of an ancestor last found this folder gone; null while it exists. */
     missingSince: p.datetime().columnType('timestamptz').nullable(),
     ...timestampProperties(),

@@ -1,11 +1,20 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { newId, ValidationError } from '@tessera/kernel';
 import type pg from 'pg';
 import { copyInto, copyLine } from './copy.ts';
 import { extensionOf, kindOfExtension } from './kinds.ts';
-import { CREATE_STAGING, MARK_VANISHED_FILES, MARK_VANISHED_FOLDERS, mergeBatch, ROLL_UP } from './sql.ts';
-import { walk } from './walk.ts';
+import {
+  CREATE_STAGING,
+  KNOWN_LISTINGS,
+  MARK_VANISHED_FILES,
+  MARK_VANISHED_FOLDERS,
+  mergeBatch,
+  ROLL_UP,
+  TOUCH_ROOT,
+} from './sql.ts';
+import { type WalkedFile, type WalkedFolder, walk } from './walk.ts';
 
 /** Where a scan is; passed to `onProgress` after every batch and once per phase. */
 export interface ScanProgress {
@@ -22,6 +31,8 @@ export interface ScanOptions {
   /** Files per COPY batch (default 5,000): memory stays at about one batch whatever the tree's size. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Compare every file with the inventory, even in folders whose listing fingerprint is unchanged. */
+  readonly full?: boolean;
   /** Called for each directory or file that could not be read; the scan goes on without it. */
   readonly onProblem?: (path: string, message: string) => void;
 }
@@ -40,6 +51,14 @@ export interface ScanResult {
   readonly vanishedFiles: number;
   readonly vanishedFolders: number;
   readonly problems: number;
+}
+
+/** The fingerprint of a folder's listing: its files' names, sizes and modification times (ms), in name order. */
+function listingHash(files: readonly WalkedFile[]): string {
+  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return createHash('sha1')
+    .update(sorted.map((f) => `${f.name}\0${f.size}\0${Math.floor(f.mtimeMs)}`).join('\n'))
+    .digest('hex');
 }
 
 /** A LIKE pattern matching every path strictly below `root`. */
@@ -81,15 +100,25 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
   let updated = 0;
 
   await client.query(CREATE_STAGING);
+  const known = new Map<string, string>();
+  if (!options.full) {
+    const rows = await client.query<{ path: string; listing_hash: string }>(KNOWN_LISTINGS, [root, belowPattern(root)]);
+    for (const row of rows.rows) known.set(row.path, row.listing_hash);
+  }
   let folderLines: string[] = [];
   let fileLines: string[] = [];
+  let vanishedInBatches = 0;
+  let changedFolders = 0;
   const mergeOne = async (folders: string[], files: string[]) => {
     await copyInto(client, 'nas_scan_stage_folders', folders);
     await copyInto(client, 'nas_scan_stage_files', files);
     const results = (await client.query(merge)) as unknown as pg.QueryResult[];
-    const counts = results.at(-2)?.rows[0] as { inserted: number; updated: number };
-    inserted += counts.inserted;
-    updated += counts.updated;
+    for (const result of results) {
+      const row = result.rows?.[0] as { inserted?: number; updated?: number; vanished?: number } | undefined;
+      inserted += row?.inserted ?? 0;
+      updated += row?.updated ?? 0;
+      vanishedInBatches += row?.vanished ?? 0;
+    }
     progress.batches += 1;
     report();
   };
@@ -106,34 +135,84 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
     pending.catch(() => undefined); // awaited by the next flush or at the end
   };
 
+  // The folder being walked: its files are held back (up to a batch) until the folder is complete, so its
+  // fingerprint can be compared with the stored one and an unchanged folder's files need not be sent at all.
+  let current: { folder: WalkedFolder; files: WalkedFile[]; streamed: boolean } | undefined;
+  const folderLine = (folder: WalkedFolder, hash: string | null, changed: boolean, complete: boolean) =>
+    copyLine([
+      newId(),
+      folder.path,
+      folder.parentPath,
+      folder.name,
+      folder.depth,
+      hash,
+      changed ? 't' : 'f',
+      complete ? 't' : 'f',
+    ]);
+  const fileLine = (file: WalkedFile, partial: boolean) => {
+    const extension = extensionOf(file.name);
+    const modified = new Date(Math.floor(file.mtimeMs)).toISOString();
+    return copyLine([
+      newId(),
+      file.path,
+      file.folderPath,
+      extension,
+      file.size,
+      modified,
+      kindOfExtension(extension),
+      partial ? 't' : 'f',
+    ]);
+  };
+  const finishFolder = async () => {
+    if (!current) return;
+    const { folder, files, streamed } = current;
+    current = undefined;
+    if (streamed) {
+      for (const file of files) fileLines.push(fileLine(file, true));
+    } else {
+      const hash = listingHash(files);
+      const changed = known.get(folder.path) !== hash;
+      folderLines.push(folderLine(folder, hash, changed, true));
+      if (changed) {
+        changedFolders += 1;
+        for (const file of files) fileLines.push(fileLine(file, false));
+      }
+    }
+    if (fileLines.length >= batchSize) await flush();
+  };
+
   for await (const chunk of walk(root)) {
     for (const entry of chunk) {
       if (entry.type === 'folder') {
+        await finishFolder();
         progress.folders += 1;
-        folderLines.push(copyLine([newId(), entry.path, entry.parentPath, entry.name, entry.depth]));
+        current = { folder: entry, files: [], streamed: false };
       } else if (entry.type === 'file') {
-        const extension = extensionOf(entry.name);
-        const modified = new Date(Math.floor(entry.mtimeMs)).toISOString();
-        fileLines.push(
-          copyLine([
-            newId(),
-            entry.path,
-            entry.folderPath,
-            extension,
-            entry.size,
-            modified,
-            kindOfExtension(extension),
-          ]),
-        );
         progress.files += 1;
         progress.bytes += entry.size;
-        if (fileLines.length >= batchSize) await flush();
+        const folder = current as NonNullable<typeof current>;
+        if (folder.streamed) {
+          fileLines.push(fileLine(entry, true));
+          if (fileLines.length >= batchSize) await flush();
+        } else {
+          folder.files.push(entry);
+          if (folder.files.length > batchSize) {
+            // Too big to hold back: stream it, without a fingerprint (it is compared file by file every scan).
+            changedFolders += 1;
+            folder.streamed = true;
+            folderLines.push(folderLine(folder.folder, null, true, false));
+            for (const file of folder.files) fileLines.push(fileLine(file, true));
+            folder.files = [];
+            await flush();
+          }
+        }
       } else {
         progress.problems += 1;
         options.onProblem?.(entry.path, entry.message);
       }
     }
   }
+  await finishFolder();
   await flush();
   await pending;
 
@@ -143,9 +222,13 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
   const params = [root, belowPattern(root), now];
   const files = await client.query<{ n: number }>(MARK_VANISHED_FILES, params);
   const folders = await client.query<{ n: number }>(MARK_VANISHED_FOLDERS, params);
+  const vanishedFiles = vanishedInBatches + (files.rows[0]?.n ?? 0);
+  const vanishedFolders = folders.rows[0]?.n ?? 0;
   progress.phase = 'rolling-up';
   report();
-  await client.query(ROLL_UP, params);
+  // Counts and sizes can only have moved if some folder's listing changed or something vanished.
+  if (changedFolders > 0 || vanishedFiles > 0 || vanishedFolders > 0) await client.query(ROLL_UP, params);
+  else await client.query(TOUCH_ROOT, [root, now]);
   await client.query('truncate nas_scan_seen_folders, nas_scan_seen_files');
   progress.phase = 'done';
   report();
@@ -156,8 +239,8 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
     bytes: progress.bytes,
     inserted,
     updated,
-    vanishedFiles: files.rows[0]?.n ?? 0,
-    vanishedFolders: folders.rows[0]?.n ?? 0,
+    vanishedFiles,
+    vanishedFolders,
     problems: progress.problems,
   } satisfies ScanResult;
 }

@@ -1,29 +1,45 @@
 /**
  * The SQL of a scan. Rows of each batch arrive by COPY in session-local staging tables; set-based statements
- * merge them into the inventory, writing only rows that changed, so re-scanning an unchanged tree writes
- * no file row at all.
+ * merge them into the inventory, writing only rows that changed. A folder whose listing fingerprint is
+ * unchanged is sent without its files, so re-scanning an unchanged tree writes (almost) nothing.
  */
 
-/** Staging tables, private to the scan's session. `seen_*` collect every path of the scan for the final sweep. */
+/**
+ * Staging tables, private to the scan's session. A folder is `complete` when all its files came in one batch
+ * (a folder of more than a batch is streamed over several); `partial` marks files of such a folder, whose
+ * paths are kept in `nas_scan_seen_files` for the final sweep.
+ */
 export const CREATE_STAGING = `
-create temp table if not exists nas_scan_stage_folders (id uuid, path text, parent_path text, name text, depth int);
-create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text);
-create temp table if not exists nas_scan_seen_folders (path text);
+create temp table if not exists nas_scan_stage_folders (id uuid, path text, parent_path text, name text, depth int, listing_hash text, changed boolean, complete boolean);
+create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text, partial boolean);
+create temp table if not exists nas_scan_seen_folders (path text, changed boolean, complete boolean);
 create temp table if not exists nas_scan_seen_files (file_path text);
 truncate nas_scan_stage_folders, nas_scan_stage_files, nas_scan_seen_folders, nas_scan_seen_files;`;
 
-/** Merges one batch; `$now` is inlined by the caller as a timestamptz literal. Returns the file counts last. */
+/** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
+const subtree = (alias: string) => `(${alias}.path = $1 or ${alias}.path like $2)`;
+
+/** Known fingerprints of the subtree's present folders, to decide which folders changed. */
+export const KNOWN_LISTINGS = `select path, listing_hash from nas.nas_folders d
+  where ${subtree('d')} and missing_since is null and listing_hash is not null`;
+
+/**
+ * Merges one batch; `now` is inlined by the caller as a timestamptz literal. The results of the files upsert
+ * (`inserted`, `updated`) and of the per-folder sweep (`vanished`) are read back by column name.
+ */
 export function mergeBatch(now: string): string {
   return `
-insert into nas.nas_folders (id, path, name, depth, last_scanned_at)
-  select id, path, name, depth, ${now} from nas_scan_stage_folders
-  on conflict (path) do update set missing_since = null, name = excluded.name, depth = excluded.depth
-  where nas_folders.missing_since is not null or nas_folders.name <> excluded.name or nas_folders.depth <> excluded.depth;
+insert into nas.nas_folders as d (id, path, name, depth, listing_hash, last_scanned_at)
+  select id, path, name, depth, listing_hash, ${now} from nas_scan_stage_folders
+  on conflict (path) do update set missing_since = null, name = excluded.name, depth = excluded.depth,
+    listing_hash = excluded.listing_hash
+  where d.missing_since is not null or d.name <> excluded.name or d.depth <> excluded.depth
+    or d.listing_hash is distinct from excluded.listing_hash;
 update nas.nas_folders f set parent_id = p.id
   from nas_scan_stage_folders s join nas.nas_folders p on p.path = s.parent_path
   where f.path = s.path and f.parent_id is distinct from p.id;
-insert into nas_scan_seen_folders select path from nas_scan_stage_folders;
-insert into nas_scan_seen_files select file_path from nas_scan_stage_files;
+insert into nas_scan_seen_folders select path, changed, complete from nas_scan_stage_folders;
+insert into nas_scan_seen_files select file_path from nas_scan_stage_files where partial;
 with merged as (
   insert into nas.nas_files as f (id, folder_id, file_path, extension, size_bytes, modified_at, kind)
     select s.id, d.id, s.file_path, s.extension, s.size_bytes, s.modified_at, s.kind
@@ -38,26 +54,39 @@ with merged as (
   returning (xmax = 0) as inserted
 )
 select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from merged;
+with gone as (
+  -- A changed folder whose whole listing is in this batch: its known files that are not in the listing vanished.
+  update nas.nas_files f set missing_since = ${now}
+  from nas_scan_stage_folders s join nas.nas_folders d on d.path = s.path
+  where s.changed and s.complete and f.folder_id = d.id and f.missing_since is null
+    and not exists (select 1 from nas_scan_stage_files x where x.file_path = f.file_path)
+  returning 1
+) select count(*)::int as vanished from gone;
 truncate nas_scan_stage_folders, nas_scan_stage_files;`;
 }
 
-/** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
-const subtree = (alias: string) => `(${alias}.path = $1 or ${alias}.path like $2)`;
-
-/** Marks files of the subtree that the scan did not see; returns how many. `$3` is the scan time. */
+/**
+ * Marks the remaining vanished files of the subtree: those of folders the scan did not see at all, and those
+ * of folders streamed over several batches that were not seen. `$3` is the scan time.
+ */
 export const MARK_VANISHED_FILES = `
-with gone as (
+with candidates as (
+  -- Few folders qualify (unchanged and complete ones are settled), so their files are found by folder_id.
+  select d.id, s.path is null as unseen
+  from nas.nas_folders d left join nas_scan_seen_folders s on s.path = d.path
+  where ${subtree('d')} and (s.path is null or not s.complete)
+), gone as (
   update nas.nas_files f set missing_since = $3
-  from nas.nas_folders d
-  where f.folder_id = d.id and ${subtree('d')} and f.missing_since is null
-    and not exists (select 1 from nas_scan_seen_files s where s.file_path = f.file_path)
+  from candidates c
+  where f.folder_id = c.id and f.missing_since is null
+    and (c.unseen or not exists (select 1 from nas_scan_seen_files x where x.file_path = f.file_path))
   returning 1
 ) select count(*)::int as n from gone`;
 
-/** Marks folders of the subtree that the scan did not see; returns how many. */
+/** Marks folders of the subtree that the scan did not see, forgetting their fingerprint; returns how many. */
 export const MARK_VANISHED_FOLDERS = `
 with gone as (
-  update nas.nas_folders d set missing_since = $3
+  update nas.nas_folders d set missing_since = $3, listing_hash = null
   where ${subtree('d')} and missing_since is null
     and not exists (select 1 from nas_scan_seen_folders s where s.path = d.path)
   returning 1
@@ -72,11 +101,10 @@ export const ROLL_UP = `
 with recursive sub as (
   select id, parent_id from nas.nas_folders r where ${subtree('r')} and missing_since is null
 ), direct as (
-  select s.id, s.parent_id, coalesce(a.n, 0) as n, coalesce(a.b, 0) as b
-  from sub s left join (
-    select folder_id, count(*) as n, sum(size_bytes) as b from nas.nas_files
-    where missing_since is null and folder_id in (select id from sub) group by folder_id
-  ) a on a.folder_id = s.id
+  -- Per folder: an index scan on ix_nas_files_folder_id (the subtree is a range of paths the planner cannot size).
+  select s.id, s.parent_id, count(f.id) as n, coalesce(sum(f.size_bytes), 0) as b
+  from sub s left join nas.nas_files f on f.folder_id = s.id and f.missing_since is null
+  group by s.id, s.parent_id
 ), chain as (
   select id as folder, parent_id as next, n, b, 0 as nested from direct
   union all
@@ -89,3 +117,6 @@ update nas.nas_folders f set file_count = t.n, total_size_bytes = t.b, folder_co
 from totals t
 where f.id = t.folder
   and ((f.file_count, f.total_size_bytes, f.folder_count) is distinct from (t.n, t.b, t.nested) or f.path = $1)`;
+
+/** Records the scan time on the root alone, when nothing changed and no roll-up is needed. */
+export const TOUCH_ROOT = `update nas.nas_folders set last_scanned_at = $2 where path = $1`;
