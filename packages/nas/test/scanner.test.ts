@@ -193,6 +193,20 @@ describe('scanDirectory on a real directory tree', () => {
     }
   });
 
+  it('a scan of the parent of a folder scanned before links that folder under it', async () => {
+    const tree = makeTree({ 'sub/x.mp4': 'x', 'y.mp4': 'yy' });
+    try {
+      await scanDirectory(client, tree.path('sub'));
+      expect(await folder(tree.path('sub'))).toMatchObject({ parent: null });
+      const result = await scanDirectory(client, tree.root);
+      expect(result).toMatchObject({ files: 2, inserted: 1, updated: 0 });
+      expect(await folder(tree.path('sub'))).toMatchObject({ parent: tree.root, file_count: 1 });
+      expect(await folder(tree.root)).toMatchObject({ file_count: 2, folder_count: 1, total_size_bytes: '3' });
+    } finally {
+      tree.dispose();
+    }
+  });
+
   it('rejects a root that is not a directory with a typed error, writing nothing', async () => {
     const missing = '/tmp/nas-scan-does-not-exist-at-all';
     const error = await scanDirectory(client, missing).catch((e: unknown) => e);

@@ -1,57 +1,23 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { newId, ValidationError } from '@tessera/kernel';
 import type pg from 'pg';
 import { copyInto, copyLine } from './copy.ts';
 import { extensionOf, kindOfExtension } from './kinds.ts';
 import {
   CREATE_STAGING,
-  KNOWN_LISTINGS,
+  KNOWN_FOLDERS,
   MARK_VANISHED_FILES,
   MARK_VANISHED_FOLDERS,
   mergeBatch,
   ROLL_UP,
+  SCAN_LOCK,
+  SCAN_UNLOCK,
   TOUCH_ROOT,
 } from './sql.ts';
+import type { ScanOptions, ScanProgress, ScanResult } from './types.ts';
 import { type WalkedFile, type WalkedFolder, walk } from './walk.ts';
-
-/** Where a scan is; passed to `onProgress` after every batch and once per phase. */
-export interface ScanProgress {
-  readonly phase: 'walking' | 'sweeping' | 'rolling-up' | 'done';
-  readonly folders: number;
-  readonly files: number;
-  readonly bytes: number;
-  readonly batches: number;
-  readonly problems: number;
-}
-
-/** Options of {@link scanDirectory}. */
-export interface ScanOptions {
-  /** Files per COPY batch (default 5,000): memory stays at about one batch whatever the tree's size. */
-  readonly batchSize?: number;
-  readonly onProgress?: (progress: ScanProgress) => void;
-  /** Compare every file with the inventory, even in folders whose listing fingerprint is unchanged. */
-  readonly full?: boolean;
-  /** Called for each directory or file that could not be read; the scan goes on without it. */
-  readonly onProblem?: (path: string, message: string) => void;
-}
-
-/** What a scan found and changed. */
-export interface ScanResult {
-  readonly root: string;
-  readonly folders: number;
-  readonly files: number;
-  readonly bytes: number;
-  /** Files new to the inventory. */
-  readonly inserted: number;
-  /** Known files whose size, time or kind changed, or that came back after vanishing. */
-  readonly updated: number;
-  /** Known files of the subtree the scan no longer found, now marked `missing_since`. */
-  readonly vanishedFiles: number;
-  readonly vanishedFolders: number;
-  readonly problems: number;
-}
 
 /** The fingerprint of a folder's listing: its files' names, sizes and modification times (ms), in name order. */
 function listingHash(files: readonly WalkedFile[]): string {
@@ -85,6 +51,15 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
     throw new ValidationError('NasScan', 'root', `${rootDir} is not a directory that can be read`);
   }
   const now = new Date();
+  await client.query(SCAN_LOCK);
+  try {
+    return await scanLocked(client, root, batchSize, options, now);
+  } finally {
+    await client.query(SCAN_UNLOCK);
+  }
+}
+
+async function scanLocked(client: pg.ClientBase, root: string, batchSize: number, options: ScanOptions, now: Date) {
   const nowLiteral = `'${now.toISOString()}'::timestamptz`;
   const merge = mergeBatch(nowLiteral);
   const progress = {
@@ -98,26 +73,56 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
   const report = () => options.onProgress?.({ ...progress });
   let inserted = 0;
   let updated = 0;
-
-  await client.query(CREATE_STAGING);
-  const known = new Map<string, string>();
-  if (!options.full) {
-    const rows = await client.query<{ path: string; listing_hash: string }>(KNOWN_LISTINGS, [root, belowPattern(root)]);
-    for (const row of rows.rows) known.set(row.path, row.listing_hash);
-  }
-  let folderLines: string[] = [];
-  let fileLines: string[] = [];
   let vanishedInBatches = 0;
   let changedFolders = 0;
-  const mergeOne = async (folders: string[], files: string[]) => {
-    await copyInto(client, 'nas_scan_stage_folders', folders);
-    await copyInto(client, 'nas_scan_stage_files', files);
-    const results = (await client.query(merge)) as unknown as pg.QueryResult[];
-    for (const result of results) {
-      const row = result.rows?.[0] as { inserted?: number; updated?: number; vanished?: number } | undefined;
-      inserted += row?.inserted ?? 0;
-      updated += row?.updated ?? 0;
-      vanishedInBatches += row?.vanished ?? 0;
+
+  await client.query(CREATE_STAGING);
+  // Ids of the subtree's folders in the inventory (and of those this scan adds), and known fingerprints.
+  const folderIds = new Map<string, string>();
+  const known = new Map<string, string>();
+  const existing = await client.query<{ id: string; path: string; listing_hash: string | null }>(KNOWN_FOLDERS, [
+    root,
+    belowPattern(root),
+    dirname(root),
+  ]);
+  for (const row of existing.rows) {
+    folderIds.set(row.path, row.id);
+    if (row.listing_hash && !options.full) known.set(row.path, row.listing_hash);
+  }
+
+  // Folders new to the inventory (and their files) cannot conflict with anything: they go in by plain COPY, the
+  // fastest load PostgreSQL has. Known folders go through the staging tables and the set-based merge.
+  let batch = {
+    freshFolders: [] as string[],
+    freshFiles: [] as string[],
+    seenFresh: [] as string[],
+    folders: [] as string[],
+    files: [] as string[],
+  };
+  const batchFiles = () => batch.freshFiles.length + batch.files.length;
+  const mergeOne = async (b: typeof batch) => {
+    await copyInto(
+      client,
+      'nas.nas_folders (id, parent_id, path, name, depth, listing_hash, last_scanned_at)',
+      b.freshFolders,
+    );
+    await copyInto(
+      client,
+      'nas.nas_files (id, folder_id, file_path, extension, size_bytes, modified_at, kind)',
+      b.freshFiles,
+    );
+    await copyInto(client, 'nas_scan_seen_folders', b.seenFresh);
+    inserted += b.freshFiles.length;
+    if (b.folders.length > 0 || b.files.length > 0) {
+      await copyInto(client, 'nas_scan_stage_folders', b.folders);
+      await copyInto(client, 'nas_scan_stage_files', b.files);
+      const results = (await client.query(merge)) as unknown as pg.QueryResult[];
+      for (const result of results) {
+        const row = result.rows?.[0] as { inserted?: number; updated?: number; vanished?: number } | undefined;
+        inserted += row?.inserted ?? 0;
+        updated += row?.updated ?? 0;
+        vanishedInBatches += row?.vanished ?? 0;
+      }
     }
     progress.batches += 1;
     report();
@@ -126,59 +131,69 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
   // time; never more than one, so memory stays at two batches.
   let pending: Promise<void> | undefined;
   const flush = async () => {
-    const folders = folderLines;
-    const files = fileLines;
-    folderLines = [];
-    fileLines = [];
+    const full = batch;
+    batch = { freshFolders: [], freshFiles: [], seenFresh: [], folders: [], files: [] };
     if (pending) await pending;
-    pending = mergeOne(folders, files);
+    pending = mergeOne(full);
     pending.catch(() => undefined); // awaited by the next flush or at the end
   };
 
-  // The folder being walked: its files are held back (up to a batch) until the folder is complete, so its
-  // fingerprint can be compared with the stored one and an unchanged folder's files need not be sent at all.
-  let current: { folder: WalkedFolder; files: WalkedFile[]; streamed: boolean } | undefined;
-  const folderLine = (folder: WalkedFolder, hash: string | null, changed: boolean, complete: boolean) =>
-    copyLine([
-      newId(),
-      folder.path,
-      folder.parentPath,
-      folder.name,
-      folder.depth,
-      hash,
-      changed ? 't' : 'f',
-      complete ? 't' : 'f',
-    ]);
-  const fileLine = (file: WalkedFile, partial: boolean) => {
+  const isoNow = now.toISOString();
+  const fileValues = (file: WalkedFile) => {
     const extension = extensionOf(file.name);
     const modified = new Date(Math.floor(file.mtimeMs)).toISOString();
-    return copyLine([
-      newId(),
-      file.path,
-      file.folderPath,
-      extension,
-      file.size,
-      modified,
-      kindOfExtension(extension),
-      partial ? 't' : 'f',
-    ]);
+    return [file.path, extension, file.size, modified, kindOfExtension(extension)] as const;
   };
+  const stagedFile = (file: WalkedFile, partial: boolean) => {
+    const [path, extension, size, modified, kind] = fileValues(file);
+    return copyLine([newId(), path, file.folderPath, extension, size, modified, kind, partial ? 't' : 'f']);
+  };
+  const freshFile = (file: WalkedFile, folderId: string) => copyLine([newId(), folderId, ...fileValues(file)]);
+  const addFresh = (folder: WalkedFolder, id: string, hash: string | null) => {
+    batch.freshFolders.push(
+      copyLine([id, folderIds.get(folder.parentPath) ?? null, folder.path, folder.name, folder.depth, hash, isoNow]),
+    );
+    batch.seenFresh.push(copyLine([folder.path, 't', 't']));
+    changedFolders += 1;
+  };
+  const addStaged = (folder: WalkedFolder, hash: string | null, changed: boolean, complete: boolean) =>
+    batch.folders.push(
+      copyLine([
+        newId(),
+        folder.path,
+        folder.parentPath,
+        folder.name,
+        folder.depth,
+        hash,
+        changed ? 't' : 'f',
+        complete ? 't' : 'f',
+      ]),
+    );
+
+  // The folder being walked: its files are held back (up to a batch) until the folder is complete, so its
+  // fingerprint can be compared with the stored one and an unchanged folder's files need not be sent at all.
+  let current:
+    | { folder: WalkedFolder; files: WalkedFile[]; streamed: boolean; freshId: string | undefined }
+    | undefined;
   const finishFolder = async () => {
     if (!current) return;
-    const { folder, files, streamed } = current;
+    const { folder, files, streamed, freshId } = current;
     current = undefined;
-    if (streamed) {
-      for (const file of files) fileLines.push(fileLine(file, true));
-    } else {
+    if (!streamed) {
       const hash = listingHash(files);
-      const changed = known.get(folder.path) !== hash;
-      folderLines.push(folderLine(folder, hash, changed, true));
-      if (changed) {
-        changedFolders += 1;
-        for (const file of files) fileLines.push(fileLine(file, false));
+      if (freshId) {
+        addFresh(folder, freshId, hash);
+        for (const file of files) batch.freshFiles.push(freshFile(file, freshId));
+      } else {
+        const changed = known.get(folder.path) !== hash;
+        addStaged(folder, hash, changed, true);
+        if (changed) {
+          changedFolders += 1;
+          for (const file of files) batch.files.push(stagedFile(file, false));
+        }
       }
     }
-    if (fileLines.length >= batchSize) await flush();
+    if (batchFiles() >= batchSize) await flush();
   };
 
   for await (const chunk of walk(root)) {
@@ -186,22 +201,30 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
       if (entry.type === 'folder') {
         await finishFolder();
         progress.folders += 1;
-        current = { folder: entry, files: [], streamed: false };
+        const freshId = folderIds.has(entry.path) ? undefined : newId();
+        if (freshId) folderIds.set(entry.path, freshId);
+        current = { folder: entry, files: [], streamed: false, freshId };
       } else if (entry.type === 'file') {
         progress.files += 1;
         progress.bytes += entry.size;
         const folder = current as NonNullable<typeof current>;
         if (folder.streamed) {
-          fileLines.push(fileLine(entry, true));
-          if (fileLines.length >= batchSize) await flush();
+          if (folder.freshId) batch.freshFiles.push(freshFile(entry, folder.freshId));
+          else batch.files.push(stagedFile(entry, true));
+          if (batchFiles() >= batchSize) await flush();
         } else {
           folder.files.push(entry);
           if (folder.files.length > batchSize) {
             // Too big to hold back: stream it, without a fingerprint (it is compared file by file every scan).
-            changedFolders += 1;
             folder.streamed = true;
-            folderLines.push(folderLine(folder.folder, null, true, false));
-            for (const file of folder.files) fileLines.push(fileLine(file, true));
+            if (folder.freshId) {
+              addFresh(folder.folder, folder.freshId, null);
+              for (const file of folder.files) batch.freshFiles.push(freshFile(file, folder.freshId));
+            } else {
+              changedFolders += 1;
+              addStaged(folder.folder, null, true, false);
+              for (const file of folder.files) batch.files.push(stagedFile(file, true));
+            }
             folder.files = [];
             await flush();
           }

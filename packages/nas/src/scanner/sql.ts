@@ -19,9 +19,18 @@ truncate nas_scan_stage_folders, nas_scan_stage_files, nas_scan_seen_folders, na
 /** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
 const subtree = (alias: string) => `(${alias}.path = $1 or ${alias}.path like $2)`;
 
-/** Known fingerprints of the subtree's present folders, to decide which folders changed. */
-export const KNOWN_LISTINGS = `select path, listing_hash from nas.nas_folders d
-  where ${subtree('d')} and missing_since is null and listing_hash is not null`;
+/**
+ * Every folder of the subtree already in the inventory (and the root's parent, `$3`): their ids, and the
+ * fingerprints of the present ones, to decide which folders are new, changed or unchanged.
+ */
+export const KNOWN_FOLDERS = `select id, path, case when missing_since is null then listing_hash end as listing_hash
+  from nas.nas_folders d where ${subtree('d')} or d.path = $3`;
+
+/** Serialises scans: a folder new to the inventory is loaded by plain COPY, which two scans must not race on. */
+export const SCAN_LOCK = `select pg_advisory_lock(hashtext('tessera.nas.scan'))`;
+
+/** Releases {@link SCAN_LOCK}. */
+export const SCAN_UNLOCK = `select pg_advisory_unlock(hashtext('tessera.nas.scan'))`;
 
 /**
  * Merges one batch; `now` is inlined by the caller as a timestamptz literal. The results of the files upsert
