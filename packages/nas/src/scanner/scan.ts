@@ -41,7 +41,7 @@ function belowPattern(root: string): string {
  * tree changes no file row. Runs on the given client (it creates session-local staging tables).
  */
 export async function scanDirectory(client: pg.ClientBase, rootDir: string, options: ScanOptions = {}) {
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValidationError('NasScan', 'batchSize', 'must be a positive whole number');
   }
@@ -52,9 +52,13 @@ export async function scanDirectory(client: pg.ClientBase, rootDir: string, opti
   }
   const now = new Date();
   await client.query(SCAN_LOCK);
+  // Each batch commits on its own; a scan is idempotent, so a crash losing the last unflushed commits only means
+  // the next scan redoes them. Not waiting for each commit's WAL flush keeps the disk out of the loop.
+  await client.query('set synchronous_commit to off');
   try {
     return await scanLocked(client, root, batchSize, options, now);
   } finally {
+    await client.query('reset synchronous_commit');
     await client.query(SCAN_UNLOCK);
   }
 }

@@ -10,7 +10,7 @@ export interface ScanProgress {
 
 /** Options of {@link scanDirectory}. */
 export interface ScanOptions {
-  /** Files per COPY batch (default 5,000): memory stays at about one batch whatever the tree's size. */
+  /** Files per COPY batch (default 10,000): memory stays at about one batch whatever the tree's size. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Compare every file with the inventory, even in folders whose listing fingerprint is unchanged. */
