@@ -43,9 +43,11 @@ export const auditEventSink: OpsEventSink = {
   },
 };
 
-let recording: (() => void) | undefined;
+let recording = false;
 
 /** Makes {@link opsEvents} append every event to `audit.events` (idempotent). */
 export function recordOpsEventsInAudit(): void {
-  recording ??= opsEvents.addSink(auditEventSink);
+  if (recording) return;
+  opsEvents.addSink(auditEventSink);
+  recording = true;
 }
