@@ -3,7 +3,7 @@
  * index) against the very same SQL sent with raw `pg`, in the same run, alternating which goes first.
  * Prints p50/p95 and their ratios (goal: repository <= 1.3x raw on both); timings never make it fail.
  * Server: TEST_DATABASE_URL or DATABASE_URL (admin URL), else startTestServer().
- * BENCH_DOCUMENTS (default 100000), BENCH_ITERATIONS (default 400).
+ * BENCH_DOCUMENTS (default 100000), BENCH_ITERATIONS (default 400), BENCH_WARMUP (default 200, per case).
  */
 import { randomUUIDv7 } from 'node:crypto';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import { DocumentRepository, toNumberedParams, visibleDocumentsSql } from '../sr
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
-const WARMUP = 50;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const GOAL = 1.3;
 const DEPARTMENTS = ['Engineering', 'Management', 'Sales', 'Support', 'Finance'];
 const TAGS = ['policy', 'howto', 'security', 'onboarding', 'finance', 'architecture', 'release', 'incident'];
