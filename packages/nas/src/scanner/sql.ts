@@ -14,6 +14,8 @@ create temp table if not exists nas_scan_stage_folders (id uuid, path text, pare
 create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text, partial boolean);
 create temp table if not exists nas_scan_seen_folders (path text, changed boolean, complete boolean);
 create temp table if not exists nas_scan_seen_files (file_path text);
+-- The sweeps probe this per folder of the subtree (whose size the planner cannot estimate from a LIKE).
+create index if not exists nas_scan_seen_folders_path on nas_scan_seen_folders (path);
 truncate nas_scan_stage_folders, nas_scan_stage_files, nas_scan_seen_folders, nas_scan_seen_files;`;
 
 /** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
