@@ -19,12 +19,15 @@ import {
 import type { ScanOptions, ScanProgress, ScanResult } from './types.ts';
 import { type WalkedFile, type WalkedFolder, walk } from './walk.ts';
 
-/** The fingerprint of a folder's listing: its files' names, sizes and modification times (ms), in name order. */
+/**
+ * The fingerprint of a folder's listing: its files' names, sizes and modification times (ms), in listing order.
+ * The order of an unchanged directory is stable; if the file system ever reorders one, the folder is simply
+ * compared file by file once more (correct, only slower), so sorting every listing is not worth its cost.
+ */
 function listingHash(files: readonly WalkedFile[]): string {
-  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return createHash('sha1')
-    .update(sorted.map((f) => `${f.name}\0${f.size}\0${Math.floor(f.mtimeMs)}`).join('\n'))
-    .digest('hex');
+  let text = '';
+  for (const f of files) text += `${f.name}\0${f.size}\0${Math.floor(f.mtimeMs)}\n`;
+  return createHash('sha1').update(text).digest('hex');
 }
 
 /** A LIKE pattern matching every path strictly below `root`. */
