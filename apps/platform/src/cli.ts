@@ -7,6 +7,14 @@ import { type EmbeddedDatabase, useEmbeddedDatabase } from './embedded.ts';
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** `name args` in one column, the description in the next (a command's help is "args  description"). */
+function usageLine(command: (typeof commands)[number]): string {
+  const parts = command.help.trim().split(/\s{2,}/);
+  const description = parts.pop() ?? '';
+  const usage = [command.name, ...parts].join(' ');
+  return `  ${usage.padEnd(52)} ${description}`;
+}
+
 function help(): string {
   return [
     'tessera: one database composed from every Tessera context',
@@ -14,7 +22,7 @@ function help(): string {
     'Usage: tessera <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name} ${c.help.trimStart()}`),
+    ...commands.map(usageLine),
     '',
     'Options:',
     "  --lock-timeout SECONDS   how long migrate/down wait for another run's lock (default 600)",
@@ -41,7 +49,7 @@ async function run(argv: string[]): Promise<number> {
     options: { ...command.options, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
-    out(`tessera ${command.name} ${command.help.trimStart()}`);
+    out(usageLine(command).trim().replace(/\s{2,}/, '\n  '));
     return 0;
   }
   const needsDatabase = command.needsDatabase ?? true;
