@@ -85,9 +85,11 @@ export function translateDbError(error: unknown, metadata: MetadataStorage): unk
       const fields = keyColumns(e.detail).map((c) => propertyOf(meta, c));
       return new UniqueViolationError(entity, fields, e.constraint, { cause: error });
     }
+    // 23001 (restrict_violation): PostgreSQL 18 reports ON DELETE/UPDATE RESTRICT with its own code.
+    case '23001':
     case '23503': {
       const fields = keyColumns(e.detail).map((c) => propertyOf(meta, c));
-      const stillReferenced = /still referenced from table "([^"]+)"/.exec(e.detail ?? '');
+      const stillReferenced = /(?:still )?referenced from table "([^"]+)"/.exec(e.detail ?? '');
       if (stillReferenced) {
         // e.table is the referencing table; the row being deleted belongs to the referenced one.
         const target = /on table "([^"]+)"/.exec(e.message)?.[1];

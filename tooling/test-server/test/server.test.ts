@@ -56,7 +56,7 @@ describe('startTestServer', () => {
     const runDir = join(serversDir, folder ?? '?');
     try {
       expect(server.kind).toBe('embedded');
-      expect(server.version).toBe(Number(embeddedVersion(savedEnv)));
+      expect(server.version).toBe(Number(embeddedVersion(process.env)));
       expect(new URL(server.adminUrl).port).not.toBe('5432');
       expect(JSON.parse(await readFile(join(runDir, 'owner.json'), 'utf8'))).toMatchObject({ pid: process.pid });
       const [settings] = await query(
