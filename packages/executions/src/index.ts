@@ -9,6 +9,14 @@ export {
   type StepStatus,
 } from './entities/execution-step.entity.ts';
 export {
+  type ExecutionOverrides,
+  executionFactory,
+  executionLogFactory,
+  executionStepFactory,
+  type LogOverrides,
+  type StepOverrides,
+} from './factories/index.ts';
+export {
   EXECUTION_LOGS_TABLE,
   ExecutionRepository,
   type StartExecutionInput,
