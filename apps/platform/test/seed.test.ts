@@ -69,10 +69,64 @@ describe('tessera seed', () => {
     expect(await count('select count(*) as n from knowledge.user_feedback')).toBe(10);
 
     const before = await fingerprint();
+    // Every context's schema has rows: the seeders cover every composed context.
+    const rowsPerSchema: Record<string, number> = {};
+    for (const [table, print] of Object.entries(before)) {
+      const schema = table.slice(0, table.indexOf('.'));
+      rowsPerSchema[schema] = (rowsPerSchema[schema] ?? 0) + Number(print.slice(0, print.indexOf(':')));
+    }
+    for (const schema of platform.schemas) expect(rowsPerSchema[schema], schema).toBeGreaterThan(0);
+
     const second = await tessera(db.url, 'seed');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/identity +users 0 created, 13 existing/);
+    expect(second.stdout).toMatch(/workflows +workflows 0 created, 5 existing; agents 0 created, 3 existing/);
+    expect(second.stdout).toMatch(/catalog +seasons 0 created, 1 existing;.* hand clips 0 created, 10 existing/);
     expect(await fingerprint()).toEqual(before);
+  });
+
+  it('seeds workflows, executions, audit and catalog demo data linked across contexts', async () => {
+    const run = await tessera(db.url, 'seed');
+    expect(run.code, run.stderr).toBe(0);
+    const counts = await db.query<Record<string, number>>(`select
+      (select count(*)::int from workflows.workflows where name like 'Demo workflow %') as workflows,
+      (select count(*)::int from workflows.workflow_versions v join workflows.workflows w on w.id = v.workflow_id
+        where w.name like 'Demo workflow %') as versions,
+      (select count(*)::int from workflows.agent_tools t join workflows.agents a on a.id = t.agent_id
+        where a.name like 'Demo agent %') as tools,
+      (select count(*)::int from executions.executions where metadata ? 'seed_key') as executions,
+      (select count(*)::int from executions.execution_steps) as steps,
+      (select count(*)::int from executions.execution_logs) as logs,
+      (select count(*)::int from audit.audit_logs where resource_type = 'workflow') as workflow_audits,
+      (select count(*)::int from audit.audit_logs where action = 'login') as logins,
+      (select count(*)::int from audit.events where aggregate_type = 'demo') as events,
+      (select count(*)::int from catalog.episodes) as episodes,
+      (select count(*)::int from catalog.hand_clips h join catalog.video_files v on v.id = h.video_file_id
+         join nas.nas_files f on f.id = v.nas_file_id and f.file_path = v.file_path) as linked_clips,
+      (select count(*)::int from catalog.hand_clip_players) as clip_players,
+      (select count(*)::int from catalog.hand_clip_tags) as clip_tags`);
+    expect(counts[0]).toEqual({
+      workflows: 5,
+      versions: 8,
+      tools: 6,
+      executions: 15,
+      steps: 30,
+      logs: 30,
+      workflow_audits: 13,
+      logins: 10,
+      events: 5,
+      episodes: 4,
+      linked_clips: 10,
+      clip_players: 20,
+      clip_tags: 10,
+    });
+    // Workflows and executions belong to the seeded demo users: each execution was triggered by its workflow's owner.
+    const [owners] = await db.query<{ foreign_owners: number; mismatched: number }>(`select
+      (select count(*)::int from workflows.workflows w join identity.users u on u.id = w.created_by
+        where w.name like 'Demo workflow %' and u.email not like 'demo.user.%') as foreign_owners,
+      (select count(*)::int from executions.executions e join workflows.workflows w on w.id = e.workflow_id
+        where e.triggered_by <> w.created_by) as mismatched`);
+    expect(owners).toEqual({ foreign_owners: 0, mismatched: 0 });
   });
 
   it('the sample data obeys the access rule: the intern does not see the strategy', async () => {
@@ -93,6 +147,10 @@ describe('tessera seed', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/identity +users 10 created, 13 existing/);
     expect(await count('select count(*) as n from knowledge.documents')).toBe(docs + 50);
+    expect(run.stdout).toMatch(/workflows +workflows 5 created, 5 existing/);
+    expect(await count(`select count(*) as n from executions.executions where metadata ? 'seed_key'`)).toBe(30);
+    expect(await count('select count(*) as n from catalog.seasons')).toBe(2);
+    expect(await count('select count(*) as n from catalog.hand_clips')).toBe(20);
   });
 
   it('rejects a bad --scale with exit code 2', async () => {
