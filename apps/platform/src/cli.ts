@@ -49,7 +49,11 @@ async function run(argv: string[]): Promise<number> {
     options: { ...command.options, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
-    out(usageLine(command).trim().replace(/\s{2,}/, '\n  '));
+    out(
+      usageLine(command)
+        .trim()
+        .replace(/\s{2,}/, '\n  '),
+    );
     return 0;
   }
   const needsDatabase = command.needsDatabase ?? true;
