@@ -1,15 +1,12 @@
-import { checkDrift } from '@tessera/migrator';
-import { useTestDatabase } from '@tessera/testing';
+import { describeSchemaConformance, useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 
 const db = useTestDatabase(catalog);
 
-describe('catalog schema', () => {
-  it('the migrations build exactly what the entities describe (no drift)', async () => {
-    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
-  });
+describeSchemaConformance(catalog, db, new URL('..', import.meta.url));
 
+describe('catalog schema', () => {
   it('has every index of seed 003 section 5.1, unique where the seed says (and only among live rows)', async () => {
     const rows = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where schemaname in ('catalog', 'nas') order by 1`,

@@ -1,25 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { checkDrift } from '@tessera/migrator';
-import { useTestDatabase } from '@tessera/testing';
+import { describeSchemaConformance, useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
 
 const db = useTestDatabase(knowledge);
 
+describeSchemaConformance(knowledge, db, new URL('..', import.meta.url));
+
 describe('knowledge schema (seed 004 section 2.2)', () => {
-  it('has no drift between the entities and the migrated database', async () => {
-    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
-  });
-
-  it('has a migration for every entity change (migration:check)', async () => {
-    const packageDir = fileURLToPath(new URL('..', import.meta.url));
-    const bin = `${packageDir}node_modules/@tessera/migrator/bin/tessera-migration.js`;
-    const run = spawnSync(process.execPath, [bin, 'check'], { cwd: packageDir, encoding: 'utf8' });
-    expect(run.stdout, run.stderr).toContain('knowledge: every entity change has a migration');
-    expect(run.status).toBe(0);
-  });
-
   it('creates the four tables with every index of the seed, the metadata one as GIN', async () => {
     const rows = await db.query<{ table: string; index: string; method: string; columns: string }>(
       `select t.relname as table, i.relname as index, am.amname as method,

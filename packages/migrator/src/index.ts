@@ -1,3 +1,4 @@
+export { createMigration, migrationsDir, pendingEntityChanges, writeMigrationIndex } from './authoring.ts';
 export { checkDrift, type DriftReport } from './drift.ts';
 export {
   type ContextStatus,

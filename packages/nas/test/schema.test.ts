@@ -1,15 +1,12 @@
-import { checkDrift } from '@tessera/migrator';
-import { useTestDatabase } from '@tessera/testing';
+import { describeSchemaConformance, useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
 
 const db = useTestDatabase(nas);
 
-describe('nas schema', () => {
-  it('the migrations build exactly what the entities describe (no drift)', async () => {
-    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
-  });
+describeSchemaConformance(nas, db, new URL('..', import.meta.url));
 
+describe('nas schema', () => {
   it('has the indexes of seed 003 section 5.1, under their seed names', async () => {
     const rows = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where schemaname = 'nas' and indexname like 'ix_nas_files%' order by 1`,

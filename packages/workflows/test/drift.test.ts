@@ -1,19 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { checkDrift } from '@tessera/migrator';
-import { useTestDatabase } from '@tessera/testing';
-import { describe, expect, it } from 'vitest';
+import { describeSchemaConformance, useTestDatabase } from '@tessera/testing';
 import { workflows } from '../src/index.ts';
 
-const db = useTestDatabase(workflows);
-
-describe('the workflows migrations', () => {
-  it('leave no drift between the entities and a freshly migrated database', async () => {
-    expect((await checkDrift(db.composition, db.url)).statements).toEqual([]);
-  });
-
-  it('record every entity change (migration:check passes)', () => {
-    expect(() =>
-      execFileSync('pnpm', ['run', '--silent', 'migration:check'], { cwd: `${import.meta.dirname}/..` }),
-    ).not.toThrow();
-  });
-});
+describeSchemaConformance(workflows, useTestDatabase(workflows), new URL('..', import.meta.url));

@@ -93,3 +93,4 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
       (await need(pool).query(sql, params)).rows as T[],
   };
 }
+export { describeSchemaConformance } from './conformance.ts';
