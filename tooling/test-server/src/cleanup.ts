@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { dropDatabase, ident, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
 import { commandLine, isAlive, waitForExit } from './processes.ts';
-import {
-  BUILDING_MARK,
-  CLONE_PREFIX,
-  COMPLETE_MARK,
-  TEMPLATE_PREFIX,
-  templateLock,
-  templateState,
-} from './templates.ts';
+import { BUILDING_MARK, CLONE_PREFIX, parseMark, TEMPLATE_PREFIX, templateLock, templateState } from './templates.ts';
 
 const FAST_SHUTDOWN_MS = 30_000;
+/**
+ * A complete template nobody used for this long is dropped: each change of the migrations makes a new one, and on a
+ * long-lived server (a developer's, a CI machine's) they would pile up forever. `TESSERA_TEST_TEMPLATE_TTL_DAYS`.
+ */
+function templateTtlSeconds(): number {
+  const days = Number(process.env.TESSERA_TEST_TEMPLATE_TTL_DAYS ?? 7);
+  return (Number.isFinite(days) && days > 0 ? days : 7) * 86_400;
+}
 const IMMEDIATE_SHUTDOWN_MS = 10_000;
 
 /** Drops databases and stops embedded servers that an earlier killed run left behind. */
@@ -90,12 +91,43 @@ async function cleanupDatabases(adminUrl: string): Promise<void> {
     if (name.startsWith(CLONE_PREFIX)) {
       const owner = /^tessera_t_(\d+)_/.exec(name);
       if (owner && !isAlive(Number(owner[1]))) await dropDatabase(adminUrl, name);
-    } else if (name.startsWith(TEMPLATE_PREFIX) && mark !== COMPLETE_MARK) {
+    } else if (name.startsWith(TEMPLATE_PREFIX) && !parseMark(mark).complete) {
       const builder = mark?.startsWith(BUILDING_MARK) ? Number(mark.slice(BUILDING_MARK.length)) : undefined;
       if (builder !== undefined && isAlive(builder)) continue;
       await dropAbandonedTemplate(adminUrl, name);
+    } else if (name.startsWith(TEMPLATE_PREFIX) && isUnused(mark)) {
+      await dropUnusedTemplate(adminUrl, name);
     }
   }
+}
+
+function isUnused(mark: string | null): boolean {
+  return Math.floor(Date.now() / 1000) - parseMark(mark).usedAt > templateTtlSeconds();
+}
+
+/**
+ * Drops a complete template unused for longer than the TTL. Under its lock, and after reading its mark again: a run
+ * that reuses it refreshes the mark under the same lock, so it never loses a template it is about to clone.
+ */
+async function dropUnusedTemplate(adminUrl: string, name: string): Promise<void> {
+  const lock = templateLock(name);
+  await withClient(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', lock);
+    if (!rows[0]?.locked) return;
+    try {
+      const current = await admin.query<{ mark: string | null }>(
+        `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+        [name],
+      );
+      const mark = current.rows[0]?.mark ?? null;
+      if (current.rows.length > 0 && parseMark(mark).complete && isUnused(mark)) {
+        // No FORCE: a session still connected means someone uses it after all.
+        await admin.query(`DROP DATABASE IF EXISTS ${ident(name)}`).catch(() => {});
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1, $2)', lock);
+    }
+  });
 }
 
 /**

@@ -2,8 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg, { type Client } from 'pg';
 import { databaseUrl, dropDatabase, ident, sleep, sqlState, withClient } from './admin.ts';
 
-/** The database comment that marks a template as fully built; anything else means "incomplete". */
+/** The database comment that marks a template as fully built (` used=<epoch s>` follows); anything else: "incomplete". */
 export const COMPLETE_MARK = 'tessera-template complete';
+/** Refresh a template's last-use mark at most this often, so cloning per test file does not write a catalog row each time. */
+const USE_MARK_INTERVAL_S = 3600;
+
+/** The comment of a complete template last used at `epochSeconds`. */
+export function completeMark(epochSeconds = Math.floor(Date.now() / 1000)): string {
+  return `${COMPLETE_MARK} used=${epochSeconds}`;
+}
+
+/** Whether a comment marks a complete template, and when it was last used (0 when it does not say). */
+export function parseMark(mark: string | null | undefined): { complete: boolean; usedAt: number } {
+  if (mark === COMPLETE_MARK) return { complete: true, usedAt: 0 };
+  const used = mark?.startsWith(`${COMPLETE_MARK} used=`) ? Number(mark.slice(COMPLETE_MARK.length + 6)) : Number.NaN;
+  return Number.isFinite(used) ? { complete: true, usedAt: used } : { complete: false, usedAt: 0 };
+}
 /** The comment a template carries while it is built, naming the builder so cleanup knows whom to ask. */
 export const BUILDING_MARK = 'tessera-template building pid=';
 /** Prefix of every template database. */
@@ -28,6 +42,18 @@ export function templateLock(name: string): [number, number] {
   return [LOCK_NAMESPACE, createHash('sha256').update(name).digest().readInt32BE(0)];
 }
 
+/** Records that a complete template was just used, so cleanup keeps it (at most once an hour). */
+async function markUsed(admin: Client, name: string): Promise<void> {
+  const { rows } = await admin.query<{ mark: string | null }>(
+    `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  const now = Math.floor(Date.now() / 1000);
+  if (now - parseMark(rows[0]?.mark).usedAt >= USE_MARK_INTERVAL_S) {
+    await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${completeMark(now)}'`);
+  }
+}
+
 /** Whether a template exists and whether it was finished. */
 export async function templateState(admin: Client, name: string): Promise<'missing' | 'complete' | 'incomplete'> {
   const { rows } = await admin.query<{ mark: string | null }>(
@@ -35,7 +61,7 @@ export async function templateState(admin: Client, name: string): Promise<'missi
     [name],
   );
   if (rows.length === 0) return 'missing';
-  return rows[0]?.mark === COMPLETE_MARK ? 'complete' : 'incomplete';
+  return parseMark(rows[0]?.mark).complete ? 'complete' : 'incomplete';
 }
 
 /** Creates (once, race-safe across processes) a template database named from `key`, built by `build(url)`; returns its name. Reused when a complete template with that key exists. */
@@ -51,7 +77,10 @@ export async function ensureTemplate(
     await admin.query('SELECT pg_advisory_lock($1, $2)', lock);
     try {
       const state = await templateState(admin, name);
-      if (state === 'complete') return name;
+      if (state === 'complete') {
+        await markUsed(admin, name);
+        return name;
+      }
       if (state === 'incomplete') await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
       // template0 never has sessions, so this cannot fail because someone is connected to template1.
       await admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0`);
@@ -60,7 +89,7 @@ export async function ensureTemplate(
         await build(databaseUrl(adminUrl, name));
         // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template.
         await disconnectAll(admin, name);
-        await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${COMPLETE_MARK}'`);
+        await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${completeMark()}'`);
       } catch (error) {
         await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`).catch(() => {});
         throw error;

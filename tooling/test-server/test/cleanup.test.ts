@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { serversDir as embeddedServersDir } from '../src/embedded.ts';
 import { cleanupStale, databaseUrl } from '../src/index.ts';
+import { completeMark } from '../src/templates.ts';
 import { databaseExists, deadPid, dropIfExists, exited, lineFrom, query, running, testAdminUrl } from './helpers.ts';
 
 const adminUrl = testAdminUrl();
@@ -37,11 +38,13 @@ describe('cleanupStale on the admin server', () => {
     const deadBuild = `tessera_tpl_dead_${randomBytes(6).toString('hex')}`;
     const liveBuild = `tessera_tpl_live_${randomBytes(6).toString('hex')}`;
     const finished = `tessera_tpl_done_${randomBytes(6).toString('hex')}`;
+    const forgotten = `tessera_tpl_old_${randomBytes(6).toString('hex')}`;
     await createDatabase(deadClone);
     await createDatabase(liveClone);
     await createDatabase(deadBuild, `tessera-template building pid=${dead}`);
     await createDatabase(liveBuild, `tessera-template building pid=${process.pid}`);
-    await createDatabase(finished, 'tessera-template complete');
+    await createDatabase(finished, completeMark());
+    await createDatabase(forgotten, completeMark(Math.floor(Date.now() / 1000) - 8 * 86_400));
 
     // A session left on the dead run's clone must not stop the drop.
     const straggler = new Client({ connectionString: databaseUrl(adminUrl, deadClone) });
@@ -58,6 +61,8 @@ describe('cleanupStale on the admin server', () => {
     expect(await databaseExists(adminUrl, liveClone)).toBe(true);
     expect(await databaseExists(adminUrl, liveBuild)).toBe(true);
     expect(await databaseExists(adminUrl, finished)).toBe(true);
+    // A complete template nobody used for more than a week is pruned: the cache must not grow forever.
+    expect(await databaseExists(adminUrl, forgotten)).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { cloneDatabase, databaseUrl, ensureTemplate } from '../src/index.ts';
+import { completeMark, parseMark } from '../src/templates.ts';
 import { databaseExists, dropIfExists, exited, lineFrom, query, testAdminUrl } from './helpers.ts';
 
 const adminUrl = testAdminUrl();
@@ -45,6 +46,25 @@ describe('ensureTemplate', () => {
     expect(await ensureTemplate(adminUrl, key, build)).toBe(a);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toContain(`/${a}`);
+  });
+
+  test('marks a template as used when it is reused, so cleanup keeps it', async () => {
+    const key = freshKey();
+    const { build } = countingBuild();
+    const name = await ensureTemplate(adminUrl, key, build);
+    created.push(name);
+    const mark = async () =>
+      (
+        await query<{ mark: string }>(
+          adminUrl,
+          `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = '${name}'`,
+        )
+      )[0]?.mark;
+    const twoHoursAgo = Math.floor(Date.now() / 1000) - 7200;
+    await query(adminUrl, `COMMENT ON DATABASE "${name}" IS '${completeMark(twoHoursAgo)}'`);
+    await ensureTemplate(adminUrl, key, build);
+    expect(parseMark(await mark()).complete).toBe(true);
+    expect(parseMark(await mark()).usedAt).toBeGreaterThan(twoHoursAgo);
   });
 
   test('builds once when two processes race for it', async () => {
