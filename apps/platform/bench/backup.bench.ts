@@ -6,9 +6,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationEngine } from '@tessera/migrator';
+import { loadLine, machineLine } from '@tessera/test-server';
 import pg from 'pg';
 import { platform } from '../src/composition.ts';
 import { backup, formatBytes } from '../src/ops/backup.ts';
@@ -60,9 +61,7 @@ try {
   const size = Number((await sql(at(names.source), 'select pg_database_size(current_database()) as s')).rows[0]?.s);
   const version = String((await sql(serverUrl, 'select version() as v')).rows[0]?.v);
   console.log(version);
-  console.log(
-    `machine:  ${cpus()[0]?.model.trim()}, ${cpus().length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-  );
+  console.log(`machine:  ${machineLine()}`);
   console.log(
     `database: ${formatBytes(size)} (${rows} rows in audit.events), generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );
@@ -93,11 +92,7 @@ try {
   const rawRestoreS = (performance.now() - start) / 1000;
   await dst.cleanup();
 
-  console.log(
-    `load average: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average: ${loadLine()}`);
   console.log(
     `dump file: ${formatBytes(b.bytes)}; restore verified ${r.tables} tables, ${r.differences.length} difference(s)`,
   );

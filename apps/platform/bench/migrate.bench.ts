@@ -5,9 +5,16 @@
  * Prints a table and one MET / NOT MET line per goal; timings never make it fail.
  * Server: TEST_DATABASE_URL or DATABASE_URL (admin URL), else startTestServer(). BENCH_ROUNDS (default 15).
  */
-import os from 'node:os';
 import { MigrationEngine, type PlannedMigration } from '@tessera/migrator';
-import { type ClonedDatabase, cloneDatabase, ensureTemplate, startTestServer } from '@tessera/test-server';
+import {
+  type ClonedDatabase,
+  cloneDatabase,
+  ensureTemplate,
+  loadLine,
+  machineLine,
+  percentiles,
+  startTestServer,
+} from '@tessera/test-server';
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import pg from 'pg';
 import { platform } from '../src/composition.ts';
@@ -19,20 +26,7 @@ const SPEEDUP_GOAL = 3;
 
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a positive integer`);
 
-interface Stats {
-  median: number;
-  p95: number;
-}
-
-/** Median and p95 (nearest rank) of a sample, in ms. */
-function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-  const mid = sorted.length / 2;
-  const median =
-    sorted.length % 2 === 1 ? at(0.5) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-  return { median, p95: at(0.95) };
-}
+type Stats = ReturnType<typeof percentiles>;
 
 /**
  * Runs two measurements per round, swapping which goes first every round so that neither always profits
@@ -161,15 +155,12 @@ try {
     },
   );
 
-  const [a1, b1, a2, b2] = [oursMs, rawMs, cloneMs, migrateMs].map(stats) as [Stats, Stats, Stats, Stats];
-  const cpu = os.cpus();
-  const gib = (os.totalmem() / 2 ** 30).toFixed(1);
+  const [a1, b1, a2, b2] = [oursMs, rawMs, cloneMs, migrateMs].map(percentiles) as [Stats, Stats, Stats, Stats];
   // Other work on the machine moves medians of timings this small: the load average puts a number on it.
-  const load = os.loadavg().map((x) => x.toFixed(2));
   const contexts = platform.contexts.map((c) => c.name).join(', ');
   console.log(`Tessera migrate benchmark, ${new Date().toISOString()}`);
   console.log(`server:      ${server.kind} ${redact(adminUrl)}\n             ${version}`);
-  console.log(`machine:     ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, ${gib} GiB, load average ${load.join(' ')}`);
+  console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
   console.log(`node:        ${process.version} (${process.platform}/${process.arch})`);
   console.log(`composition: ${contexts}: ${plan.length} migration(s), ${statements} statements`);
   console.log(`rounds:      ${ROUNDS} (+${WARMUP} warm-up), order alternated every round\n`);

@@ -3,14 +3,17 @@
 // without a build; a published copy runs the compiled `dist/`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const useBuilt = existsSync(built) && !process.env.TESSERA_FROM_SOURCE;
-const args = useBuilt ? [built] : ['--conditions=@tessera/source', source];
-const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
-if (result.error) {
-  console.error(`tessera: ${result.error.message}`);
+if (useBuilt) {
+  // Compiled JavaScript needs no flags: run it in this process rather than paying for a second Node start.
+  await import(pathToFileURL(built).href);
+} else {
+  const args = ['--conditions=@tessera/source', source, ...process.argv.slice(2)];
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.error) console.error(`tessera: ${result.error.message}`);
+  process.exit(result.status ?? 1);
 }
-process.exit(result.status ?? 1);

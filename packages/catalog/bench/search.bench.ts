@@ -4,9 +4,8 @@
  * Goal: the repository's p95 at most 1.3x raw pg's p95. Server: TEST_DATABASE_URL (an admin URL), else a
  * test server started for the run. BENCH_ROUNDS (default 200) queries per side. Never fails on time.
  */
-import os from 'node:os';
 import { createOrm } from '@tessera/kernel';
-import { startTestServer } from '@tessera/test-server';
+import { loadLine, machineLine, percentiles, startTestServer } from '@tessera/test-server';
 import { createTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { catalog } from '../src/context.ts';
@@ -26,21 +25,10 @@ const raw = new pg.Client({ connectionString: db.url });
 await raw.connect();
 const orm = await createOrm(db.composition, db.url);
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
 try {
   const [{ version }] = (await raw.query('select version()')).rows;
   console.log(version);
-  console.log(
-    `machine:     ${os.cpus()[0]?.model}, ${os.cpus().length} cores, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
   let t = performance.now();
   // Server-side generation: 12 filler words per note, plus marker words at known rates (cooler 0.5%, quads 0.1%,
   // "hero call" 0.2%, slowroll 0.05%). The GIN index is rebuilt after the load, with the migration's definition.
@@ -86,8 +74,8 @@ try {
     if (found[0] !== found[1])
       throw new Error(`the two paths disagree on "${term}" page ${page}: ${found.join(' vs ')}`);
   }
-  const r = stats(samples.repo);
-  const b = stats(samples.raw);
+  const r = percentiles(samples.repo);
+  const b = percentiles(samples.raw);
   console.log(`rounds:      ${ROUNDS} per side (+${WARMUP} warm-up), terms ${TERMS.join(' | ')}, pages 1-3 of 20`);
   console.log('');
   console.log('measurement                                 median ms   p95 ms');
@@ -100,12 +88,7 @@ try {
   console.log('');
   const ratio = r.p95 / b.p95;
   console.log(`search p95: ${ratio.toFixed(2)}x raw pg (goal <= 1.3x): ${ratio <= 1.3 ? 'MET' : 'NOT MET'}`);
-  console.log(
-    `load average after: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average after: ${loadLine()}`);
 } finally {
   await orm.close(true);
   await raw.end();

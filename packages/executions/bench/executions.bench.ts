@@ -9,10 +9,9 @@
  *
  * BENCH_LOG_ROWS / BENCH_EXECUTIONS / BENCH_ROUNDS scale it down for a quick look.
  */
-import { cpus, loadavg, totalmem } from 'node:os';
 import { userFactory } from '@tessera/identity';
 import { createOrm } from '@tessera/kernel';
-import { startTestServer } from '@tessera/test-server';
+import { loadLine, machineLine, percentiles, startTestServer } from '@tessera/test-server';
 import { createTestDatabase } from '@tessera/testing';
 import { workflowFactory } from '@tessera/workflows';
 import pg from 'pg';
@@ -25,10 +24,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const BATCH = 50_000;
 const WORKFLOWS = 20;
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-};
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 // The server: TEST_DATABASE_URL (an admin URL), else one the harness starts (testcontainers or embedded).
@@ -41,14 +36,8 @@ const raw = new pg.Pool({ connectionString: db.url, max: 2 });
 try {
   const [{ version }] = (await raw.query('select version()')).rows as [{ version: string }];
   console.log(version);
-  console.log(
-    `machine:  ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-  );
-  console.log(
-    `load:     ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (at start)`,
-  );
+  console.log(`machine:  ${machineLine()}`);
+  console.log(`load:     ${loadLine()} (at start)`);
   console.log(`node:     ${process.version}`);
 
   const owner = await userFactory(orm.em.fork());
@@ -165,7 +154,8 @@ try {
     const order = i % 2 === 0 ? (['raw', 'repository'] as const) : (['repository', 'raw'] as const);
     for (const path of order) times[path].push(await once(path, wf));
   }
-  const p = (path: 'repository' | 'raw', q: number) => quantile(times[path], q);
+  const p = (path: 'repository' | 'raw', q: 0.5 | 0.95) =>
+    q === 0.5 ? percentiles(times[path]).median : percentiles(times[path]).p95;
   console.log(`\n2. newest 50 executions of a workflow, ${n} executions in ${WORKFLOWS} workflows, ${ROUNDS} rounds`);
   console.log('                                          p50 ms   p95 ms');
   console.log(
@@ -179,11 +169,7 @@ try {
   console.log(
     `   repository/raw: p50 ${r50.toFixed(2)}x, p95 ${r95.toFixed(2)}x (goal <= 1.3x): ${r50 <= 1.3 && r95 <= 1.3 ? 'MET' : 'NOT MET'}`,
   );
-  console.log(
-    `\nload:     ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (at end)`,
-  );
+  console.log(`\nload:     ${loadLine()} (at end)`);
 } finally {
   await raw.end();
   await orm.close(true);

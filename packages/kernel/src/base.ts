@@ -60,3 +60,16 @@ export function updatedAtTrigger(table: string) {
     body: 'NEW.updated_at = now(); RETURN NEW;',
   };
 }
+
+/**
+ * `created_at` of an append-only table range-partitioned by month on it: part of the primary key, because
+ * PostgreSQL requires the partition key in every unique key of a partitioned table.
+ */
+export function partitionKeyCreatedAt() {
+  return p
+    .datetime()
+    .columnType('timestamptz')
+    .primary()
+    .defaultRaw('now()')
+    .onCreate(() => new Date());
+}

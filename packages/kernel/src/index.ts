@@ -2,6 +2,7 @@ export {
   idProperty,
   newId,
   notDeletedFilter,
+  partitionKeyCreatedAt,
   softDeleteProperties,
   timestampProperties,
   updatedAtTrigger,

@@ -6,10 +6,16 @@
  * BENCH_DOCUMENTS (default 100000), BENCH_ITERATIONS (default 400), BENCH_WARMUP (default 200, per case).
  */
 import { randomUUIDv7 } from 'node:crypto';
-import os from 'node:os';
 import { userFactory } from '@tessera/identity';
 import { composeContexts, createOrm } from '@tessera/kernel';
-import { cloneDatabase, ensureTemplate, startTestServer } from '@tessera/test-server';
+import {
+  cloneDatabase,
+  ensureTemplate,
+  loadLine,
+  machineLine,
+  percentiles,
+  startTestServer,
+} from '@tessera/test-server';
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import pg from 'pg';
 import { knowledge } from '../src/context.ts';
@@ -51,14 +57,8 @@ try {
   const viewer = await userFactory(orm.em.fork(), { accessLevel: 2, department: 'Engineering' });
 
   const [{ version = '?' } = {}] = (await raw.query('select version()')).rows;
-  const cpus = os.cpus();
   console.log(version);
-  console.log(
-    `machine:     ${cpus[0]?.model.trim()}, ${cpus.length} cores, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
   console.log(`node:        ${process.version}`);
   console.log(
     `documents:   ${DOCUMENTS} (viewer: level 2, Engineering); ${ITERATIONS} iterations after ${WARMUP} warm-up, alternating`,
@@ -88,10 +88,7 @@ try {
     },
   ];
 
-  const pct = (xs: number[], q: number) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
-  };
+  const pct = (xs: number[], q: 0.5 | 0.95) => (q === 0.5 ? percentiles(xs).median : percentiles(xs).p95);
   const results: string[] = [];
   console.log('measurement                                        path          rows   p50 ms   p95 ms');
   for (const c of cases) {
@@ -123,12 +120,7 @@ try {
   }
   console.log('');
   for (const line of results) console.log(line);
-  console.log(
-    `load average after: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average after: ${loadLine()}`);
 } finally {
   await orm.close(true);
   await raw.end();

@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type Composition, ormOptions } from '@tessera/kernel';
+import pg from 'pg';
 import { JOURNAL_SCHEMA } from './journal.ts';
 
 /** What `check` found: the statements that would align the database with the composed entities. */
@@ -22,19 +23,18 @@ function statementsOf(sql: string): string[] {
  * declares as raw-SQL-owned (`rawObjects`) are not drift: migrations own those objects on purpose.
  */
 export async function checkDrift(composition: Composition, url: string): Promise<DriftReport> {
-  const probe = new MikroORM(ormOptions(composition, url, { pool: { min: 0, max: 1 } }));
+  // Which schemas to leave alone is one catalog query: no ORM (and no metadata discovery) needed for it.
+  const client = new pg.Client({ connectionString: url });
   let foreignSchemas: string[];
   try {
-    await probe.connect();
-    const rows = await probe.em
-      .getConnection()
-      .execute<{ nspname: string }[]>(
-        `select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'`,
-      );
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'`,
+    );
     const mine = new Set(composition.schemas);
     foreignSchemas = rows.map((r) => r.nspname).filter((n) => !mine.has(n));
   } finally {
-    await probe.close(true);
+    await client.end().catch(() => undefined);
   }
   const orm = new MikroORM(
     ormOptions(composition, url, {

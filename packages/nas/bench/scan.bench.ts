@@ -8,10 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUIDv7 } from 'node:crypto';
-import os from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '@tessera/test-server';
+import { loadLine, machineLine, startTestServer } from '@tessera/test-server';
 import { createTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { nas } from '../src/context.ts';
@@ -40,12 +39,7 @@ const sampler = setInterval(() => {
 try {
   const [{ version }] = (await client.query('select version()')).rows;
   console.log(version);
-  console.log(
-    `machine:     ${os.cpus()[0]?.model}, ${os.cpus().length} cores, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
   console.log(`node:        ${process.version}; tree ${TREE}`);
 
   await client.query('checkpoint').catch(() => undefined);
@@ -129,12 +123,7 @@ try {
   const rescan = rescanSeconds / scanSeconds;
   console.log(`scan+ingest: ${ratio.toFixed(2)}x raw COPY rows/s (goal >= 0.5x): ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`);
   console.log(`re-scan: ${rescan.toFixed(2)} of the first scan (goal < 0.33): ${rescan < 1 / 3 ? 'MET' : 'NOT MET'}`);
-  console.log(
-    `load average after: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average after: ${loadLine()}`);
 } finally {
   clearInterval(sampler);
   await client.end();

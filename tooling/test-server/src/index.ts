@@ -1,4 +1,5 @@
 export { databaseUrl } from './admin.ts';
+export { loadLine, machineLine, percentiles } from './bench.ts';
 export { cleanupStale } from './cleanup.ts';
 export { EMBEDDED_VERSIONS, embeddedVersion } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
+import { partitionKeyCreatedAt } from '@tessera/kernel';
 
 /** The actions seed 002 audits; a PostgreSQL native enum `audit_action`. */
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'logout', 'execute', 'cancel'] as const;
@@ -25,12 +26,7 @@ export const AuditLog = defineEntity({
     changes: p.json<Record<string, unknown>>().nullable(),
     ipAddress: p.string().columnType('inet').nullable(),
     userAgent: p.text().nullable(),
-    createdAt: p
-      .datetime()
-      .columnType('timestamptz')
-      .primary()
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: partitionKeyCreatedAt(),
   },
   indexes: [
     { name: 'ix_audit_logs_resource', properties: ['resourceType', 'resourceId'] },

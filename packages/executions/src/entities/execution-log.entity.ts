@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { partitionKeyCreatedAt } from '@tessera/kernel';
 import { Execution } from './execution.entity.ts';
 import { ExecutionStep } from './execution-step.entity.ts';
 
@@ -23,12 +24,7 @@ export const ExecutionLog = defineEntity({
     level: p.enum(LOG_LEVELS).nativeEnumName('log_level').index(),
     message: p.text(),
     context: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
-    createdAt: p
-      .datetime()
-      .columnType('timestamptz')
-      .primary()
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: partitionKeyCreatedAt(),
   },
   indexes: [
     { name: 'ix_execution_logs_step_id', properties: ['executionStep'] },
