@@ -15,4 +15,19 @@ export {
   UnknownMigrationError,
 } from './errors.ts';
 export { type AppliedMigration, JOURNAL_SCHEMA } from './journal.ts';
+export {
+  type Acknowledgements,
+  BASELINE_FILE,
+  formatFinding,
+  type LintBaseline,
+  type LintFinding,
+  type LintTarget,
+  lintMigrations,
+  notAccepted,
+  readBaseline,
+  SQUAWK_EXCLUDED,
+  SquawkUnavailableError,
+  TESSERA_RULES,
+  writeBaseline,
+} from './lint/index.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
