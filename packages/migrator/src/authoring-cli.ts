@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ContextModule, composeContexts, type MigrationClass } from '@tessera/kernel';
-import { createMigration, migrationsDir, pendingEntityChanges } from './authoring.ts';
+import { type ContextModule, composeContexts } from '@tessera/kernel';
+import { createMigration, lintCreatedMigration, migrationsDir, pendingEntityChanges } from './authoring.ts';
 import {
   formatFinding,
   type LintFinding,
@@ -73,16 +73,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     console.log(`${ctx.name}: wrote src/migrations/${file} and updated the snapshot and src/migrations/index.ts`);
-    // The context module was loaded before the file existed: lint the new class from its own module.
-    const mod = (await import(pathToFileURL(join(migrationsDir(packageDir), `${file}.ts`)).href)) as Record<
-      string,
-      MigrationClass
-    >;
-    const cls = mod[file];
-    if (!cls) throw new Error(`src/migrations/${file}.ts does not export class ${file}`);
-    const findings = await lintMigrations(await workspaceComposition(ctx, packageDir), [
-      { context: ctx.name, entry: { name: file, class: cls } },
-    ]);
+    const findings = await lintCreatedMigration(await workspaceComposition(ctx, packageDir), ctx, packageDir, file);
     if (findings.length > 0) {
       reportLint(ctx, findings);
       return 1;
