@@ -1,4 +1,5 @@
 export { createMigration, migrationsDir, pendingEntityChanges, writeMigrationIndex } from './authoring.ts';
+export { type CatalogObject, catalogSnapshot, MAINTENANCE_PARTITION } from './catalog-snapshot.ts';
 export { checkDrift, type DriftReport } from './drift.ts';
 export {
   type ContextStatus,
@@ -30,4 +31,11 @@ export {
   TESSERA_RULES,
   writeBaseline,
 } from './lint/index.ts';
+export {
+  checkObjectDrift,
+  compareSnapshots,
+  DriftScratchError,
+  type ObjectDrift,
+  SCRATCH_PREFIX,
+} from './object-drift.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
