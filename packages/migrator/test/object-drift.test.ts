@@ -1,6 +1,12 @@
 import { composeContexts } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkObjectDrift, MigrationEngine, MigrationFailedError, SCRATCH_PREFIX } from '../src/index.ts';
+import {
+  checkObjectDrift,
+  DriftScratchError,
+  MigrationEngine,
+  MigrationFailedError,
+  SCRATCH_PREFIX,
+} from '../src/index.ts';
 import { ALPHA_2, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
 import { emptyDatabase } from './fixtures/db.ts';
 
@@ -108,5 +114,14 @@ describe('checkObjectDrift', () => {
     ]);
     await expect(checkObjectDrift(broken, db.url)).rejects.toBeInstanceOf(MigrationFailedError);
     expect(await scratchDatabases()).toEqual(before);
+  });
+
+  it('refuses with a named error when it cannot create its scratch database', async () => {
+    await migrate();
+    const server = new URL(db.url);
+    server.pathname = '/tessera_no_such_database';
+    const attempt = checkObjectDrift(composition, db.url, { scratchServerUrl: server.toString() });
+    await expect(attempt).rejects.toBeInstanceOf(DriftScratchError);
+    await expect(attempt).rejects.toThrow(/scratch database: .*tessera_no_such_database.*CREATE DATABASE/);
   });
 });
