@@ -97,10 +97,13 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const toLint = await notAccepted(ctx.migrations, readBaseline(migrationsDir(packageDir)));
-    const findings = await lintMigrations(
-      await workspaceComposition(ctx, packageDir),
-      toLint.map((entry) => ({ context: ctx.name, entry })),
-    );
+    const findings =
+      toLint.length === 0
+        ? []
+        : await lintMigrations(
+            await workspaceComposition(ctx, packageDir),
+            toLint.map((entry) => ({ context: ctx.name, entry })),
+          );
     if (findings.length > 0) {
       reportLint(ctx, findings);
       return 1;
