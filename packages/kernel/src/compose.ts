@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
+import { TesseraPostgreSqlDriver } from './driver.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ValidationSubscriber } from './validation.ts';
 
@@ -33,6 +34,8 @@ export function composeContexts(contexts: readonly ContextModule[], options: { c
 export function ormOptions(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}): Options {
   return {
     clientUrl,
+    // Refuses non-finite numbers and never lets a value become SQL text (driver.ts).
+    driver: TesseraPostgreSqlDriver,
     entities: [...composition.entities],
     namingStrategy: TesseraNamingStrategy,
     subscribers: [new ValidationSubscriber()],

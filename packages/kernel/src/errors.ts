@@ -52,6 +52,28 @@ export class UniqueViolationError extends EntityFieldError {
   }
 }
 
+/**
+ * Some rows of a multi-row call are bad; nothing was written. `rows` lists each bad row by its index in the
+ * call (from 0) with the field-level error, so a caller can fix them all at once.
+ */
+export class BatchValidationError extends TesseraError {
+  readonly entity: string;
+  readonly rows: readonly { row: number; error: EntityFieldError }[];
+
+  constructor(entity: string, rows: readonly { row: number; error: EntityFieldError }[], options?: ErrorOptions) {
+    const first = rows[0];
+    const more = rows.length > 1 ? ` (and ${rows.length - 1} more bad rows)` : '';
+    super('INVALID_ROWS', `${entity} row ${first?.row}: ${first?.error.message}${more}; nothing was written`, options);
+    this.entity = entity;
+    this.rows = rows;
+  }
+
+  /** The field of the first bad row. */
+  get field(): string | undefined {
+    return this.rows[0]?.error.field;
+  }
+}
+
 /** A reference points at a row that does not exist, or a referenced row is still in use. */
 export class ForeignKeyViolationError extends EntityFieldError {
   readonly constraint: string | undefined;

@@ -29,7 +29,9 @@ export {
   type MigrationEntry,
   orderContexts,
 } from './context.ts';
+export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
 export {
+  BatchValidationError,
   CheckViolationError,
   CompositionError,
   EntityFieldError,
@@ -54,5 +56,21 @@ export {
 } from './partitions.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
-export { ValidationSubscriber, validateEntity } from './validation.ts';
+export {
+  type BatchMode,
+  propertyProblem,
+  ValidationSubscriber,
+  validateEntity,
+  validateId,
+  validateRows,
+} from './validation.ts';
+export {
+  isJsonObject,
+  isUuid,
+  jsonObjectCheck,
+  jsonProblem,
+  kindOfColumnType,
+  type ValueKind,
+  valueProblem,
+} from './values.ts';
 export { flushOrDetach, translated } from './write.ts';
