@@ -2,6 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
 import { TesseraPostgreSqlDriver } from './driver.ts';
+import { TesseraEntityManager } from './entity-manager.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ValidationSubscriber } from './validation.ts';
 
@@ -36,6 +37,8 @@ export function ormOptions(composition: Composition, clientUrl: string, override
     clientUrl,
     // Refuses non-finite numbers and never lets a value become SQL text (driver.ts).
     driver: TesseraPostgreSqlDriver,
+    // Validates native inserts and updates, which skip the flush subscriber (entity-manager.ts).
+    entityManager: TesseraEntityManager,
     entities: [...composition.entities],
     namingStrategy: TesseraNamingStrategy,
     subscribers: [new ValidationSubscriber()],

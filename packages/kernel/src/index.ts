@@ -30,6 +30,7 @@ export {
   orderContexts,
 } from './context.ts';
 export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
+export { TesseraEntityManager } from './entity-manager.ts';
 export {
   BatchValidationError,
   CheckViolationError,
@@ -54,6 +55,7 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export { currentUserSql } from './rls.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export {
