@@ -1,7 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
-import { TesseraPostgreSqlDriver } from './driver.ts';
+import { guardJsonColumns, TesseraPostgreSqlDriver } from './driver.ts';
 import { TesseraEntityManager } from './entity-manager.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ValidationSubscriber } from './validation.ts';
@@ -39,6 +39,8 @@ export function ormOptions(composition: Composition, clientUrl: string, override
     driver: TesseraPostgreSqlDriver,
     // Validates native inserts and updates, which skip the flush subscriber (entity-manager.ts).
     entityManager: TesseraEntityManager,
+    // Names the entity and field of a JSON value that cannot be stored, before MikroORM serializes it.
+    discovery: { afterDiscovered: guardJsonColumns },
     entities: [...composition.entities],
     namingStrategy: TesseraNamingStrategy,
     subscribers: [new ValidationSubscriber()],

@@ -1,5 +1,7 @@
+import type { MetadataStorage, Type } from '@mikro-orm/core';
 import { type Configuration, PostgreSqlDriver, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { ValidationError } from './errors.ts';
+import { jsonProblem, kindOfColumnType } from './values.ts';
 
 /**
  * MikroORM inlines values into SQL text in some paths (batched flushes, `em.execute`). Its PostgreSQL platform
@@ -34,5 +36,27 @@ export class TesseraPostgreSqlDriver extends PostgreSqlDriver {
     super(config);
     // The base constructor only stores the platform; nothing has used it yet.
     (this as unknown as { platform: PostgreSqlPlatform }).platform = new TesseraPostgreSqlPlatform();
+  }
+}
+
+/**
+ * MikroORM serializes a JSON property while it computes the change set, before any flush event, so a circular
+ * object threw a bare TypeError there. Every JSON property gets its own converter that checks the value first
+ * and names the entity and field. Pass as `discovery.afterDiscovered`.
+ */
+export function guardJsonColumns(storage: MetadataStorage): void {
+  for (const meta of storage.getAll().values()) {
+    for (const prop of meta.props) {
+      const original = prop.customType as Type<unknown> | undefined;
+      if (!original || kindOfColumnType(prop.columnTypes?.[0]) !== 'json') continue;
+      // A per-property object: the type instance may be shared between properties.
+      const guarded = Object.create(original) as Type<unknown>;
+      guarded.convertToDatabaseValue = (value, platform, context) => {
+        const problem = value === null || value === undefined ? undefined : jsonProblem(value);
+        if (problem) throw new ValidationError(meta.className, prop.name, problem);
+        return original.convertToDatabaseValue(value, platform, context);
+      };
+      prop.customType = guarded;
+    }
   }
 }
