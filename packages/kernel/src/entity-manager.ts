@@ -10,7 +10,6 @@ type Data = Record<string, unknown>;
  * (Raw SQL and query-builder inserts call `validateEntity` / `validateRows` themselves.)
  */
 export class TesseraEntityManager extends EntityManager {
-  // biome-ignore lint/suspicious/noExplicitAny: any entity
   private validate(entityName: unknown, data: unknown): void {
     if (typeof data !== 'object' || data === null) return;
     for (const row of Array.isArray(data) ? data : [data]) {
