@@ -20,6 +20,16 @@ export class TesseraEntityManager extends EntityManager {
     }
   }
 
+  /**
+   * Validates the given fields before MikroORM builds the entity: its own checks would otherwise throw an
+   * untyped error (`Trying to set NasFile.kind …`) or let a bad value through to the flush.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
+  override create(entityName: any, data: any, options?: any): any {
+    this.validate(entityName, data);
+    return super.create(entityName, data, options);
+  }
+
   // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
   override insert(entityNameOrEntity: any, data?: any, options?: any): any {
     this.validate(data === undefined ? entityNameOrEntity.constructor : entityNameOrEntity, data ?? entityNameOrEntity);
