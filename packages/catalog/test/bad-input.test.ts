@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import {
   CatalogRepository,
+  HandClip,
   HandClipFactory,
   HandClipRepository,
   type IHandClip,
