@@ -44,6 +44,20 @@ describe('catalog refuses bad input with a typed error naming the field, and wri
       field: 'startSeconds',
     },
     {
+      name: 'Infinity in a query MikroORM inlines (the value never becomes SQL text)',
+      run: (em) => em.execute('select ?::numeric as v', [Number.POSITIVE_INFINITY]),
+      error: ValidationError,
+      entity: 'query',
+      field: 'value',
+    },
+    {
+      name: 'NaN in a find condition',
+      run: (em) => em.find(HandClip, { startSeconds: Number.NaN }),
+      error: ValidationError,
+      entity: 'query',
+      field: 'value',
+    },
+    {
       name: 'NaN potSize',
       run: () => repo().createHandClip({ potSize: Number.NaN }),
       error: ValidationError,

@@ -1,6 +1,6 @@
 import type { MetadataStorage, Type } from '@mikro-orm/core';
 import { type Configuration, PostgreSqlDriver, PostgreSqlPlatform } from '@mikro-orm/postgresql';
-import { ValidationError } from './errors.ts';
+import { TesseraError, ValidationError } from './errors.ts';
 import { jsonProblem, kindOfColumnType } from './values.ts';
 
 /**
@@ -36,6 +36,12 @@ export class TesseraPostgreSqlDriver extends PostgreSqlDriver {
     super(config);
     // The base constructor only stores the platform; nothing has used it yet.
     (this as unknown as { platform: PostgreSqlPlatform }).platform = new TesseraPostgreSqlPlatform();
+  }
+
+  /** A typed Tessera error raised while building a query (the platform's refusal) passes through unwrapped. */
+  // biome-ignore lint/suspicious/noExplicitAny: MikroORM's signature
+  override convertException(exception: any): any {
+    return exception instanceof TesseraError ? exception : super.convertException(exception);
   }
 }
 
