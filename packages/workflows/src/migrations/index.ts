@@ -1,8 +1,10 @@
 // Written by `migration:create`; do not edit by hand.
 import type { MigrationEntry } from '@tessera/kernel';
 import { Migration20261121102115_workflows_initial } from './Migration20261121102115_workflows_initial.ts';
+import { Migration20261201230941_workflows_admin_role_and_object_metadata } from './Migration20261201230941_workflows_admin_role_and_object_metadata.ts';
 
 /** This context's migrations, oldest first. */
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261121102115_workflows_initial', class: Migration20261121102115_workflows_initial },
+  { name: 'Migration20261201230941_workflows_admin_role_and_object_metadata', class: Migration20261201230941_workflows_admin_role_and_object_metadata },
 ];
