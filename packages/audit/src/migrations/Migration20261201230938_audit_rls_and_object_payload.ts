@@ -5,7 +5,9 @@ export class Migration20261201230938_audit_rls_and_object_payload extends Migrat
   static readonly dependsOn = ["Migration20261121100955_identity_initial"];
 
   override up(): void {
-    this.addSql(`alter table "audit"."events" add constraint "ck_events_payload_is_object" check (jsonb_typeof(payload) = 'object');`);
+    // NOT VALID here; the next migration validates it in its own transaction, so existing rows are checked
+    // under a lock that lets reads and writes go on.
+    this.addSql(`alter table "audit"."events" add constraint "ck_events_payload_is_object" check (jsonb_typeof(payload) = 'object') not valid;`);
 
     this.addSql(`alter table "audit"."audit_logs" enable row level security;`);
     this.addSql(`create policy "audit_logs_own_name" on "audit"."audit_logs" for insert with check (user_id = (NULLIF(current_setting('app.current_user_id'::text, true), ''::text))::uuid);`);

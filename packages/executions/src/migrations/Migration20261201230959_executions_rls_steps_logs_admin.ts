@@ -7,10 +7,14 @@ export class Migration20261201230959_executions_rls_steps_logs_admin extends Mig
   override up(): void {
     this.addSql(`drop policy "executions_superuser" on "executions"."executions";`);
 
-    this.addSql(`alter table "executions"."executions" add constraint "ck_executions_metadata_is_object" check (jsonb_typeof(metadata) = 'object');`);
+    // NOT VALID here; the next migration validates it in its own transaction, so existing rows are checked
+    // under a lock that lets reads and writes go on.
+    this.addSql(`alter table "executions"."executions" add constraint "ck_executions_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
     this.addSql(`create policy "executions_admin" on "executions"."executions" to "tessera_admin" using (true) with check (true);`);
 
-    this.addSql(`alter table "executions"."execution_steps" add constraint "ck_execution_steps_completed_after_started" check (completed_at is null or started_at is null or completed_at >= started_at);`);
+    // NOT VALID here; the next migration validates it in its own transaction, so existing rows are checked
+    // under a lock that lets reads and writes go on.
+    this.addSql(`alter table "executions"."execution_steps" add constraint "ck_execution_steps_completed_after_started" check (completed_at is null or started_at is null or completed_at >= started_at) not valid;`);
     this.addSql(`alter table "executions"."execution_steps" enable row level security;`);
     this.addSql(`create policy "execution_steps_via_execution" on "executions"."execution_steps" using (EXISTS (SELECT 1 FROM executions.executions e WHERE e.id = execution_steps.execution_id)) with check (EXISTS (SELECT 1 FROM executions.executions e WHERE e.id = execution_steps.execution_id));`);
 

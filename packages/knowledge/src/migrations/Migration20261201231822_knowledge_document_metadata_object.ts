@@ -5,7 +5,9 @@ export class Migration20261201231822_knowledge_document_metadata_object extends 
   static readonly dependsOn = ["Migration20261121100955_identity_initial"];
 
   override up(): void {
-    this.addSql(`alter table "knowledge"."documents" add constraint "ck_documents_metadata_is_object" check (jsonb_typeof(metadata) = 'object');`);
+    // NOT VALID here; the next migration validates it in its own transaction, so existing rows are checked
+    // under a lock that lets reads and writes go on.
+    this.addSql(`alter table "knowledge"."documents" add constraint "ck_documents_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
   }
 
   override down(): void {

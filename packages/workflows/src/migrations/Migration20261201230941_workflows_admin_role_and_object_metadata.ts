@@ -17,7 +17,9 @@ export class Migration20261201230941_workflows_admin_role_and_object_metadata ex
 
     this.addSql(`create policy "agents_admin" on "workflows"."agents" to "tessera_admin" using (true) with check (true);`);
 
-    this.addSql(`alter table "workflows"."workflows" add constraint "ck_workflows_metadata_is_object" check (jsonb_typeof(metadata) = 'object');`);
+    // NOT VALID here; the next migration validates it in its own transaction, so existing rows are checked
+    // under a lock that lets reads and writes go on.
+    this.addSql(`alter table "workflows"."workflows" add constraint "ck_workflows_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
     this.addSql(`create policy "workflows_admin" on "workflows"."workflows" to "tessera_admin" using (true) with check (true);`);
   }
 
