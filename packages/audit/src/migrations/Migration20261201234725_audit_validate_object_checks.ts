@@ -12,7 +12,8 @@ export class Migration20261201234725_audit_validate_object_checks extends Migrat
   }
 
   override down(): void {
-    // Nothing to undo: the previous migration's down drops the constraints.
-    this.addSql(`select 1`);
+    // Back to the state the previous migration left: the same CHECKs, not yet validated.
+    this.addSql(`alter table "audit"."events" drop constraint "ck_events_payload_is_object";`);
+    this.addSql(`alter table "audit"."events" add constraint "ck_events_payload_is_object" check (jsonb_typeof(payload) = 'object') not valid;`);
   }
 }

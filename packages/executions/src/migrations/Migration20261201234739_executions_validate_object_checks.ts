@@ -13,7 +13,10 @@ export class Migration20261201234739_executions_validate_object_checks extends M
   }
 
   override down(): void {
-    // Nothing to undo: the previous migration's down drops the constraints.
-    this.addSql(`select 1`);
+    // Back to the state the previous migration left: the same CHECKs, not yet validated.
+    this.addSql(`alter table "executions"."executions" drop constraint "ck_executions_metadata_is_object";`);
+    this.addSql(`alter table "executions"."executions" add constraint "ck_executions_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
+    this.addSql(`alter table "executions"."execution_steps" drop constraint "ck_execution_steps_completed_after_started";`);
+    this.addSql(`alter table "executions"."execution_steps" add constraint "ck_execution_steps_completed_after_started" check (completed_at is null or started_at is null or completed_at >= started_at) not valid;`);
   }
 }

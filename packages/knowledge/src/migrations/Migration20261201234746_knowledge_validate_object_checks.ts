@@ -12,7 +12,8 @@ export class Migration20261201234746_knowledge_validate_object_checks extends Mi
   }
 
   override down(): void {
-    // Nothing to undo: the previous migration's down drops the constraints.
-    this.addSql(`select 1`);
+    // Back to the state the previous migration left: the same CHECKs, not yet validated.
+    this.addSql(`alter table "knowledge"."documents" drop constraint "ck_documents_metadata_is_object";`);
+    this.addSql(`alter table "knowledge"."documents" add constraint "ck_documents_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
   }
 }

@@ -12,7 +12,8 @@ export class Migration20261201234732_workflows_validate_object_checks extends Mi
   }
 
   override down(): void {
-    // Nothing to undo: the previous migration's down drops the constraints.
-    this.addSql(`select 1`);
+    // Back to the state the previous migration left: the same CHECKs, not yet validated.
+    this.addSql(`alter table "workflows"."workflows" drop constraint "ck_workflows_metadata_is_object";`);
+    this.addSql(`alter table "workflows"."workflows" add constraint "ck_workflows_metadata_is_object" check (jsonb_typeof(metadata) = 'object') not valid;`);
   }
 }
