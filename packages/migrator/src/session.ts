@@ -43,21 +43,39 @@ export async function assertSessionConnection(client: pg.Client, url: string): P
 
   const probe = new pg.Client(connectionConfig(url, 'tessera-migrate-probe'));
   probe.on('error', () => {});
-  await probe.connect();
+  let timer: NodeJS.Timeout | undefined;
+  // A probe that gets no server session promptly means ours is not free for others while we are idle: in
+  // transaction mode the pooler would hand it over at once. So a slow probe counts as a session-mode pool.
+  const patience = new Promise<'waited'>((resolve) => {
+    timer = setTimeout(() => resolve('waited'), PROBE_PATIENCE_MS);
+  });
+  let outcome: string | undefined;
   try {
-    await probe.query('begin');
-    const probePid = await backendPid(probe);
-    if (probePid === pid) {
-      throw new MigrationTransactionPoolerError(`another client was given this run's server session, pid ${pid}`);
-    }
-    const again = await backendPid(client);
-    if (again !== pid) {
-      throw new MigrationTransactionPoolerError(`this run's statements ran on server sessions ${pid} and ${again}`);
-    }
+    outcome = await Promise.race([patience, probeFor(probe, client, pid)]);
   } finally {
-    await probe.query('rollback').catch(() => undefined);
-    await probe.end().catch(() => undefined);
+    clearTimeout(timer);
+    if (outcome === 'waited') {
+      // Still queued in the pooler: drop the socket rather than wait for a session to end the probe politely.
+      (Reflect.get(probe, 'connection') as { stream?: { destroy(): void } } | undefined)?.stream?.destroy();
+    } else {
+      await probe.query('rollback').catch(() => undefined);
+      await probe.end().catch(() => undefined);
+    }
   }
+  if (outcome && outcome !== 'waited') throw new MigrationTransactionPoolerError(outcome);
+}
+
+const PROBE_PATIENCE_MS = 2_000;
+
+/** Why the connection is transaction-pooled, or undefined when its server session stayed its own. */
+async function probeFor(probe: pg.Client, client: pg.Client, pid: number): Promise<string | undefined> {
+  await probe.connect();
+  await probe.query('begin');
+  const probePid = await backendPid(probe);
+  if (probePid === pid) return `another client was given this run's server session, pid ${pid}`;
+  const again = await backendPid(client);
+  if (again !== pid) return `this run's statements ran on server sessions ${pid} and ${again}`;
+  return undefined;
 }
 
 /**
