@@ -129,6 +129,28 @@ describe('tessera resolve', () => {
   });
 });
 
+describe('an invalid index left by a failed concurrent build', () => {
+  it('is reported by status and check, and rebuilt by the next migrate', async () => {
+    expect((await tessera(db.url, 'migrate')).code).toBe(0);
+    await db.query('create table identity.scratch (x int)');
+    await db.query('insert into identity.scratch values (1), (1)');
+    await expect(db.query('create unique index concurrently ux_scratch on identity.scratch (x)')).rejects.toThrow(
+      /could not create unique index/,
+    );
+    const status = await tessera(db.url, 'status');
+    expect(status.stdout).toContain('INVALID  index identity.ux_scratch on scratch');
+    const check = await tessera(db.url, 'check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('Invalid index identity.ux_scratch on scratch (a failed concurrent build)');
+
+    await db.query('delete from identity.scratch where ctid = (select max(ctid) from identity.scratch)');
+    const repaired = await tessera(db.url, 'migrate');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('rebuilt the invalid index identity.ux_scratch');
+    expect((await tessera(db.url, 'status')).stdout).not.toContain('INVALID');
+  });
+});
+
 describe('one connection per migrate', () => {
   it('applies everything and records its completion event on a single server session', async () => {
     const admin = new pg.Client({ connectionString: testAdminUrl() });
