@@ -2,6 +2,11 @@ import pg from 'pg';
 import { MigrationTransactionPoolerError } from './errors.ts';
 import { type LockHolder, toHolder } from './holders.ts';
 
+/** How long the pooler probe waits for a server session before counting the pool as session mode. */
+const PROBE_PATIENCE_MS = 2_000;
+/** Consecutive statements that must share one server session before the probe. */
+const SAME_SESSION_CHECKS = 5;
+
 /** Options of every connection the engine opens: TCP keepalives, so a vanished peer is noticed by both sides. */
 export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {
   return {
@@ -31,7 +36,8 @@ async function backendPid(client: pg.ClientBase): Promise<number> {
  * A direct connection is recognised without a second connection: the server sees our socket's own port. Behind
  * anything else (a pooler, a proxy, a port mapping) a probe connection opens a transaction: in transaction mode
  * the pooler hands it our idle server session (PgBouncer reuses the most recent one), or our next statement runs on
- * another session; a session-mode pooler or a plain proxy does neither.
+ * another session; a session-mode pooler or a plain proxy does neither. Before the probe, a few consecutive
+ * statements must all run on one server session (in a busy transaction pool they would not).
  */
 export async function assertSessionConnection(client: pg.Client, url: string): Promise<void> {
   const { rows } = await client.query<{ pid: number; port: number | null }>(
@@ -40,6 +46,14 @@ export async function assertSessionConnection(client: pg.Client, url: string): P
   const pid = Number(rows[0]?.pid);
   const port = rows[0]?.port ?? null;
   if (port === null || port === localPort(client)) return;
+
+  // In a busy transaction pool, consecutive statements of one client land on different server sessions.
+  for (let i = 0; i < SAME_SESSION_CHECKS; i++) {
+    const again = await backendPid(client);
+    if (again !== pid) {
+      throw new MigrationTransactionPoolerError(`this run's statements ran on server sessions ${pid} and ${again}`);
+    }
+  }
 
   const probe = new pg.Client(connectionConfig(url, 'tessera-migrate-probe'));
   probe.on('error', () => {});
@@ -64,8 +78,6 @@ export async function assertSessionConnection(client: pg.Client, url: string): P
   }
   if (outcome && outcome !== 'waited') throw new MigrationTransactionPoolerError(outcome);
 }
-
-const PROBE_PATIENCE_MS = 2_000;
 
 /** Why the connection is transaction-pooled, or undefined when its server session stayed its own. */
 async function probeFor(probe: pg.Client, client: pg.Client, pid: number): Promise<string | undefined> {

@@ -78,6 +78,32 @@ describe('poolers', () => {
     expect(await whatThePoolLeft(url)).toEqual(clean);
   });
 
+  it('concurrent runs: all refused through a transaction pooler, all fine through a session pooler', async () => {
+    const wide = await startPgBouncer({ upstreamUrl: testAdminUrl(), poolMode: 'session', poolSize: 12 });
+    try {
+      const refused = await Promise.all(
+        Array.from({ length: 4 }, () => startEngine(transactionPool.url(dbName), 'race').done),
+      );
+      for (const r of refused) expect(r.out).toContain('MIGRATION_TRANSACTION_POOLER');
+      expect((await db.query(`select to_regclass('tessera.migrations') is null as ok`))[0]?.ok).toBe(true);
+
+      const runs = await Promise.all(Array.from({ length: 4 }, () => startEngine(wide.url(dbName), 'race').done));
+      for (const r of runs) expect(r.code, r.out).toBe(0);
+      const names = (await journal(db.query)).map((r) => r.name);
+      expect(names).toHaveLength(3);
+      expect(new Set(names).size).toBe(3);
+      const seeded = await db.query(`select count(*)::int as n from alpha.things where name = 'seeded once'`);
+      expect(seeded[0]?.n).toBe(1);
+      const locks = await db.query(
+        `select count(*)::int as n from pg_locks where locktype = 'advisory'
+            and database = (select oid from pg_database where datname = current_database())`,
+      );
+      expect(locks[0]?.n).toBe(0);
+    } finally {
+      await wide.stop();
+    }
+  });
+
   it('a migrate killed with kill -9 behind a session pooler does not leave its statement running', async () => {
     const child = startEngine(sessionPool.url(dbName), 'sleepy');
     const sleeping = `select exists (select 1 from pg_stat_activity where datname = current_database()
