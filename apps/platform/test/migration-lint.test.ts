@@ -12,7 +12,10 @@ describe('migration lint over the platform', () => {
       const baseline = readBaseline(`${packageDir(ctx.name)}/src/migrations`);
       const linted = (await notAccepted(ctx.migrations, baseline)).map((entry) => ({ context: ctx.name, entry }));
       const findings = await lintMigrations(platform, linted);
-      expect(findings.map((f) => `${f.migration} ${f.statement} ${f.rule}`), ctx.name).toEqual([]);
+      expect(
+        findings.map((f) => `${f.migration} ${f.statement} ${f.rule}`),
+        ctx.name,
+      ).toEqual([]);
     }
   });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type AbstractSqlDriver, MikroORM, RawQueryFragment } from '@mikro-orm/postgresql';
 import type { Composition, MigrationEntry } from '@tessera/kernel';
 import { TesseraNamingStrategy } from '@tessera/kernel';
@@ -7,16 +8,41 @@ import {
   MigrationChecksumError,
   MigrationDefinitionError,
   MigrationFailedError,
+  MigrationLockWaitError,
+  MigrationNeedsResolveError,
+  MigrationResolveError,
   UnknownMigrationError,
 } from './errors.ts';
-import { type AppliedMigration, ensureJournal, readJournal, recordApplied, recordReverted } from './journal.ts';
-import { acquireMigrationLock, releaseMigrationLock } from './lock.ts';
+import type { LockHolder } from './holders.ts';
+import { listInvalidIndexes, qualified, repairStatement } from './indexes.ts';
+import {
+  type AppliedMigration,
+  clearFailure,
+  ensureJournal,
+  type FailedMigration,
+  readFailures,
+  readJournal,
+  recordApplied,
+  recordFailure,
+  recordReverted,
+} from './journal.ts';
+import { acquireMigrationLock, backoffMs, type PollOptions, releaseMigrationLock } from './lock.ts';
 import { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
+import {
+  assertSessionConnection,
+  connectionConfig,
+  lockWaitOf,
+  prepareRunSession,
+  resetRunSession,
+} from './session.ts';
+import { type MigrationSettings, migrationSettings } from './settings.ts';
 
 /** Progress of a run, for a CLI or a log. */
 export type EngineEvent =
-  | { type: 'lock-waiting'; holderPid: number | undefined }
+  | { type: 'lock-waiting'; holderPid: number | undefined; holder: LockHolder | undefined }
   | { type: 'lock-acquired'; waitedMs: number }
+  | { type: 'index-repaired'; index: string; statement: string }
+  | { type: 'lock-retry'; name: string; attempt: number; of: number; lockTimeoutMs: number }
   | {
       type: 'migration-start';
       direction: 'up' | 'down';
@@ -37,7 +63,16 @@ export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
   /** How long to wait for another run's lock before giving up (default 10 minutes). */
   lockTimeoutMs?: number;
+  /** lock_timeout, retries and statement_timeout of migration statements (default: from the environment). */
+  settings?: Partial<MigrationSettings>;
+  /** How a run waiting for another run's lock polls (default: 50 ms doubling to 2 s, ±50% jitter). */
+  lockPoll?: PollOptions;
+  /** The pause before retrying a statement that hit its lock_timeout (default: 250 ms doubling to 5 s, ±50%). */
+  retryBackoff?: PollOptions;
 }
+
+/** What {@link MigrationEngine.resolve} records. */
+export type Resolution = 'applied' | 'rolled-back';
 
 /** A migration of the plan: what will run, in which order, with its SQL. */
 export interface PlannedMigration {
@@ -59,6 +94,10 @@ export interface ContextStatus {
   readonly edited: readonly string[];
   /** Applied migrations the code no longer has. */
   readonly missing: readonly string[];
+  /** Invalid indexes in the context's schema (a failed concurrent build), as `schema.index on table`. */
+  readonly invalidIndexes: readonly string[];
+  /** Non-transactional migrations that failed and were not resolved since. */
+  readonly failed: readonly FailedMigration[];
 }
 
 interface Inspection {
@@ -75,15 +114,6 @@ interface Loaded {
   readonly transactional: boolean;
 }
 
-/** Appends `client_connection_check_interval` so a killed runner's open transaction is aborted within a second. */
-function withConnectionCheck(url: string): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('options')) {
-    parsed.searchParams.set('options', '-c client_connection_check_interval=1000');
-  }
-  return parsed.toString();
-}
-
 /**
  * The unified migration run over a composition of contexts: one advisory lock for the whole run, a checksum
  * per applied migration, a dependency-aware deterministic order, one transaction per migration (unless a
@@ -98,6 +128,11 @@ export class MigrationEngine {
   readonly #options: EngineOptions;
   readonly #described: OrderedMigration[];
   readonly #loaded = new Map<string, Loaded>();
+  readonly #settings: MigrationSettings;
+  /** This run's backend pid while it holds the lock. */
+  #pid = 0;
+  /** A second session, opened only when a statement keeps hitting its lock_timeout, to see what it waits for. */
+  #monitor: pg.Client | undefined;
 
   private constructor(options: EngineOptions, orm: MikroORM, client: pg.Client) {
     this.#options = options;
@@ -105,6 +140,7 @@ export class MigrationEngine {
     this.#orm = orm;
     this.#client = client;
     this.#described = describeMigrations(options.composition);
+    this.#settings = { ...migrationSettings(), ...options.settings };
   }
 
   /** Creates an engine and connects it. Close it with {@link close}. */
@@ -121,10 +157,8 @@ export class MigrationEngine {
       namingStrategy: TesseraNamingStrategy,
       ensureDatabase: false,
     });
-    const client = new pg.Client({
-      connectionString: withConnectionCheck(options.url),
-      application_name: 'tessera-migrate',
-    });
+    // No startup `options`: poolers refuse them. A run's settings are SET once it holds the lock.
+    const client = new pg.Client(connectionConfig(options.url, 'tessera-migrate'));
     // A dropped connection surfaces as the failure of the query in flight; don't let it crash the process too.
     client.on('error', () => {});
     const engine = new MigrationEngine(options, orm, client);
@@ -134,8 +168,17 @@ export class MigrationEngine {
 
   /** Closes the engine's connection (which also releases the lock, should it still be held). */
   async close(): Promise<void> {
+    await this.#monitor?.end().catch(() => undefined);
     await this.#client.end().catch(() => undefined);
     await this.#orm.close(true);
+  }
+
+  /**
+   * The engine's one connection, for work that belongs to the run, such as recording its completion event (so a
+   * run needs no other connection). Use it between engine calls, never during one.
+   */
+  get connection(): pg.ClientBase {
+    return this.#client;
   }
 
   /** The SQL a migration emits for `up` or `down`, without running it. */
@@ -234,6 +277,8 @@ export class MigrationEngine {
   /** Per context: what is applied, what is pending, and what disagrees with the code. */
   async status(): Promise<ContextStatus[]> {
     const state = await this.#inspect();
+    const invalid = await listInvalidIndexes(this.#client, this.composition.schemas);
+    const failures = await readFailures(this.#client);
     return this.composition.contexts.map((ctx) => ({
       context: ctx.name,
       applied: state.applied.filter((a) => a.context === ctx.name),
@@ -242,22 +287,100 @@ export class MigrationEngine {
         .filter((e) => state.applied.find((a) => a.name === e.name)?.context === ctx.name)
         .map((e) => e.name),
       missing: state.missing.filter((m) => m.context === ctx.name).map((m) => m.name),
+      invalidIndexes: invalid
+        .filter((i) => i.schema === ctx.name)
+        .map((i) => `${i.schema}.${i.name} on ${i.table}${i.building ? ' (being built now)' : ''}`),
+      failed: failures.filter((f) => f.context === ctx.name && !state.applied.some((a) => a.name === f.name)),
     }));
   }
 
-  /** Runs `fn` under the migration lock, reading the journal only once the lock is held. */
+  /** The applied migrations of the composition's contexts, in the order they were applied. */
+  async history(): Promise<AppliedMigration[]> {
+    return (await this.#inspect()).applied;
+  }
+
+  /**
+   * Marks a failed non-transactional migration after a person checked the database: `applied` records it as
+   * applied (the person finished it), `rolled-back` forgets the failure (the person undid it; the next run applies
+   * it again). Runs under the migration lock. Returns the migration's context.
+   */
+  async resolve(name: string, resolution: Resolution): Promise<{ migration: string; context: string }> {
+    const entry = this.composition.migrations.find((m) => m.name === name);
+    if (!entry) throw new MigrationResolveError(name, 'the composition has no migration of that name');
+    return this.#locked(async () => {
+      const state = await this.#inspect();
+      if (state.applied.some((a) => a.name === name)) {
+        throw new MigrationResolveError(name, 'it is applied already; nothing failed');
+      }
+      const failure = (await readFailures(this.#client)).find((f) => f.name === name);
+      if (!failure) {
+        throw new MigrationResolveError(
+          name,
+          'no failure of it is recorded (only a failed non-transactional migration can be resolved)',
+        );
+      }
+      if (resolution === 'applied') {
+        const { checksum, transactional } = await this.#load(name);
+        await recordApplied(this.#client, {
+          name,
+          context: entry.context,
+          checksum,
+          transactional,
+          executionMs: 0,
+          resolution: 'resolved as applied',
+        });
+      } else {
+        await clearFailure(this.#client, name);
+      }
+      return { migration: name, context: entry.context };
+    });
+  }
+
+  /**
+   * Runs `fn` under the migration lock, reading the journal only once the lock is held. Refuses a transaction
+   * pooler first; SETs the run's session settings once locked, and unlocks and resets them whatever happens.
+   */
   async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    await assertSessionConnection(this.#client, this.#options.url);
     const started = Date.now();
-    await acquireMigrationLock(this.#client, {
+    this.#pid = await acquireMigrationLock(this.#client, {
       timeoutMs: this.#options.lockTimeoutMs ?? 600_000,
-      onWait: (holderPid) => this.#options.onEvent?.({ type: 'lock-waiting', holderPid }),
+      onWait: (holder) => this.#options.onEvent?.({ type: 'lock-waiting', holderPid: holder?.pid, holder }),
+      ...(this.#options.lockPoll ? { poll: this.#options.lockPoll } : {}),
     });
     this.#options.onEvent?.({ type: 'lock-acquired', waitedMs: Date.now() - started });
     try {
+      await prepareRunSession(this.#client, this.#settings.lockTimeoutMs);
       await ensureJournal(this.#client);
       return await fn();
     } finally {
       await releaseMigrationLock(this.#client).catch(() => undefined);
+      await resetRunSession(this.#client).catch(() => undefined);
+    }
+  }
+
+  /** Rebuilds the invalid indexes a failed or killed concurrent build left in the composition's schemas. */
+  async #repairInvalidIndexes(): Promise<void> {
+    for (const index of await listInvalidIndexes(this.#client, this.composition.schemas)) {
+      if (index.building) continue;
+      const statement = repairStatement(index);
+      await this.#retrying(
+        `repair of index ${qualified(index)}`,
+        () => statement,
+        () => this.#client.query(statement),
+      );
+      this.#options.onEvent?.({ type: 'index-repaired', index: `${index.schema}.${index.name}`, statement });
+    }
+  }
+
+  /** Refuses to run past a non-transactional migration that failed part-way and was not resolved. */
+  async #assertNoPartialFailure(pending: readonly OrderedMigration[]): Promise<void> {
+    const names = new Set(pending.map((p) => p.name));
+    for (const f of await readFailures(this.#client)) {
+      if (!names.has(f.name)) continue;
+      if (f.statementsDone > 0) {
+        throw new MigrationNeedsResolveError(f.name, f.statementsDone, f.statementsTotal, f.statement, f.error);
+      }
     }
   }
 
@@ -266,6 +389,8 @@ export class MigrationEngine {
     return this.#locked(async () => {
       const state = await this.#inspect();
       this.#assertConsistent(state);
+      await this.#assertNoPartialFailure(state.pending);
+      await this.#repairInvalidIndexes();
       const plan = await this.#toPlan(state.pending, state.applied);
       for (const [i, m] of plan.entries()) {
         const start = { direction: 'up' as const, name: m.name, context: m.context, index: i + 1, total: plan.length };
@@ -276,7 +401,7 @@ export class MigrationEngine {
           outOfOrder: m.outOfOrder,
         });
         const t0 = performance.now();
-        await this.#apply(m.name, 'up', m.statements, m.transactional, () =>
+        await this.#apply(m, 'up', m.statements, m.transactional, () =>
           recordApplied(this.#client, {
             name: m.name,
             context: m.context,
@@ -338,7 +463,7 @@ export class MigrationEngine {
         });
         const t0 = performance.now();
         const statements = await this.#emit(entry, 'down');
-        await this.#apply(a.name, 'down', statements, transactional, () => recordReverted(this.#client, a.name));
+        await this.#apply(a, 'down', statements, transactional, () => recordReverted(this.#client, a.name));
         this.#options.onEvent?.({
           type: 'migration-done',
           direction: 'down',
@@ -351,43 +476,150 @@ export class MigrationEngine {
     });
   }
 
-  /** Runs one migration's statements, in one transaction with its journal write unless it opted out. */
+  /**
+   * Runs `attempt` and tries it again, after a jittered pause, each time it fails on its lock_timeout, up to the
+   * configured number of retries. When
+   * the retries are spent, fails with {@link MigrationLockWaitError} saying which lock it waited for and who held
+   * it (looked up from a second session while the later attempts wait).
+   */
+  async #retrying<T>(name: string, statement: () => string, attempt: () => Promise<T>): Promise<T> {
+    const attempts = this.#settings.lockRetries + 1;
+    for (let n = 1; ; n++) {
+      const watch = n > 1 || n === attempts ? this.#watchLockWait() : undefined;
+      try {
+        const result = await attempt();
+        await watch?.stop();
+        return result;
+      } catch (error) {
+        const seen = await watch?.stop();
+        if ((error as { code?: string }).code !== '55P03') throw error;
+        if (n >= attempts) throw new MigrationLockWaitError(name, statement(), n, this.#settings.lockTimeoutMs, seen);
+        this.#options.onEvent?.({
+          type: 'lock-retry',
+          name,
+          attempt: n + 1,
+          of: attempts,
+          lockTimeoutMs: this.#settings.lockTimeoutMs,
+        });
+        await delay(backoffMs(n - 1, { firstMs: 250, maxMs: 5_000, ...this.#options.retryBackoff }));
+      }
+    }
+  }
+
+  /** Looks, from a second session, at what this run's session waits for once it has waited half its lock_timeout. */
+  #watchLockWait(): { stop(): Promise<{ lock: string; holders: LockHolder[] } | undefined> } {
+    let seen: { lock: string; holders: LockHolder[] } | undefined;
+    let looking: Promise<void> | undefined;
+    const timer = setTimeout(
+      () => {
+        looking = (async () => {
+          try {
+            if (!this.#monitor) {
+              const monitor = new pg.Client(connectionConfig(this.#options.url, 'tessera-migrate-monitor'));
+              monitor.on('error', () => {});
+              await monitor.connect();
+              this.#monitor = monitor;
+            }
+            seen = (await lockWaitOf(this.#monitor, this.#pid)) ?? seen;
+          } catch {
+            // Diagnosis only: the error that follows still says the statement timed out.
+          }
+        })();
+      },
+      Math.max(1, Math.floor(this.#settings.lockTimeoutMs / 2)),
+    );
+    return {
+      stop: async () => {
+        clearTimeout(timer);
+        await looking;
+        return seen;
+      },
+    };
+  }
+
+  /**
+   * Runs one migration's statements, in one transaction with its journal write unless it opted out. Each try of
+   * a transactional migration runs under statement_timeout; a lock timeout rolls it back and tries it again. A
+   * non-transactional migration retries the statement that timed out, after dropping any invalid index that
+   * statement left, and records a failure (for `resolve`) when it gives up.
+   */
   async #apply(
-    name: string,
+    migration: { name: string; context: string; checksum?: string },
     direction: 'up' | 'down',
     statements: readonly string[],
     transactional: boolean,
     record: () => Promise<void>,
   ): Promise<void> {
+    const { name } = migration;
     const client = this.#client;
     let current: string | undefined;
+    let done = 0;
     try {
       if (transactional) {
-        await client.query('begin');
-        try {
-          for (const sql of statements) {
-            current = sql;
-            await client.query(sql);
-          }
-          current = undefined;
-          await record();
-          await client.query('commit');
-        } catch (err) {
-          await client.query('rollback').catch(() => undefined);
-          throw err;
-        }
+        await this.#retrying(
+          name,
+          () => current ?? statements.join(';\n'),
+          async () => {
+            await client.query('begin');
+            try {
+              await client.query(
+                `set local statement_timeout = ${Math.max(0, Math.floor(this.#settings.statementTimeoutMs))}`,
+              );
+              for (const sql of statements) {
+                current = sql;
+                await client.query(sql);
+              }
+              current = undefined;
+              await record();
+              await client.query('commit');
+            } catch (err) {
+              await client.query('rollback').catch(() => undefined);
+              throw err;
+            }
+          },
+        );
       } else {
         // Each statement runs on its own (CREATE INDEX CONCURRENTLY refuses a transaction block). If the run dies
         // part-way, the journal has no row and the next run repeats the migration, so such migrations are written
-        // to be repeatable (IF NOT EXISTS).
+        // to be repeatable (IF NOT EXISTS); the invalid index a killed build leaves is rebuilt by the next run.
         for (const sql of statements) {
           current = sql;
-          await client.query(sql);
+          const before = new Set((await listInvalidIndexes(client, this.composition.schemas)).map(qualified));
+          let retry = false;
+          await this.#retrying(
+            name,
+            () => sql,
+            async () => {
+              // A concurrent build that timed out left an invalid index, which IF NOT EXISTS would keep: drop it.
+              if (retry) {
+                for (const index of await listInvalidIndexes(client, this.composition.schemas)) {
+                  if (!before.has(qualified(index)) && !index.building) {
+                    await client.query(`drop index concurrently if exists ${qualified(index)}`);
+                  }
+                }
+              }
+              retry = true;
+              await client.query(sql);
+            },
+          );
+          done++;
         }
         current = undefined;
         await record();
       }
     } catch (err) {
+      if (!transactional && direction === 'up' && migration.checksum) {
+        await recordFailure(client, {
+          name,
+          context: migration.context,
+          checksum: migration.checksum,
+          statementsDone: done,
+          statementsTotal: statements.length,
+          statement: current ?? null,
+          error: err instanceof Error ? err.message : String(err),
+        }).catch(() => undefined);
+      }
+      if (err instanceof MigrationLockWaitError) throw err;
       throw new MigrationFailedError(name, direction, current, err);
     }
   }

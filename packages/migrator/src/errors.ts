@@ -1,4 +1,5 @@
 import { TesseraError } from '@tessera/kernel';
+import { describeHolder, type LockHolder } from './holders.ts';
 
 /** An applied migration's SQL no longer matches what was applied: someone edited it after it ran. */
 export class MigrationChecksumError extends TesseraError {
@@ -51,12 +52,91 @@ export class MigrationFailedError extends TesseraError {
   }
 }
 
-/** Another run held the migration lock for longer than the configured timeout. */
+/** Another run held the migration lock for longer than the configured wait. */
 export class MigrationLockTimeoutError extends TesseraError {
-  constructor(timeoutMs: number, holderPid: number | undefined) {
+  /** The session that held the lock when the wait ended, if this role could see it. */
+  readonly holder: LockHolder | undefined;
+
+  constructor(timeoutMs: number, holder: LockHolder | undefined) {
     super(
       'MIGRATION_LOCK_TIMEOUT',
-      `another migration run${holderPid ? ` (PostgreSQL backend pid ${holderPid})` : ''} held the migration lock for more than ${Math.round(timeoutMs / 1000)}s`,
+      `another migration run held the migration lock for more than ${Math.round(timeoutMs / 1000)}s` +
+        (holder ? ` (held by ${describeHolder(holder)})` : '') +
+        '; wait for it to finish, or raise --lock-timeout',
     );
+    this.holder = holder;
+  }
+}
+
+/** What a statement waited for when its `lock_timeout` ran out, read from pg_locks while it waited. */
+export interface LockWait {
+  /** The lock, e.g. `AccessExclusiveLock on relation alpha.things`. */
+  readonly lock: string;
+  readonly holders: readonly LockHolder[];
+}
+
+/** A migration statement kept running into its `lock_timeout`, on every retry. */
+export class MigrationLockWaitError extends TesseraError {
+  readonly migration: string;
+  readonly statement: string;
+  readonly wait: LockWait | undefined;
+
+  constructor(
+    migration: string,
+    statement: string,
+    attempts: number,
+    lockTimeoutMs: number,
+    wait: LockWait | undefined,
+  ) {
+    const short = statement.length > 200 ? `${statement.slice(0, 200)}…` : statement;
+    const what = wait
+      ? `it waited for ${wait.lock}, held by ${wait.holders.map(describeHolder).join('; ') || 'a session this role cannot see'}`
+      : 'the session holding the lock had gone when it was looked up';
+    super(
+      'MIGRATION_LOCK_WAIT_TIMEOUT',
+      `migration ${migration} could not get a lock within lock_timeout ${lockTimeoutMs} ms, ${attempts} time(s): ${what}.` +
+        ` Retry when that session is done, or raise TESSERA_MIGRATION_LOCK_TIMEOUT.\n  statement: ${short}`,
+    );
+    this.migration = migration;
+    this.statement = statement;
+    this.wait = wait;
+  }
+}
+
+/** The migration URL goes through a transaction pooler, which cannot keep the run's session lock and settings. */
+export class MigrationTransactionPoolerError extends TesseraError {
+  constructor(detail: string) {
+    super(
+      'MIGRATION_TRANSACTION_POOLER',
+      `the migration connection goes through a transaction-mode pooler (${detail}): a migration run needs one ` +
+        'server session for its lock and settings. Set TESSERA_MIGRATION_URL to a direct or session-mode URL ' +
+        '(for PgBouncer, a database entry with pool_mode=session).',
+    );
+  }
+}
+
+/** A non-transactional migration failed after some of its statements had taken effect; a person must check it. */
+export class MigrationNeedsResolveError extends TesseraError {
+  readonly migration: string;
+
+  constructor(migration: string, done: number, total: number, statement: string | null, error: string | null) {
+    super(
+      'MIGRATION_NEEDS_RESOLVE',
+      `migration ${migration} is non-transactional and failed after ${done} of its ${total} statement(s) had taken ` +
+        `effect${statement ? ` (failing statement: ${statement.slice(0, 200)})` : ''}${error ? `: ${error}` : ''}. ` +
+        `Check the database, then run \`tessera resolve ${migration} --applied\` (finish it by hand first) or ` +
+        '`--rolled-back` (undo its effects first; the next migrate runs it again).',
+    );
+    this.migration = migration;
+  }
+}
+
+/** `resolve` was asked about a migration that is unknown or has no failure to resolve. */
+export class MigrationResolveError extends TesseraError {
+  readonly migration: string;
+
+  constructor(migration: string, problem: string) {
+    super('MIGRATION_RESOLVE', `cannot resolve migration ${migration}: ${problem}`);
+    this.migration = migration;
   }
 }

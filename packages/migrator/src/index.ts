@@ -7,15 +7,23 @@ export {
   type EngineOptions,
   MigrationEngine,
   type PlannedMigration,
+  type Resolution,
 } from './engine.ts';
 export {
+  type LockWait,
   MigrationChecksumError,
   MigrationDefinitionError,
   MigrationFailedError,
   MigrationLockTimeoutError,
+  MigrationLockWaitError,
+  MigrationNeedsResolveError,
+  MigrationResolveError,
+  MigrationTransactionPoolerError,
   UnknownMigrationError,
 } from './errors.ts';
-export { type AppliedMigration, JOURNAL_SCHEMA } from './journal.ts';
+export { describeHolder, type LockHolder } from './holders.ts';
+export { type InvalidIndex, listInvalidIndexes } from './indexes.ts';
+export { type AppliedMigration, type FailedMigration, JOURNAL_SCHEMA } from './journal.ts';
 export {
   type Acknowledgements,
   BASELINE_FILE,
@@ -31,6 +39,7 @@ export {
   TESSERA_RULES,
   writeBaseline,
 } from './lint/index.ts';
+export { backoffMs, migrationLockHolder, type PollOptions } from './lock.ts';
 export {
   checkObjectDrift,
   compareSnapshots,
@@ -39,3 +48,10 @@ export {
   SCRATCH_PREFIX,
 } from './object-drift.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
+export {
+  DEFAULT_MIGRATION_SETTINGS,
+  type MigrationSettings,
+  migrationSettings,
+  migrationUrl,
+  parseDuration,
+} from './settings.ts';

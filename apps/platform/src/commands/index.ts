@@ -1,5 +1,6 @@
 import { backupCommand } from './backup.ts';
 import { healthCommand } from './health.ts';
+import { history, resolve } from './history.ts';
 import { check, down, migrate, plan, status } from './migrations.ts';
 import { nasCommand } from './nas-scan.ts';
 import { partitions } from './partitions.ts';
@@ -16,6 +17,8 @@ export const commands: readonly Command[] = [
   plan,
   check,
   down,
+  history,
+  resolve,
   backupCommand,
   restoreCommand,
   healthCommand,

@@ -1,4 +1,4 @@
-import { checkDrift, checkObjectDrift, type EngineEvent, MigrationEngine } from '@tessera/migrator';
+import { checkDrift, checkObjectDrift, type EngineEvent, MigrationEngine, migrationUrl } from '@tessera/migrator';
 import { platform } from '../composition.ts';
 import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { opsEvents } from '../ops/events.ts';
@@ -34,15 +34,24 @@ function progress(out: CommandContext['out']) {
       case 'migration-done':
         out(`done in ${Math.round(event.ms)} ms`);
         break;
+      case 'lock-retry':
+        out(`lock_timeout (${event.lockTimeoutMs} ms) hit; trying again (${event.attempt}/${event.of}) … `);
+        break;
+      case 'index-repaired':
+        out(`rebuilt the invalid index ${event.index} (${event.statement})`);
+        break;
     }
   };
 }
 
-/** Runs `fn` with a connected engine over the whole platform. */
+/**
+ * Runs `fn` with a connected engine over the whole platform, on TESSERA_MIGRATION_URL (a direct or session-mode
+ * URL) when it is set, else on the database URL.
+ */
 export async function withEngine<T>(ctx: CommandContext, fn: (engine: MigrationEngine) => Promise<T>): Promise<T> {
   const engine = await MigrationEngine.create({
     composition: platform,
-    url: ctx.url,
+    url: migrationUrl(ctx.url),
     onEvent: progress(ctx.out),
     lockTimeoutMs: lockTimeoutMs(ctx),
   });
@@ -65,9 +74,12 @@ export const migrate: Command = {
       if (applied.length > 0) {
         const migrations = applied.map((m) => m.name);
         const ms = Math.round(performance.now() - started);
+        // On the run's own connection: a migrate opens one connection, its completion event included.
         await opsEvents.publish(
           { type: 'db.migration.completed', direction: 'up', migrations, success: true, ms },
           ctx.url,
+          undefined,
+          engine.connection,
         );
       }
       ctx.out(
@@ -92,6 +104,9 @@ export const status: Command = {
         for (const p of s.pending) ctx.out(`  pending  ${p}`);
         for (const e of s.edited) ctx.out(`  EDITED   ${e} (changed after it was applied)`);
         for (const m of s.missing) ctx.out(`  MISSING  ${m} (applied, but not in the code)`);
+        for (const i of s.invalidIndexes)
+          ctx.out(`  INVALID  index ${i} (a failed concurrent build; migrate rebuilds it)`);
+        for (const f of s.failed) ctx.out(`  FAILED   ${f.name} at ${f.failedAt.toISOString()}: ${f.error ?? ''}`);
       }
       return 0;
     }),
@@ -121,8 +136,11 @@ export const check: Command = {
   run: (ctx) =>
     withEngine(ctx, async (engine) => {
       const pending = await engine.plan();
+      const invalid = (await engine.status()).flatMap((s) => s.invalidIndexes);
       const drift = await checkDrift(platform, ctx.url);
       if (pending.length > 0) ctx.out(`${pending.length} migration(s) pending: run \`tessera migrate\`.`);
+      for (const i of invalid)
+        ctx.out(`Invalid index ${i} (a failed concurrent build): \`tessera migrate\` rebuilds it.`);
       if (drift.statements.length > 0) {
         ctx.out('The database differs from the entities. These statements would align it:');
         for (const s of drift.statements) ctx.out(`  ${s};`);
@@ -132,16 +150,15 @@ export const check: Command = {
       const objects =
         pending.length === 0
           ? await checkObjectDrift(platform, ctx.url, {
-              ...(process.env.TESSERA_DRIFT_SCRATCH_URL
-                ? { scratchServerUrl: process.env.TESSERA_DRIFT_SCRATCH_URL }
-                : {}),
+              // The scratch database is migrated, so it needs a direct or session-mode server, like migrate.
+              scratchServerUrl: process.env.TESSERA_DRIFT_SCRATCH_URL?.trim() || migrationUrl(ctx.url),
             })
           : [];
       if (objects.length > 0) {
         ctx.out('The database differs from what the migrations create:');
         for (const o of objects) ctx.out(`  ${o.message}`);
       }
-      if (pending.length === 0 && drift.statements.length === 0 && objects.length === 0) {
+      if (pending.length === 0 && invalid.length === 0 && drift.statements.length === 0 && objects.length === 0) {
         ctx.out(
           'No drift: the database matches the entities and what the migrations create, and every migration is applied.',
         );
@@ -174,7 +191,7 @@ export const down: Command = {
           success: true,
           ms,
         } as const;
-        await opsEvents.publish(event, ctx.url);
+        await opsEvents.publish(event, ctx.url, undefined, engine.connection);
       }
       ctx.out(reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`);
       return 0;

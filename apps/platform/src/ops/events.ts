@@ -34,16 +34,32 @@ export interface RestoreCompletedEvent {
   readonly ms: number;
 }
 
+/** A person marked a failed non-transactional migration as applied or rolled back (`tessera resolve`). */
+export interface MigrationResolvedEvent {
+  readonly type: 'db.migration.resolved';
+  readonly migration: string;
+  readonly context: string;
+  readonly resolution: 'applied' | 'rolled-back';
+}
+
 /** Every operations event. */
-export type OpsEvent = MigrationCompletedEvent | BackupCompletedEvent | RestoreCompletedEvent;
+export type OpsEvent = MigrationCompletedEvent | MigrationResolvedEvent | BackupCompletedEvent | RestoreCompletedEvent;
 /** The `type` of an operations event. */
 export type OpsEventType = OpsEvent['type'];
 /** A subscriber to events of type `T`. */
 export type OpsListener<T extends OpsEventType> = (event: Extract<OpsEvent, { type: T }>) => void | Promise<void>;
 
-/** Durable storage for events, e.g. a row in `audit.events`. Given the database the event is about. */
+/** A connection the publisher already holds (a `pg` client), for sinks to write on instead of opening their own. */
+export interface OpsConnection {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Durable storage for events, e.g. a row in `audit.events`. Given the database the event is about, and the
+ * publisher's own connection to it when it has one (a migration run writes its event on its one connection).
+ */
 export interface OpsEventSink {
-  append(event: OpsEvent, databaseUrl: string): Promise<void>;
+  append(event: OpsEvent, databaseUrl: string, connection?: OpsConnection): Promise<void>;
 }
 
 /** An in-process publish/subscribe bus for {@link OpsEvent}s. */
@@ -69,16 +85,18 @@ export class OpsEventBus {
 
   /**
    * Appends the event to every sink, then hands it to every subscriber. A failing subscriber does not stop the
-   * others, nor the operation that published: its error is reported through `onError`.
+   * others, nor the operation that published: its error is reported through `onError`. Sinks write on
+   * `connection` when one is given.
    */
   async publish(
     event: OpsEvent,
     databaseUrl: string,
     onError: (error: unknown) => void = (e) => process.emitWarning(`ops event subscriber failed: ${String(e)}`),
+    connection?: OpsConnection,
   ): Promise<void> {
     for (const sink of this.#sinks) {
       try {
-        await sink.append(event, databaseUrl);
+        await sink.append(event, databaseUrl, connection);
       } catch (error) {
         onError(error);
       }

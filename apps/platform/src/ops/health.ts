@@ -15,7 +15,7 @@ export interface HealthReport {
   /** Median round trip of `select 1` over {@link ROUND_TRIPS} queries on an open connection. */
   readonly roundTripMs?: number;
   readonly pendingMigrations?: readonly string[];
-  /** Problems with applied migrations (edited or missing from the code). */
+  /** Problems with migrations: edited or missing from the code, failed part-way, invalid indexes left behind. */
   readonly migrationProblems?: readonly string[];
   /** Statements that would align the database with the entities; empty when there is no drift. */
   readonly drift?: readonly string[];
@@ -64,6 +64,8 @@ export async function health(url: string): Promise<HealthReport> {
     migrationProblems = status.flatMap((s) => [
       ...s.edited.map((e) => `${e} was edited after it was applied`),
       ...s.missing.map((m) => `${m} is applied but missing from the code`),
+      ...s.invalidIndexes.map((i) => `invalid index ${i} (a failed concurrent build; migrate rebuilds it)`),
+      ...s.failed.map((f) => `${f.name} failed part-way (see tessera status)`),
     ]);
   } finally {
     await engine.close();
