@@ -1,3 +1,5 @@
+// First: an unsupported Node stops here with one line, before vitest loads any test or source.
+import '@tessera/node-guard';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'vitest/config';

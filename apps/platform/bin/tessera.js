@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tessera` CLI. In the workspace it runs from the TypeScript sources (Node 24 strips types), so it works
-// without a build; a published copy runs the compiled `dist/`.
+// without a build; a published copy runs the compiled `dist/`. An unsupported Node stops at the first import.
+import '@tessera/node-guard';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { TesseraError } from '@tessera/kernel';
 import { commands } from './commands/index.ts';
 import { UsageError } from './commands/types.ts';
-import { type EmbeddedDatabase, useEmbeddedDatabase } from './embedded.ts';
+import { type CommandDatabase, openDatabase } from './database.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -57,13 +57,13 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const needsDatabase = command.needsDatabase ?? true;
-  const embedded: EmbeddedDatabase | undefined =
-    needsDatabase && !process.env.DATABASE_URL ? await useEmbeddedDatabase(out) : undefined;
-  const url = embedded?.url ?? process.env.DATABASE_URL ?? '';
+  const database: CommandDatabase | undefined = needsDatabase
+    ? await openDatabase(err, { wait: command.waitForDatabase ?? true })
+    : undefined;
   try {
-    return await command.run({ url, values, positionals, out, err });
+    return await command.run({ url: database?.url ?? process.env.DATABASE_URL ?? '', values, positionals, out, err });
   } finally {
-    await embedded?.release();
+    await database?.release();
   }
 }
 

@@ -1,5 +1,11 @@
 import type { LogContext, Logger, LoggerNamespace, Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import {
+  classifyConnectionError,
+  DatabaseConnectionError,
+  parseDatabaseUrl,
+  TRANSIENT_FAILURES,
+} from './database-url.ts';
 import { TesseraError } from './errors.ts';
 
 /**
@@ -135,33 +141,41 @@ export function connectionOptions(
   };
 }
 
-/** SQLSTATEs and socket errors that mean "not up yet": worth another attempt. Anything else fails at once. */
-const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', '57P03', '53300']);
-
-function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && TRANSIENT.has(code)) return true;
-  return error instanceof Error && /timeout expired|Connection terminated unexpectedly/i.test(error.message);
+/** The server did not answer within the bounded retries; {@link DatabaseConnectionError.kind} says how it failed. */
+export class DatabaseUnavailableError extends DatabaseConnectionError {
+  constructor(attempts: number, cause: unknown, url: string, variable = 'the database URL') {
+    const kind = classifyConnectionError(cause);
+    super(
+      kind,
+      variable,
+      url,
+      cause,
+      ` (the database did not answer after ${attempts} attempt(s))`,
+      'DATABASE_UNAVAILABLE',
+    );
+  }
 }
 
-/** The server did not answer within the bounded retries. */
-export class DatabaseUnavailableError extends TesseraError {
-  constructor(attempts: number, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super('DATABASE_UNAVAILABLE', `the database did not answer after ${attempts} attempt(s): ${reason}`, { cause });
-  }
+/** Where the URL came from, for messages: e.g. `DATABASE_URL` (default "the database URL"). */
+export interface WaitOptions {
+  readonly variable?: string;
 }
 
 /**
  * Waits for the server at `url` to accept a connection and answer `select 1`, retrying a bounded number of times
  * with doubling backoff (capped at 5 s) while it is starting; errors that retrying cannot fix (bad password,
- * missing database) are thrown at once. Returns the server's version.
+ * missing database) are thrown at once. A URL that is malformed or not PostgreSQL's is refused before any
+ * connection ({@link InvalidDatabaseUrlError}); a failure is a {@link DatabaseConnectionError} naming what failed.
+ * Returns the server's version.
  */
 export async function waitForDatabase(
   url: string,
   settings: ConnectionSettings = connectionSettings(),
   onRetry: (attempt: number, waitMs: number, error: unknown) => void = () => {},
+  options: WaitOptions = {},
 ): Promise<string> {
+  const variable = options.variable ?? 'the database URL';
+  parseDatabaseUrl(url, variable);
   let wait = settings.connectBackoffMs;
   for (let attempt = 1; ; attempt++) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: settings.connectTimeoutMs });
@@ -171,8 +185,9 @@ export async function waitForDatabase(
       const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
       return String(rows[0]?.v);
     } catch (error) {
-      if (!isTransient(error)) throw error;
-      if (attempt >= settings.connectAttempts) throw new DatabaseUnavailableError(attempt, error);
+      const kind = classifyConnectionError(error);
+      if (!TRANSIENT_FAILURES.has(kind)) throw new DatabaseConnectionError(kind, variable, url, error);
+      if (attempt >= settings.connectAttempts) throw new DatabaseUnavailableError(attempt, error, url, variable);
       onRetry(attempt, wait, error);
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait = Math.min(wait * 2, 5_000);

@@ -19,6 +19,7 @@ export {
   InvalidSettingError,
   redactSql,
   SlowQueryLogger,
+  type WaitOptions,
   waitForDatabase,
 } from './connection.ts';
 export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
@@ -29,6 +30,16 @@ export {
   type MigrationEntry,
   orderContexts,
 } from './context.ts';
+export {
+  type ConnectionFailureKind,
+  classifyConnectionError,
+  DatabaseConnectionError,
+  InvalidDatabaseUrlError,
+  maskDatabaseUrl,
+  POSTGRES_SCHEMES,
+  parseDatabaseUrl,
+  TRANSIENT_FAILURES,
+} from './database-url.ts';
 export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
 export { TesseraEntityManager } from './entity-manager.ts';
 export {

@@ -7,6 +7,8 @@ export const healthCommand: Command = {
   name: 'health',
   help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift',
   options: { json: { type: 'boolean' } },
+  // Health reports an unreachable database now (in the report, as JSON with --json) rather than waiting for it.
+  waitForDatabase: false,
   async run(ctx) {
     const report = await health(ctx.url);
     if (ctx.values.json) {

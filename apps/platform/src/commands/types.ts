@@ -17,6 +17,8 @@ export interface Command {
   readonly options?: ParseArgsConfig['options'];
   /** Whether the command needs a database (every command but offline ones). Default true. */
   readonly needsDatabase?: boolean;
+  /** Whether to wait (bounded backoff) for a database that does not answer yet. Default true. */
+  readonly waitForDatabase?: boolean;
   /** Returns the exit code. Throw a {@link UsageError} for bad arguments (exit 2). */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -1,3 +1,4 @@
+import { classifyConnectionError, DatabaseConnectionError } from '@tessera/kernel';
 import { checkDrift, MigrationEngine } from '@tessera/migrator';
 import pg from 'pg';
 import { platform } from '../composition.ts';
@@ -6,7 +7,7 @@ import { platform } from '../composition.ts';
 export interface HealthReport {
   readonly healthy: boolean;
   readonly connected: boolean;
-  /** The connection error, when not connected. */
+  /** The connection error, when not connected: one line naming what failed, the password masked. */
   readonly error?: string;
   readonly serverVersion?: string;
   readonly database?: string;
@@ -34,7 +35,8 @@ export async function health(url: string): Promise<HealthReport> {
   try {
     await client.connect();
   } catch (error) {
-    return { healthy: false, connected: false, error: error instanceof Error ? error.message : String(error) };
+    const failure = new DatabaseConnectionError(classifyConnectionError(error), 'DATABASE_URL', url, error);
+    return { healthy: false, connected: false, error: failure.message };
   }
   const connectMs = performance.now() - t0;
   let serverVersion: string;
