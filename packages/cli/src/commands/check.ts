@@ -1,0 +1,15 @@
+import { check } from '../api.ts';
+import type { CommandContext } from '../command.ts';
+import { runOptions } from './shared.ts';
+
+/** `tessera check`: exit 1 when migrations are pending or the database differs from the entities. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const result = await check(ctx.config, runOptions(ctx));
+  if (result.pending.length > 0) ctx.out(`${result.pending.length} migration(s) pending: run \`tessera migrate\`.`);
+  if (result.drift.length > 0) {
+    ctx.out('The database differs from the entities. These statements would align it:');
+    for (const s of result.drift) ctx.out(`  ${s};`);
+  }
+  if (result.clean) ctx.out('No drift: the database matches the entities and every migration is applied.');
+  return result.clean ? 0 : 1;
+}

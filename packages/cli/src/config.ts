@@ -1,0 +1,32 @@
+import type { ContextModule } from '@tessera/kernel';
+
+/** A database to use when `DATABASE_URL` is unset (for example an embedded server); released after the command. */
+export interface DatabaseHandle {
+  readonly url: string;
+  release(): Promise<void>;
+}
+
+/** What a `migrate` or `down` run changed, for a hook (an audit trail, metrics). */
+export interface MigratedEvent {
+  readonly direction: 'up' | 'down';
+  readonly migrations: readonly string[];
+  readonly ms: number;
+  readonly url: string;
+}
+
+/** A service's composition: the contexts it migrates, and optional hooks. */
+export interface TesseraConfig {
+  /** The contexts this service uses; their dependencies come along (catalog brings nas). */
+  readonly contexts: readonly ContextModule[];
+  /** Fail unless every dependency is listed in `contexts` too, so adding one is a visible change. */
+  readonly closed?: boolean;
+  /** Where to connect when `DATABASE_URL` is unset; without it, the CLI requires `DATABASE_URL`. */
+  readonly database?: (log: (line: string) => void) => Promise<DatabaseHandle>;
+  /** Called after `migrate` or `down` changed the database. */
+  readonly onMigrated?: (event: MigratedEvent) => Promise<void> | void;
+}
+
+/** Declares a `tessera.config.ts` (typed identity function, like `defineConfig` of vite or MikroORM). */
+export function defineConfig(config: TesseraConfig): TesseraConfig {
+  return config;
+}
