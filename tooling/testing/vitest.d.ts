@@ -1,4 +1,1 @@
-import type { Plugin } from 'vitest/config';
-
-/** The vitest plugin of the Tessera test harness: `plugins: [tessera()]` (see vitest.js). */
-export declare function tessera(): Plugin;
+export { tessera } from '@tessera/test-server/vitest';

@@ -1,4 +1,4 @@
-import { tessera } from '@tessera/testing/vitest';
+import { tessera } from '@tessera/test-server/vitest';
 import { defineConfig } from 'vitest/config';
 
 /** Resolve workspace packages to their TypeScript sources, in tests as in typechecking. */
