@@ -3,12 +3,12 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventRepository } from '@tessera/audit';
-import { ProjectFactory, SeasonFactory } from '@tessera/catalog';
+import { ProjectFactory, SeasonFactory } from '@tessera/catalog/testing';
 import { ExecutionRepository } from '@tessera/executions';
-import { roleFactory, tokenFactory, userFactory } from '@tessera/identity';
+import { roleFactory, tokenFactory, userFactory } from '@tessera/identity/testing';
 import { databaseUrl, testAdminUrl } from '@tessera/test-server';
 import { useTestDatabase } from '@tessera/testing';
-import { workflowFactory } from '@tessera/workflows';
+import { workflowFactory } from '@tessera/workflows/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';

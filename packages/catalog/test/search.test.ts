@@ -3,7 +3,8 @@ import { useTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
-import { HandClip, HandClipFactory, SearchRepository, softDelete, VideoFileFactory } from '../src/index.ts';
+import { HandClip, SearchRepository, softDelete } from '../src/index.ts';
+import { HandClipFactory, VideoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 

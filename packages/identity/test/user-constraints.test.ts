@@ -8,7 +8,8 @@ import {
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { type RegisterUserInput, UserRepository, uniqueSuffix, userFactory } from '../src/index.ts';
+import { type RegisterUserInput, UserRepository } from '../src/index.ts';
+import { uniqueSuffix, userFactory } from '../src/testing.ts';
 import { waitForLockWaiter } from './helpers.ts';
 
 const db = useTestDatabase(identity);

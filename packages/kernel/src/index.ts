@@ -1,3 +1,6 @@
+// Published types name @mikro-orm/postgresql, whose postgres-interval types use `Temporal`: bring its lib along so a
+// consumer typechecks with skipLibCheck off and no extra lib of its own.
+/// <reference lib="esnext.temporal" preserve="true" />
 export {
   idProperty,
   newId,

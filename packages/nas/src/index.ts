@@ -2,7 +2,6 @@
 export { nas } from './context.ts';
 export { CHECKSUM_PATTERN, type INasFile, NasFile } from './entities/nas-file.entity.ts';
 export { type INasFolder, NasFolder } from './entities/nas-folder.entity.ts';
-export { NasFileFactory, NasFolderFactory } from './factories/index.ts';
 export { type NasFolderListing, NasRepository } from './repositories/nas.repository.ts';
 export { extensionOf, kindOfExtension, NAS_FILE_KINDS, type NasFileKind } from './scanner/kinds.ts';
 export { scanDirectory } from './scanner/scan.ts';

@@ -1,5 +1,5 @@
+import { renderTable } from '@tessera/cli';
 import { health } from '../ops/health.ts';
-import { renderTable } from '../ops/table.ts';
 import type { Command } from './types.ts';
 
 /** `tessera health`: connectivity, latency, server version, pending migrations and drift; exit 1 if unhealthy. */
