@@ -7,5 +7,5 @@ export { NasFileFactory, NasFolderFactory } from './factories/index.ts';
 export { type NasFolderListing, NasRepository } from './repositories/nas.repository.ts';
 export { extensionOf, kindOfExtension, NAS_FILE_KINDS, type NasFileKind } from './scanner/kinds.ts';
 export { scanDirectory } from './scanner/scan.ts';
-export type { ScanOptions, ScanProgress, ScanResult } from './scanner/types.ts';
+export type { ScanOptions, ScanProgress, ScanResult, ScanStage } from './scanner/types.ts';
 export { type WalkEntry, type WalkedFile, type WalkedFolder, type WalkProblem, walk } from './scanner/walk.ts';
