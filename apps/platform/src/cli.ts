@@ -28,8 +28,8 @@ function help(): string {
     "  --lock-timeout SECONDS   how long migrate/down wait for another run's lock (default 600)",
     '  -h, --help               this help',
     '',
-    'The database is DATABASE_URL. When it is unset, an embedded PostgreSQL 16 under .tessera/ is used',
-    '(kept between runs).',
+    'The database is DATABASE_URL. When it is unset, an embedded PostgreSQL under .tessera/ is used: 16, or 15',
+    'when the newest pg_dump here is 15 (TESSERA_EMBEDDED_PG_VERSION decides); kept between runs.',
   ].join('\n');
 }
 
