@@ -48,6 +48,7 @@ export {
   type MonthlyPartitionedTable,
   maintainPartitions,
   monthlyPartitionName,
+  PartitionChangedError,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
   translatePartitionedError,
