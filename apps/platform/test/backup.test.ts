@@ -209,7 +209,7 @@ describe('tessera backup and restore', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('UNKNOWN_CONTEXT: context "billing" is not one of identity');
     expect(existsSync(file)).toBe(false);
-    expect(existsSync(`${file}.partial`)).toBe(false);
+    expect((await readdir(dir)).filter((n) => n.includes('.tessera-partial-'))).toEqual([]);
   });
 
   it('says so when the backup file does not exist', async () => {
