@@ -51,7 +51,10 @@ afterAll(() => {
 });
 
 describe('backup and restore on the zero-setup embedded server', () => {
-  it('picks the embedded major the machine can dump, and backup and restore work on it', async () => {
+  // Starts an embedded server three times (migrate, backup, restore): slow on a busy machine.
+  it('picks the embedded major the machine can dump, and backup and restore work on it', {
+    timeout: 300_000,
+  }, async () => {
     const newest = (await findTools('pg_dump'))[0]?.major;
     const expected = newest === 15 ? 15 : 16;
     expect(await embeddedMajor(home)).toBe(expected);

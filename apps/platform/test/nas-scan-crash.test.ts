@@ -185,7 +185,9 @@ describe('tessera nas scan killed with SIGKILL', () => {
     }
   });
 
-  it('the CLI killed during a COPY (the server mid-COPY): a plain rerun of the CLI catches up', async () => {
+  it('the CLI killed during a COPY (the server mid-COPY): a plain rerun of the CLI catches up', {
+    timeout: 180_000,
+  }, async () => {
     const root = makeTree();
     try {
       const killed = await scanKilledAt(root, 'copy', {
