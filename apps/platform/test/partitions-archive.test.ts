@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AUDIT_LOGS_TABLE } from '@tessera/audit';
+import { createOrm, maintainPartitions, PartitionChangedError } from '@tessera/kernel';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { platform } from '../src/composition.ts';
 import { findTools } from '../src/ops/pgtools.ts';
 import { emptyDatabase, tessera } from './cli.ts';
 
@@ -75,6 +78,28 @@ describe('tessera partitions --archive DIR', () => {
     expect(result.stdout).not.toContain('dropped audit_logs_p200001');
     expect(await exists()).toBe(true);
     expect(existsSync(join(notAFolder, 'audit.audit_logs_p200001.dump'))).toBe(false);
+    await db.query('drop table audit.audit_logs_p200001');
+  });
+
+  it('keeps a partition that gained rows between its archive and its drop', async () => {
+    const orm = await createOrm(platform, db.url, { pool: { min: 0, max: 1 } });
+    try {
+      const run = maintainPartitions(orm.em.fork(), AUDIT_LOGS_TABLE, {
+        ahead: 0,
+        retentionMonths: 12,
+        // The archive saw 3 rows; a late write lands in the partition before the drop.
+        archive: async () => {
+          await db.query(`insert into audit.audit_logs (created_at, action, resource_type)
+            values (timestamptz '2000-01-20', 'create', 'late')`);
+          return 3;
+        },
+      });
+      await expect(run).rejects.toThrow(PartitionChangedError);
+      await expect(run).rejects.toThrow('partition audit.audit_logs_p200001 holds 4 row(s) but its archive holds 3');
+    } finally {
+      await orm.close(true);
+    }
+    expect(await exists()).toBe(true);
     await db.query('drop table audit.audit_logs_p200001');
   });
 });
