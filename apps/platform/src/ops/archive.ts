@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TesseraError } from '@tessera/kernel';
 import pg from 'pg';
-import { removeStalePartials } from './backup.ts';
+import { partialSuffix, removeStalePartials } from './backup.ts';
 import { runTool, type ToolBinary, toolFor } from './pgtools.ts';
 
 /** The written copy of a partition does not hold what the partition held: it is not dropped. */
@@ -60,7 +60,7 @@ export async function archivePartition(
   await mkdir(folder, { recursive: true });
   await removeStalePartials(folder);
   const file = join(folder, `${partition.schema}.${partition.name}.dump`);
-  const partial = join(folder, `.${partition.schema}.${partition.name}.dump.tessera-partial-${process.pid}`);
+  const partial = join(folder, `.${partition.schema}.${partition.name}.dump${partialSuffix()}`);
   const label = `${partition.schema}.${partition.name}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

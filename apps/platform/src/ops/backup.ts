@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TesseraError } from '@tessera/kernel';
 import pg from 'pg';
@@ -67,18 +69,26 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The name a file is written under until it is complete: hidden, and marked with the writer's process id. */
-const partialPath = (file: string) => join(dirname(file), `.${basename(file)}.tessera-partial-${process.pid}`);
+/** The suffix of a partial file: this machine (a hash of its name, for shared folders) and this process. */
+export const partialSuffix = () => `.tessera-partial-${hostTag()}-${process.pid}`;
+
+function hostTag(): string {
+  return createHash('sha1').update(hostname()).digest('hex').slice(0, 8);
+}
+
+/** The name a file is written under until it is complete: hidden, and marked with its writer (machine, process). */
+const partialPath = (file: string) => join(dirname(file), `.${basename(file)}${partialSuffix()}`);
 
 /**
- * Removes what killed backups left in `dir`: partial files whose writer is no longer alive. (A backup that is
+ * Removes what killed backups on this machine left in `dir`: partial files whose writer is no longer alive. (A backup that is
  * killed leaves its partial file, which pg_dump may even go on writing; the next backup into the folder removes it.)
  */
 export async function removeStalePartials(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const match = /^\..+\.tessera-partial-(\d+)$/.exec(name);
-    if (match && !isAlive(Number(match[1]))) {
+    const match = /^\..+\.tessera-partial-([0-9a-f]{8})-(\d+)$/.exec(name);
+    // Only this machine's: a process id means nothing on another machine sharing the folder.
+    if (match && match[1] === hostTag() && !isAlive(Number(match[2]))) {
       await rm(join(dir, name), { force: true });
       removed.push(name);
     }
