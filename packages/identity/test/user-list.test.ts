@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@tessera/kernel';
+import { ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
@@ -52,22 +52,5 @@ describe('UserRepository.list (keyset pagination in id order)', () => {
     await expect(users.list({ limit: 0 })).rejects.toThrow(ValidationError);
     await expect(users.list({ limit: 501 })).rejects.toMatchObject({ field: 'limit' });
     await expect(users.list({ cursor: 'page-2' })).rejects.toMatchObject({ field: 'cursor' });
-  });
-});
-
-describe('UserRepository.deactivate', () => {
-  it('marks the user inactive in the database, idempotently', async () => {
-    const user = await userFactory(db.em());
-    await new UserRepository(db.em()).deactivate(user.id);
-    await new UserRepository(db.em()).deactivate(user.id);
-
-    const [row] = await db.query('select is_active from identity.users where id = $1', [user.id]);
-    expect(row).toEqual({ is_active: false });
-  });
-
-  it('throws NotFoundError for an unknown user', async () => {
-    await expect(new UserRepository(db.em()).deactivate('01900000-0000-7000-8000-000000000001')).rejects.toThrow(
-      NotFoundError,
-    );
   });
 });

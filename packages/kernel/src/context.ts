@@ -26,7 +26,8 @@ export interface ContextModule {
   readonly migrations: readonly MigrationEntry[];
   /**
    * Database objects the context's migrations create in raw SQL and the entities do not describe (policies,
-   * partitions, materialized views, expression indexes…). The drift check leaves them alone.
+   * partitions, materialized views, expression indexes…). The entity comparison leaves them alone; the object
+   * comparison checks them against what the migrations create.
    */
   readonly rawObjects: readonly string[];
 }

@@ -1,8 +1,16 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Migrator, TSMigrationGenerator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { type ContextModule, composeContexts, ormOptions } from '@tessera/kernel';
+import {
+  type Composition,
+  type ContextModule,
+  composeContexts,
+  type MigrationClass,
+  ormOptions,
+} from '@tessera/kernel';
+import { type LintFinding, lintMigrations } from './lint/lint.ts';
 
 /** Where a context package keeps its migrations. */
 export function migrationsDir(packageDir: string): string {
@@ -158,4 +166,24 @@ export async function pendingEntityChanges(ctx: ContextModule, packageDir: strin
   } finally {
     await orm.close(true);
   }
+}
+
+/**
+ * Lints a migration file `migration:create` just wrote. Its class is imported from its own module: the context
+ * module was loaded before the file existed. `composition` supplies the context arrows and referencing contexts.
+ */
+export async function lintCreatedMigration(
+  composition: Composition,
+  ctx: ContextModule,
+  packageDir: string,
+  file: string,
+): Promise<LintFinding[]> {
+  const name = file.replace(/\.[cm]?[jt]s$/, '');
+  const mod = (await import(pathToFileURL(join(migrationsDir(packageDir), file)).href)) as Record<
+    string,
+    MigrationClass
+  >;
+  const cls = mod[name];
+  if (!cls) throw new Error(`src/migrations/${file} does not export class ${name}`);
+  return lintMigrations(composition, [{ context: ctx.name, entry: { name, class: cls } }]);
 }

@@ -20,7 +20,8 @@ function statementsOf(sql: string): string[] {
 /**
  * Compares the database with the composed entities. Only the composition's schemas are looked at (the
  * journal's schema and other contexts' schemas are ignored), and statements that touch an object a context
- * declares as raw-SQL-owned (`rawObjects`) are not drift: migrations own those objects on purpose.
+ * declares as raw-SQL-owned (`rawObjects`) are left out here: the entities do not describe those objects, so
+ * `checkObjectDrift` checks them against what the migrations create instead.
  */
 export async function checkDrift(composition: Composition, url: string): Promise<DriftReport> {
   // Which schemas to leave alone is one catalog query: no ORM (and no metadata discovery) needed for it.

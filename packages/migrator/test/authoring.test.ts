@@ -2,9 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineEntity, p } from '@mikro-orm/core';
-import type { ContextModule } from '@tessera/kernel';
+import { type ContextModule, composeContexts } from '@tessera/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMigration, pendingEntityChanges } from '../src/authoring.ts';
+import { createMigration, lintCreatedMigration, pendingEntityChanges } from '../src/authoring.ts';
 import { ALPHA_1, alphaBeta, fixtureContext, Thing } from './fixtures/contexts.ts';
 
 const itemProperties = {
@@ -101,5 +101,22 @@ describe('migration:check', () => {
 
   it('fails for a context that has no snapshot yet', async () => {
     expect(await pendingEntityChanges(betaWith(Item), dir)).toMatch(/has no committed snapshot/);
+  });
+});
+
+describe('migration:create lint', () => {
+  it('lints the file it just wrote: a dropped column is reported with migration, statement and rule', async () => {
+    await createMigration(betaWith(ItemWithNote), dir, 'init');
+    const file = await createMigration(betaWith(Item), dir, 'drop_note');
+    if (!file) throw new Error('no migration written');
+    const findings = await lintCreatedMigration(composeContexts([alpha]), betaWith(Item), dir, file);
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        migration: file.replace(/\.ts$/, ''),
+        statement: 1,
+        rule: 'tessera/destructive-change',
+        message: expect.stringContaining('drops column beta.items.note'),
+      }),
+    );
   });
 });

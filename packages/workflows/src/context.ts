@@ -12,6 +12,6 @@ export const workflows = defineContext({
   name: 'workflows',
   dependsOn: [identity, audit],
   entities: [Workflow, WorkflowVersion, Agent, AgentTool],
-  rawObjects: ['tessera_app'],
+  rawObjects: ['tessera_app', 'tessera_admin'],
   migrations,
 });

@@ -1,4 +1,4 @@
-import { checkDrift, type EngineEvent, MigrationEngine } from '@tessera/migrator';
+import { checkDrift, checkObjectDrift, type EngineEvent, MigrationEngine } from '@tessera/migrator';
 import { platform } from '../composition.ts';
 import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { opsEvents } from '../ops/events.ts';
@@ -127,8 +127,24 @@ export const check: Command = {
         ctx.out('The database differs from the entities. These statements would align it:');
         for (const s of drift.statements) ctx.out(`  ${s};`);
       }
-      if (pending.length === 0 && drift.statements.length === 0) {
-        ctx.out('No drift: the database matches the entities and every migration is applied.');
+      // Raw objects, grants, policies, partitions, views and their indexes: compared with a scratch database the
+      // same migrations build. Only meaningful once every migration is applied.
+      const objects =
+        pending.length === 0
+          ? await checkObjectDrift(platform, ctx.url, {
+              ...(process.env.TESSERA_DRIFT_SCRATCH_URL
+                ? { scratchServerUrl: process.env.TESSERA_DRIFT_SCRATCH_URL }
+                : {}),
+            })
+          : [];
+      if (objects.length > 0) {
+        ctx.out('The database differs from what the migrations create:');
+        for (const o of objects) ctx.out(`  ${o.message}`);
+      }
+      if (pending.length === 0 && drift.statements.length === 0 && objects.length === 0) {
+        ctx.out(
+          'No drift: the database matches the entities and what the migrations create, and every migration is applied.',
+        );
         return 0;
       }
       return 1;
