@@ -7,8 +7,8 @@ const code = await runCli(process.argv.slice(2), {
   config: async () => (await import('./tessera.config.ts')).default,
   commands,
   footer: [
-    'The database is DATABASE_URL. When it is unset, an embedded PostgreSQL 16 under .tessera/ is used',
-    '(kept between runs).',
+    'The database is DATABASE_URL. When it is unset, an embedded PostgreSQL under .tessera/ is used: 16, or 15',
+    'when the newest pg_dump here is 15 (TESSERA_EMBEDDED_PG_VERSION decides); kept between runs.',
   ],
 });
 process.exit(code);

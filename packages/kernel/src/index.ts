@@ -65,6 +65,7 @@ export {
   type MonthlyPartitionedTable,
   maintainPartitions,
   monthlyPartitionName,
+  PartitionChangedError,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
   translatePartitionedError,

@@ -15,13 +15,24 @@ export function copyLine(values: readonly (string | number | null)[]): string {
   return `${values.map(copyValue).join('\t')}\n`;
 }
 
-/** Streams text-format lines into `COPY <target> FROM STDIN` on this client. */
-export async function copyInto(client: pg.ClientBase, target: string, lines: readonly string[]): Promise<void> {
+/**
+ * Streams text-format lines into `COPY <target> FROM STDIN` on this client. `midway`, when given, is awaited
+ * after the first chunk is sent and before the COPY ends (a point a fault test can stop the process at).
+ */
+export async function copyInto(
+  client: pg.ClientBase,
+  target: string,
+  lines: readonly string[],
+  midway?: () => void | Promise<void>,
+): Promise<void> {
   if (lines.length === 0) return;
   const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
   // Chunks of a few hundred lines: fewer writes than one per line, no single giant string.
-  const chunks = function* () {
-    for (let i = 0; i < lines.length; i += 512) yield lines.slice(i, i + 512).join('');
+  const chunks = async function* () {
+    for (let i = 0; i < lines.length; i += 512) {
+      yield lines.slice(i, i + 512).join('');
+      if (i === 0 && midway) await midway();
+    }
   };
   await pipeline(Readable.from(chunks()), stream);
 }
