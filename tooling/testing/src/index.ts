@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { type Composition, type ContextModule, composeContexts, createOrm } from '@tessera/kernel';
+import { type Composition, type ContextModule, composeContexts, createOrm, currentScope } from '@tessera/kernel';
 import { MigrationEngine } from '@tessera/migrator';
-import { cloneDatabase, ensureTemplate, testAdminUrl } from '@tessera/test-server';
+import { cloneDatabase, ensureTemplate, testAdminUrl, testReplicaUrl, waitForTestReplica } from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -17,6 +17,8 @@ export interface TestDatabase {
   /** Runs raw SQL through `pg` and returns the rows: for asserting what is really stored. */
   query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   readonly composition: Composition;
+  /** The same database on this run's streaming replica (`TESSERA_TEST_REPLICA=1`), which the ORM reads from. */
+  readonly replicaUrl: string | undefined;
 }
 
 /**
@@ -66,7 +68,14 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
 
   beforeAll(async () => {
     created = await createTestDatabase(contexts);
-    orm = await createOrm(created.composition, created.url);
+    // With a test replica the ORM reads from it (once it has the new database); otherwise no replica at all,
+    // whatever TESSERA_READ_REPLICA_URLS says in the developer's shell.
+    const replicaUrl = testReplicaUrl(created.url);
+    if (replicaUrl) await waitForTestReplica(created.url);
+    const urls = replicaUrl ? [replicaUrl] : [];
+    orm = await createOrm(created.composition, created.url, {
+      replicaSettings: { urls, maxLagMs: 1_000, checkIntervalMs: 50 },
+    });
     pool = new pg.Pool({ connectionString: created.url, max: 3 });
     // Dropping the database (WITH FORCE) terminates sessions that are still closing; that is expected.
     pool.on('error', () => {});
@@ -89,8 +98,19 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
     get composition() {
       return need(created).composition;
     },
-    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-      (await need(pool).query(sql, params)).rows as T[],
+    get replicaUrl() {
+      return testReplicaUrl(need(created).url);
+    },
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => {
+      try {
+        return (await need(pool).query(sql, params)).rows as T[];
+      } finally {
+        // The test's own raw writes count as writes of the (process-wide) scope: later read-your-writes reads
+        // through the ORM then wait for them like for the ORM's writes.
+        currentScope().noteWrite();
+      }
+    },
   };
 }
+export { type ReplicatedServer, startReplicatedServer } from '@tessera/test-server';
 export { describeSchemaConformance } from './conformance.ts';

@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, UniqueViolationError, validateEntity } from '@tessera/kernel';
+import {
+  declareConsistency,
+  flushOrDetach,
+  NotFoundError,
+  UniqueViolationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { Episode } from '../entities/episode.entity.ts';
 import { HandClip, type IHandClip } from '../entities/hand-clip.entity.ts';
 import { type IPlayer, Player } from '../entities/player.entity.ts';
@@ -194,3 +200,10 @@ export class HandClipRepository {
     if (!clip) throw new NotFoundError('HandClip', { id });
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(HandClipRepository, {
+  reads: { tagsOf: 'read-your-writes', playersOf: 'read-your-writes' },
+  writes: ['createTag', 'createPlayer', 'createHandClip', 'tag', 'untag', 'linkPlayers'],
+  internal: ['linked', 'liveClip'],
+});

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { declareConsistency } from '@tessera/kernel';
 
 /** One row of the materialized view `workflow_execution_stats`. */
 export interface WorkflowExecutionStats {
@@ -54,3 +55,9 @@ function toStats(row: Record<string, unknown>): WorkflowExecutionStats {
     avgDurationMs: row.avg_duration_ms === null ? null : Number(row.avg_duration_ms),
   };
 }
+
+// Read consistency per method (callers override with withConsistency). The statistics are a materialized view, stale by design until the next refresh: a replica's lag adds little.
+declareConsistency(ExecutionStatsRepository, {
+  reads: { forWorkflow: 'replica', all: 'replica' },
+  writes: ['refresh'],
+});

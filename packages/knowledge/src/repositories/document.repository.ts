@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import {
+  declareConsistency,
+  flushOrDetach,
+  NotFoundError,
+  translated,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
 import { FULL_COLUMNS, type SqlFragment, visibleDocumentsSql } from './access.ts';
 
@@ -164,3 +171,14 @@ export class DocumentRepository {
     return translated(this.em, () => this.em.execute<Row[]>(q.sql, [...q.params]));
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(DocumentRepository, {
+  reads: {
+    listVisible: 'read-your-writes',
+    findByMetadata: 'read-your-writes',
+    findWithMetadataKey: 'read-your-writes',
+    getVisible: 'read-your-writes',
+  },
+  writes: ['create', 'delete'],
+});
