@@ -3,6 +3,7 @@ export { loadLine, machineLine, percentiles } from './bench.ts';
 export { cleanupStale } from './cleanup.ts';
 export { EMBEDDED_VERSIONS, embeddedVersion } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
+export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
 export { type ReplicatedServer, replicationBinDir, startReplicatedServer } from './replica.ts';
 export { testReplicaAdminUrl, testReplicaUrl, waitForTestReplica } from './replica-env.ts';
 export { startTestServer, type TestServer } from './server.ts';
