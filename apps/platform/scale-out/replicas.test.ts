@@ -64,6 +64,20 @@ describe('read-your-writes against a lagging replica', () => {
     expect(onReplica).toBeNull();
   }, 600_000);
 
+  it('concurrent reads right after a write all wait for its WAL position (300 iterations, replay paused)', async () => {
+    let stale = 0;
+    for (let i = 0; i < 300; i++) {
+      await withReadScope(async () => {
+        await new RoleRepository(orm.em.fork()).create({ name: `parallel-${i}` });
+        const reads = await Promise.all(
+          [1, 2, 3].map(() => new RoleRepository(orm.em.fork()).findByName(`parallel-${i}`)),
+        );
+        stale += reads.filter((r) => r?.name !== `parallel-${i}`).length;
+      });
+    }
+    expect(stale).toBe(0);
+  }, 600_000);
+
   it('serves a scope from the replica again once it has replayed the scope’s writes', async () => {
     await replicaSql('select pg_wal_replay_resume()');
     await withReadScope(async () => {

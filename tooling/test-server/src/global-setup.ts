@@ -1,4 +1,5 @@
 import { cleanupStale } from './cleanup.ts';
+import { type PgBouncer, startPgBouncer } from './pgbouncer.ts';
 import { startReplicatedServer } from './replica.ts';
 import { startTestServer } from './server.ts';
 
@@ -10,6 +11,23 @@ export default async function setup(): Promise<() => Promise<void>> {
   const server = replicated ?? (await startTestServer());
   process.env.TESSERA_TEST_ADMIN_URL = server.adminUrl;
   if (replicated) process.env.TESSERA_TEST_REPLICA_ADMIN_URL = replicated.replicaAdminUrl;
+  // TESSERA_TEST_POOLER=pgbouncer: a real PgBouncer in transaction mode in front of the server; the ORMs of test
+  // databases connect through it, while admin, template, migration and assertion connections stay direct.
+  let pooler: PgBouncer | undefined;
+  const wanted = process.env.TESSERA_TEST_POOLER?.trim();
+  if (wanted && wanted !== 'pgbouncer') {
+    await server.stop();
+    throw new Error(`TESSERA_TEST_POOLER must be pgbouncer or unset (got "${wanted}")`);
+  }
+  if (wanted) {
+    pooler = await startPgBouncer({
+      upstreamUrl: server.adminUrl,
+      poolMode: 'transaction',
+      poolSize: 20,
+      maxClientConnections: 400,
+    });
+    process.env.TESSERA_TEST_POOLER_URL = pooler.url('postgres');
+  }
   try {
     await cleanupStale(server.adminUrl);
   } catch (error) {
@@ -17,5 +35,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     console.warn(`[@tessera/test-server] cleanup of stale test databases/servers failed: ${reason}`);
   }
-  return () => server.stop();
+  return async () => {
+    await pooler?.stop();
+    await server.stop();
+  };
 }

@@ -35,3 +35,14 @@ export async function waitForTestReplica(primaryUrl: string): Promise<void> {
     }
   });
 }
+
+/** `url` (a database on the test server) through this run's PgBouncer (`TESSERA_TEST_POOLER=pgbouncer`), if any. */
+export function testPoolerUrl(url: string): string | undefined {
+  const pooler = process.env.TESSERA_TEST_POOLER_URL;
+  if (!pooler) return undefined;
+  const u = new URL(url);
+  const p = new URL(pooler);
+  u.hostname = p.hostname;
+  u.port = p.port;
+  return u.toString();
+}

@@ -2,13 +2,20 @@ import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type Composition, type ContextModule, composeContexts, createOrm, currentScope } from '@tessera/kernel';
 import { MigrationEngine } from '@tessera/migrator';
-import { cloneDatabase, ensureTemplate, testAdminUrl, testReplicaUrl, waitForTestReplica } from '@tessera/test-server';
+import {
+  cloneDatabase,
+  ensureTemplate,
+  testAdminUrl,
+  testPoolerUrl,
+  testReplicaUrl,
+  waitForTestReplica,
+} from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
 /** A migrated database of its own for one test file. */
 export interface TestDatabase {
-  /** The ORM for the composed contexts, connected to this file's database. */
+  /** The ORM for the composed contexts, connected to this file's database (through the test pooler, if any). */
   readonly orm: MikroORM;
   /** A fresh EntityManager (own identity map) for one test step. */
   em(): EntityManager;
@@ -73,7 +80,8 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
     const replicaUrl = testReplicaUrl(created.url);
     if (replicaUrl) await waitForTestReplica(created.url);
     const urls = replicaUrl ? [replicaUrl] : [];
-    orm = await createOrm(created.composition, created.url, {
+    // With a test pooler (TESSERA_TEST_POOLER=pgbouncer) the ORM goes through PgBouncer in transaction mode.
+    orm = await createOrm(created.composition, testPoolerUrl(created.url) ?? created.url, {
       replicaSettings: { urls, maxLagMs: 1_000, checkIntervalMs: 50 },
     });
     pool = new pg.Pool({ connectionString: created.url, max: 3 });

@@ -8,8 +8,11 @@ import type { ReplicaSettings } from './settings.ts';
 type Connection = ReturnType<PostgreSqlDriver['getConnection']>;
 type Execute = Connection['execute'];
 
-/** Statements that only read; anything else run on the primary counts as a write of the current scope. */
-const READ_ONLY = /^\s*(select|show|explain|values|table)\b/i;
+/**
+ * Statements that write nothing (reads, settings, savepoints); anything else run on the primary counts as a write
+ * of the current scope. Commits are tracked separately.
+ */
+const READ_ONLY = /^\s*(select|show|explain|values|table|set|reset|savepoint|release|rollback)\b/i;
 
 function sqlText(query: unknown): string {
   if (typeof query === 'string') return query;

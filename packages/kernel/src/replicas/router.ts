@@ -108,16 +108,15 @@ export class ReplicaRouter {
     if (consistency === 'primary') return this.#primaryTarget();
     const usable = this.states.some((s) => s.usable);
     if (!usable) return this.#primaryTarget();
-    if (consistency === 'read-your-writes' && scope.dirty) {
-      scope.dirty = false;
-      try {
-        const { rows } = await this.#primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
-        const lsn = parseLsn(rows[0]?.lsn) ?? 0n;
-        if (lsn > scope.lsn) scope.lsn = lsn;
-      } catch {
-        scope.dirty = true;
-        return this.#primaryTarget();
+    if (consistency === 'read-your-writes') {
+      if (scope.dirty) {
+        scope.dirty = false;
+        const capture = this.#capture(scope).finally(() => {
+          if (scope.capturing === capture) scope.capturing = undefined;
+        });
+        scope.capturing = capture;
       }
+      if (scope.capturing && !(await scope.capturing)) return this.#primaryTarget();
     }
     const floor = consistency === 'read-your-writes' ? scope.lsn : 0n;
     for (let n = 0; n < this.states.length; n++) {
@@ -153,6 +152,19 @@ export class ReplicaRouter {
     clearInterval(this.#timer);
     await this.#sampling?.catch(() => {});
     await Promise.all([this.#primary, ...this.#probes].map((p) => p.end().catch(() => {})));
+  }
+
+  /** Reads the primary's WAL insert position into `scope`; false (and the scope dirty again) when that failed. */
+  async #capture(scope: ReadScope): Promise<boolean> {
+    try {
+      const { rows } = await this.#primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+      const lsn = parseLsn(rows[0]?.lsn) ?? 0n;
+      if (lsn > scope.lsn) scope.lsn = lsn;
+      return true;
+    } catch {
+      scope.dirty = true;
+      return false;
+    }
   }
 
   #primaryTarget(): 'primary' {

@@ -22,6 +22,11 @@ export class ReadScope {
   lsn = 0n;
   /** A write happened since {@link lsn} was taken. */
   dirty = false;
+  /**
+   * The WAL position being read for this scope right now: concurrent reads of the scope (`findAndCount`, a
+   * `Promise.all`) wait for it instead of going by the older position. Resolves false when it could not be read.
+   */
+  capturing: Promise<boolean> | undefined;
   /** Records that a write happened (or may have happened); cheap: the WAL position is read lazily. */
   noteWrite(): void {
     this.dirty = true;
