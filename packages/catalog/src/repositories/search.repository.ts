@@ -79,9 +79,9 @@ export class SearchRepository {
   }
 }
 
-// Read consistency per method (callers override with withConsistency). Full-text search tolerates a replica's lag: it is the read-heavy path replicas are for.
+// Read consistency per method (callers override with withConsistency); full-text search may ask for 'replica'.
 declareConsistency(SearchRepository, {
-  reads: { searchVideoFiles: 'replica', searchHandClips: 'replica', search: 'replica' },
+  reads: { searchVideoFiles: 'read-your-writes', searchHandClips: 'read-your-writes', search: 'read-your-writes' },
   writes: [],
   internal: ['run'],
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '@tessera/kernel';
+import { readConnection, ValidationError } from '@tessera/kernel';
 import { type Actor, APP_ROLE } from '@tessera/workflows';
 import type pg from 'pg';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
@@ -48,7 +48,8 @@ export async function listByWorkflow(
     `set_config('app.is_superuser', '${superuser}', true); ` +
     `select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ` +
     `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}`;
-  const pool = (await em.getConnection().getNativeClient()) as pg.Pool;
+  // The primary's pool, or a replica's when the caller's consistency allows (kernel replica routing).
+  const pool = await readConnection(em);
   const results = (await pool.query(text)) as unknown as pg.QueryResult<RawItem>[];
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
   const rows = results[1]?.rows ?? [];

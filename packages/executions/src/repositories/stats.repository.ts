@@ -56,8 +56,9 @@ function toStats(row: Record<string, unknown>): WorkflowExecutionStats {
   };
 }
 
-// Read consistency per method (callers override with withConsistency). The statistics are a materialized view, stale by design until the next refresh: a replica's lag adds little.
+// Read consistency per method (callers override with withConsistency). The statistics are a materialized view,
+// stale until the next refresh anyway: dashboards may ask for withConsistency('replica').
 declareConsistency(ExecutionStatsRepository, {
-  reads: { forWorkflow: 'replica', all: 'replica' },
+  reads: { forWorkflow: 'read-your-writes', all: 'read-your-writes' },
   writes: ['refresh'],
 });
