@@ -81,8 +81,7 @@ try {
     const worker = async () => {
       for (let i = next++; i < OPS; i = next++) {
         await withReadScope(async () => {
-          if (i % 20 === 0)
-            await new RoleRepository(orm.em.fork()).create({ name: `mix-${tag}-${i}` });
+          if (i % 20 === 0) await new RoleRepository(orm.em.fork()).create({ name: `mix-${tag}-${i}` });
           else await read(orm, i);
         });
       }
