@@ -91,6 +91,20 @@ describe('read-your-writes against a lagging replica', () => {
     });
   });
 
+  it('a write method reads on the primary even when the caller asked for replica reads', async () => {
+    await replicaSql('select pg_wal_replay_pause()');
+    try {
+      await new RoleRepository(orm.em.fork()).create({ name: 'taken-on-primary' });
+      const before = served();
+      await expect(
+        withConsistency('replica', () => new RoleRepository(orm.em.fork()).create({ name: 'taken-on-primary' })),
+      ).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION' });
+      expect(served()).toBe(before);
+    } finally {
+      await replicaSql('select pg_wal_replay_resume()');
+    }
+  });
+
   it('reads inside a transaction go to the primary', async () => {
     await replicaSql('select pg_wal_replay_pause()');
     try {

@@ -2,7 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { ReplicaAwareDriver } from './driver.ts';
 import { isReplicaFailure, type ReplicaRouter } from './router.ts';
-import { type Consistency, currentConsistency, currentScope, withDefaultConsistency } from './scope.ts';
+import {
+  type Consistency,
+  currentConsistency,
+  currentScope,
+  withConsistency,
+  withDefaultConsistency,
+} from './scope.ts';
 
 /**
  * A repository's declaration: the consistency each read method defaults to, and its write methods (which read on
@@ -38,8 +44,9 @@ export function declareConsistency<T>(
     wrap(name, (fn) => withDefaultConsistency(consistency, fn));
   }
   for (const name of declaration.writes) {
+    // Always the primary, whatever the caller chose: a uniqueness or existence check on a lagging copy is wrong.
     wrap(name, (fn) =>
-      withDefaultConsistency('primary', async () => {
+      withConsistency('primary', async () => {
         try {
           return await fn();
         } finally {
