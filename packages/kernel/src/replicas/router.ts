@@ -43,7 +43,13 @@ export class ReplicaRouter {
   constructor(primaryUrl: string, settings: ReplicaSettings, connection: ConnectionSettings) {
     this.#settings = settings;
     const pool = (connectionString: string) => {
-      const p = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: connection.connectTimeoutMs });
+      // allowExitOnIdle: a probe connection never keeps a finished process (a CLI run) alive.
+      const p = new pg.Pool({
+        connectionString,
+        max: 1,
+        connectionTimeoutMillis: connection.connectTimeoutMs,
+        allowExitOnIdle: true,
+      });
       p.on('error', () => {});
       return p;
     };
