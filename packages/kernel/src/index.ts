@@ -11,7 +11,7 @@ export {
   updatedAtTrigger,
 } from './base.ts';
 export { checksOf, defineChecks, type FieldCheck, type RegisteredCheck } from './checks.ts';
-export { type Composition, composeContexts, createOrm, ormOptions } from './compose.ts';
+export { type Composition, composeContexts, createOrm, type OrmOverrides, ormOptions } from './compose.ts';
 export { connectOrm } from './connect.ts';
 export {
   type ConnectionSettings,
@@ -70,6 +70,32 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export {
+  CONSISTENCIES,
+  type Consistency,
+  checkReplicas,
+  consistencyOf,
+  currentConsistency,
+  currentScope,
+  declareConsistency,
+  formatLsn,
+  isReplicaFailure,
+  parseLsn,
+  type ReadQueryable,
+  ReadScope,
+  ReplicaAwareDriver,
+  ReplicaRouter,
+  type ReplicaSample,
+  type ReplicaSettings,
+  type ReplicaState,
+  type RepositoryConsistency,
+  readConnection,
+  replicaSettings,
+  routerOf,
+  withConsistency,
+  withDefaultConsistency,
+  withReadScope,
+} from './replicas/index.ts';
 export { currentUserSql } from './rls.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';

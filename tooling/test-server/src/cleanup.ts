@@ -36,6 +36,8 @@ async function cleanupServerFolders(): Promise<void> {
     const owner = await ownerPid(runDir, folder);
     // Unknown folders are not ours to delete; live owners still use theirs.
     if (owner === undefined || isAlive(owner)) continue;
+    // `replica`: the standby of a replicated server (replica.ts) lives next to its primary.
+    await stopPostmaster(join(runDir, 'replica'), folder);
     await stopPostmaster(join(runDir, 'data'), folder);
     await rm(runDir, { recursive: true, force: true });
   }

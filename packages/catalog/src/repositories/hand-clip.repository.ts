@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   BatchValidationError,
+  declareConsistency,
   type EntityFieldError,
   flushOrDetach,
   NotFoundError,
@@ -240,3 +241,10 @@ function checkPlayerRows(em: EntityManager, handClipId: string, players: readonl
       failures.sort((a, b) => a.row - b.row),
     );
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(HandClipRepository, {
+  reads: { tagsOf: 'read-your-writes', playersOf: 'read-your-writes' },
+  writes: ['createTag', 'createPlayer', 'createHandClip', 'tag', 'untag', 'linkPlayers'],
+  internal: ['linked', 'liveClip'],
+});

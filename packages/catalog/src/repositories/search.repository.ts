@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '@tessera/kernel';
+import { declareConsistency, ValidationError } from '@tessera/kernel';
 import { type PageOptions, pageOf, query } from './sql.ts';
 
 /** One ranked search hit. */
@@ -78,3 +78,10 @@ export class SearchRepository {
     return { items: rows.slice(0, limit), page, limit, hasMore: rows.length > limit };
   }
 }
+
+// Read consistency per method (callers override with withConsistency); full-text search may ask for 'replica'.
+declareConsistency(SearchRepository, {
+  reads: { searchVideoFiles: 'read-your-writes', searchHandClips: 'read-your-writes', search: 'read-your-writes' },
+  writes: [],
+  internal: ['run'],
+});

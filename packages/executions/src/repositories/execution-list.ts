@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '@tessera/kernel';
+import { readConnection, ValidationError } from '@tessera/kernel';
 import { type Actor, roleFor } from '@tessera/workflows';
 import type pg from 'pg';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
@@ -46,7 +46,8 @@ export async function listByWorkflow(
     `select set_config('role', '${roleFor(actor)}', true), set_config('app.current_user_id', '${actor.userId}', true); ` +
     `select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ` +
     `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}`;
-  const pool = (await em.getConnection().getNativeClient()) as pg.Pool;
+  // The primary's pool, or a replica's when the caller's consistency allows (kernel replica routing).
+  const pool = await readConnection(em);
   const results = (await pool.query(text)) as unknown as pg.QueryResult<RawItem>[];
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
   const rows = results[1]?.rows ?? [];

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushNamingFields,
   IllegalStateError,
   type MonthlyPartitionedTable,
@@ -187,3 +188,21 @@ export class ExecutionRepository {
     return execution;
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(ExecutionRepository, {
+  reads: { get: 'read-your-writes', listByWorkflow: 'read-your-writes' },
+  writes: [
+    'start',
+    'run',
+    'pause',
+    'resume',
+    'complete',
+    'fail',
+    'cancel',
+    'retry',
+    'appendLogs',
+    'maintainLogPartitions',
+  ],
+  internal: ['transition', 'find'],
+});

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translatePartitionedError, ValidationError, validateId, validateRows } from '@tessera/kernel';
+import { currentScope, translatePartitionedError, ValidationError, validateId, validateRows } from '@tessera/kernel';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ExecutionLog, type LogLevel } from '../entities/execution-log.entity.ts';
@@ -77,5 +77,7 @@ export async function copyLogs(em: EntityManager, executionId: string, logs: rea
     throw translatePartitionedError(error, em.getMetadata());
   } finally {
     client.release();
+    // COPY runs past the ORM's connection: later read-your-writes reads of this scope wait for it.
+    currentScope().noteWrite();
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushOrDetach,
   NotFoundError,
   translated,
@@ -223,3 +224,16 @@ function checkPassword(password: string): void {
     throw new ValidationError('User', 'password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
 }
+
+// Read consistency per method (callers override with withConsistency). Sign-in checks read the primary: a deactivation or password change must take effect at once.
+declareConsistency(UserRepository, {
+  reads: {
+    findByEmail: 'read-your-writes',
+    findByUsername: 'read-your-writes',
+    getById: 'read-your-writes',
+    list: 'read-your-writes',
+    rolesOf: 'read-your-writes',
+    verifyPassword: 'primary',
+  },
+  writes: ['register', 'deactivate', 'delete', 'assignRoles', 'revokeRoles', 'recordLogin'],
+});

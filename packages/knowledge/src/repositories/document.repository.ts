@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushOrDetach,
   jsonProblem,
   NotFoundError,
@@ -173,3 +174,14 @@ export class DocumentRepository {
     return translated(this.em, () => this.em.execute<Row[]>(q.sql, [...q.params]));
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(DocumentRepository, {
+  reads: {
+    listVisible: 'read-your-writes',
+    findByMetadata: 'read-your-writes',
+    findWithMetadataKey: 'read-your-writes',
+    getVisible: 'read-your-writes',
+  },
+  writes: ['create', 'delete'],
+});

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { newId, ValidationError } from '@tessera/kernel';
+import { currentScope, newId, ValidationError } from '@tessera/kernel';
 import type pg from 'pg';
 import { copyInto, copyLine } from './copy.ts';
 import { extensionOf, kindOfExtension } from './kinds.ts';
@@ -56,6 +56,15 @@ function belowPattern(root: string): string {
  * roll-up, so a plain rerun after a crash sweeps and rolls up again and the inventory equals the tree.
  */
 export async function scanDirectory(client: pg.ClientBase, rootDir: string, options: ScanOptions = {}) {
+  try {
+    return await scan(client, rootDir, options);
+  } finally {
+    // The scan writes on its own client, past the ORM: later read-your-writes reads of this scope wait for it.
+    currentScope().noteWrite();
+  }
+}
+
+async function scan(client: pg.ClientBase, rootDir: string, options: ScanOptions) {
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValidationError('NasScan', 'batchSize', 'must be a positive whole number');

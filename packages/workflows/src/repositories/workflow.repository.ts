@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushNamingFields,
   IllegalStateError,
   NotFoundError,
@@ -191,3 +192,10 @@ export class WorkflowRepository {
     return workflow;
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(WorkflowRepository, {
+  reads: { get: 'read-your-writes', versions: 'read-your-writes', list: 'read-your-writes' },
+  writes: ['create', 'publish', 'rollback', 'archive', 'delete'],
+  internal: ['find'],
+});
