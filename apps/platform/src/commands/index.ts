@@ -13,12 +13,12 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'restore',
-    help: 'FILE [--database NAME] [--force] [--jobs N]  restore a backup into a new or empty database and verify it',
+    help: 'FILE [--database NAME] [--force] [--unverified] [--jobs N]  restore a backup into a new or empty database and verify it',
     load: async () => (await import('./restore.ts')).restoreCommand,
   },
   {
     name: 'health',
-    help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift',
+    help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift, replicas',
     load: async () => (await import('./health.ts')).healthCommand,
   },
   {
@@ -28,7 +28,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'partitions',
-    help: '[--ahead N] [--retention-months M]  create partitions N months ahead (default 3); drop those older than M months',
+    help: '[--ahead N] [--retention-months M] [--archive DIR]  create partitions N months ahead (default 3); drop those older than M months, archived to DIR first',
     load: async () => (await import('./partitions.ts')).partitions,
   },
   {
