@@ -61,7 +61,7 @@ describe('backup and restore on the zero-setup embedded server', () => {
 
     const migrated = await tessera('migrate');
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.stdout).toContain(`using the embedded PostgreSQL ${expected} in ${join(home, `pg${expected}`)}`);
+    expect(migrated.stderr).toContain(`using the embedded PostgreSQL ${expected} in ${join(home, `pg${expected}`)}`);
     if (newest === undefined || newest < expected) return; // no client tools at all on this machine
 
     const file = join(home, 'zero-setup.dump');

@@ -35,7 +35,7 @@ describe('catalog schema', () => {
     expect(rows[1]?.indexdef).toContain("to_tsvector('english'::regconfig, (display_title)::text)");
   });
 
-  it('has the column counts of seed 003 section 3.1', async () => {
+  it('has the designed column counts (the NAS tables add raw_path for exact file names, and the scan-run journal)', async () => {
     const rows = await db.query<{ table_name: string; n: number }>(
       `select table_name, count(*)::int as n from information_schema.columns
        where table_schema in ('catalog', 'nas') group by table_name order by table_name`,
@@ -50,8 +50,9 @@ describe('catalog schema', () => {
       tags: 8,
       players: 9,
       google_sheet_sync: 8,
-      nas_folders: 13,
-      nas_files: 11,
+      nas_folders: 14,
+      nas_files: 12,
+      nas_scan_runs: 3,
       hand_clip_tags: 3,
       hand_clip_players: 4,
     });

@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** How long `migrate`/`down` wait for another run's lock (default 10 minutes). */
   readonly lockTimeoutMs?: number;
+  /** Gets one line per retry while the server does not answer yet (the run's own connection is retried). */
+  readonly notice?: (line: string) => void;
 }
 
 /** The composition of a config: its contexts and their dependencies, in dependency order. */
@@ -33,9 +35,22 @@ export async function withEngine<T>(
   fn: (engine: MigrationEngine) => Promise<T>,
 ): Promise<T> {
   const { MigrationEngine, migrationUrl } = await import('@tessera/migrator');
+  const { classifyConnectionError, connectionSettings } = await import('@tessera/kernel');
+  const url = migrationUrl(options.url);
+  const variable = url === options.url ? 'DATABASE_URL' : 'TESSERA_MIGRATION_URL';
+  const settings = connectionSettings();
   const engine = await MigrationEngine.create({
     composition: await composition(config),
-    url: migrationUrl(options.url),
+    url,
+    connectRetry: {
+      variable,
+      settings,
+      onRetry: (attempt, waitMs, error) =>
+        options.notice?.(
+          `tessera: ${variable} did not answer (${classifyConnectionError(error)}); ` +
+            `attempt ${attempt} of ${settings.connectAttempts}, retrying in ${waitMs} ms`,
+        ),
+    },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
   });

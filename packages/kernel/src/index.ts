@@ -17,6 +17,7 @@ export {
   type ConnectionSettings,
   connectionOptions,
   connectionSettings,
+  connectWithRetry,
   DatabaseUnavailableError,
   DEFAULT_CONNECTION_SETTINGS,
   InvalidSettingError,

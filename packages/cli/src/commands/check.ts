@@ -27,3 +27,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   return result.clean ? 0 : 1;
 }
+
+export { waitForDatabase } from './shared.ts';

@@ -19,3 +19,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   ctx.out(reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`);
   return 0;
 }
+
+export { waitForDatabase } from './shared.ts';

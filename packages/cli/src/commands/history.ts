@@ -37,3 +37,5 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out(line);
   return 0;
 }
+
+export { waitForDatabase } from './shared.ts';

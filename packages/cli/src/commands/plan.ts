@@ -15,3 +15,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   return 0;
 }
+
+export { waitForDatabase } from './shared.ts';

@@ -24,3 +24,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   );
   return 0;
 }
+
+export { waitForDatabase } from './shared.ts';

@@ -47,5 +47,13 @@ function progress(out: CommandContext['out']) {
 
 /** The run options of a command: its URL, progress on stdout, and `--lock-timeout` if it has one. */
 export function runOptions(ctx: CommandContext, withLock = false): RunOptions {
-  return { url: ctx.url, onEvent: progress(ctx.out), ...(withLock ? { lockTimeoutMs: lockTimeoutMs(ctx) } : {}) };
+  return {
+    url: ctx.url,
+    onEvent: progress(ctx.out),
+    notice: ctx.err,
+    ...(withLock ? { lockTimeoutMs: lockTimeoutMs(ctx) } : {}),
+  };
 }
+
+/** Migration commands wait for the server on their own connection, so `openDatabase` need not probe it first. */
+export const waitForDatabase = false;

@@ -17,3 +17,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   return 0;
 }
+
+export { waitForDatabase } from './shared.ts';
