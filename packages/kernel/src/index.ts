@@ -30,6 +30,16 @@ export {
   orderContexts,
 } from './context.ts';
 export {
+  CHUNK_BYTES,
+  type CopySource,
+  type CopyValue,
+  copyLine,
+  copyOn,
+  copyOnClient,
+  copyRows,
+  copyValue,
+} from './copy.ts';
+export {
   CheckViolationError,
   CompositionError,
   EntityFieldError,
@@ -52,6 +62,18 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export {
+  batchOn,
+  inTransaction,
+  onConnection,
+  type SqlResult,
+  type Statement,
+  type Submit,
+  sql,
+  sqlBatch,
+  sqlResult,
+  translateSqlError,
+} from './sql.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export { ValidationSubscriber, validateEntity } from './validation.ts';
