@@ -65,6 +65,7 @@ export {
 export {
   batchOn,
   inTransaction,
+  logged,
   onConnection,
   type SqlResult,
   type Statement,
