@@ -73,6 +73,7 @@ export {
   sql,
   sqlBatch,
   sqlResult,
+  statementName,
   translateSqlError,
 } from './sql.ts';
 export { IllegalStateError } from './state.ts';

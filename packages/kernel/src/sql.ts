@@ -249,3 +249,18 @@ export async function sqlBatch(em: EntityManager, statements: readonly Statement
 export function inTransaction(em: EntityManager): boolean {
   return transactionOf(em) !== undefined;
 }
+
+const names = new Map<string, string>();
+
+/**
+ * A stable prepared-statement name for SQL text built from a few fixed variants (optional filters, say): the
+ * same text gets the same name for the life of the process, each new text `prefix.N`.
+ */
+export function statementName(prefix: string, text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `${prefix}.${names.size}`;
+    names.set(text, name);
+  }
+  return name;
+}
