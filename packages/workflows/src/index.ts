@@ -19,4 +19,4 @@ export {
   type PublishVersionInput,
   WorkflowRepository,
 } from './repositories/workflow.repository.ts';
-export { type Actor, APP_ROLE, actingAs, currentUserSql, isSuperuserSql } from './rls.ts';
+export { type Actor, APP_ROLE, actingAs, actorSettings, currentUserSql, isSuperuserSql } from './rls.ts';

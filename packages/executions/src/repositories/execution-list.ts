@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Statement, sqlBatch, ValidationError } from '@tessera/kernel';
-import { type Actor, APP_ROLE } from '@tessera/workflows';
+import { sqlBatch, ValidationError } from '@tessera/kernel';
+import { type Actor, actorSettings } from '@tessera/workflows';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
 
 /**
@@ -21,20 +21,6 @@ type RawItem = Omit<ExecutionListItem, 'createdAt'> & { createdAt: string | Date
 export const MAX_EXECUTION_PAGE = 500;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The role and settings row-level security reads, local to the batch it opens (see the kernel's `sqlBatch`):
- * `set_config('role', …, true)` is `SET LOCAL ROLE`.
- */
-export function actorSettings(actor: Actor): Statement {
-  return {
-    name: 'executions.actor',
-    text:
-      "select set_config('role', $1, true), set_config('app.current_user_id', $2, true), " +
-      "set_config('app.is_superuser', $3, true)",
-    values: [APP_ROLE, actor.userId, actor.isSuperuser === true ? 'true' : 'false'],
-  };
-}
 
 const LIST_TEXT =
   'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +

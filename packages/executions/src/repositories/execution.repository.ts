@@ -12,9 +12,9 @@ import {
   sqlBatch,
   ValidationError,
 } from '@tessera/kernel';
-import { type Actor, actingAs, Workflow } from '@tessera/workflows';
+import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
-import { actorSettings, type ExecutionListItem, listByWorkflow } from './execution-list.ts';
+import { type ExecutionListItem, listByWorkflow } from './execution-list.ts';
 import { copyLogs, type LogInput } from './log-writer.ts';
 import { canTransition, type ExecutionAction, TRANSITIONS } from './transitions.ts';
 

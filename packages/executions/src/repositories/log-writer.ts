@@ -9,9 +9,8 @@ import {
   translateSqlError,
   ValidationError,
 } from '@tessera/kernel';
-import type { Actor } from '@tessera/workflows';
+import { type Actor, actorSettings } from '@tessera/workflows';
 import { LOG_LEVELS, type LogLevel } from '../entities/execution-log.entity.ts';
-import { actorSettings } from './execution-list.ts';
 
 /** One log line to append. */
 export interface LogInput {
