@@ -74,7 +74,7 @@ export class SearchRepository {
     }
     const { page, limit, offset } = pageOf(entity, options);
     // One row more than the page says whether another page exists, without counting every match.
-    const rows = await query<SearchHit>(this.em, sql, [text, limit + 1, offset]);
+    const rows = await query<SearchHit>(this.em, sql, [text, limit + 1, offset], `catalog.search.${entity}`);
     return { items: rows.slice(0, limit), page, limit, hasMore: rows.length > limit };
   }
 }
