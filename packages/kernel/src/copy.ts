@@ -57,9 +57,9 @@ async function* chunks<T>(source: CopySource<T>, encode: (row: T) => string, cou
   if (chunk.length > 0) yield chunk;
 }
 
-/** The COPY statement for `table (columns)`; names are the caller's constants, never user input. */
+/** The COPY statement for `table (columns)` (all columns when none are named); names are the caller's constants. */
 function copyStatement(table: string, columns: readonly string[]): string {
-  return `copy ${table} (${columns.join(', ')}) from stdin`;
+  return columns.length > 0 ? `copy ${table} (${columns.join(', ')}) from stdin` : `copy ${table} from stdin`;
 }
 
 /**
