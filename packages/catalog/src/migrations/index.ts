@@ -1,8 +1,10 @@
 // Written by `migration:create`; do not edit by hand.
 import type { MigrationEntry } from '@tessera/kernel';
 import { Migration20261121102246_catalog_initial } from './Migration20261121102246_catalog_initial.ts';
+import { Migration20261201233623_catalog_notes_search } from './Migration20261201233623_catalog_notes_search.ts';
 
 /** This context's migrations, oldest first. */
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261121102246_catalog_initial', class: Migration20261121102246_catalog_initial },
+  { name: 'Migration20261201233623_catalog_notes_search', class: Migration20261201233623_catalog_notes_search },
 ];
