@@ -57,7 +57,7 @@ const say = (line = '') => {
 try {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
-  const version = (await admin.query<{ v: string }>('show server_version')).rows[0]?.v;
+  const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
   let t = performance.now();
   const seeded = await seed(admin, scale);
   console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -109,7 +109,8 @@ try {
   say('RT is round trips per call, counted on the wire.');
   say();
   for (const { op, stats } of results) {
-    const base = stats['pg named'];
+    const baseName = Object.keys(stats).find((n) => n.startsWith('pg named'));
+    const base = baseName ? stats[baseName] : undefined;
     say(`## ${op.name}`);
     say();
     say('| variant | p50 ms | p95 ms | ratio p50 | ratio p95 | RT |');

@@ -52,9 +52,15 @@ const TAGS = ['policy', 'howto', 'security', 'onboarding', 'finance', 'architect
 
 /** Seeds the migrated schema server-side (generate_series), then VACUUM ANALYZE: what a loaded database looks like. */
 export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded> {
+  // Time-ordered ids like the application's UUIDv7 (PostgreSQL 15 has no uuidv7()): the n-th row's id sorts n-th.
+  await client.query(
+    `create function pg_temp.uuid7(n bigint) returns uuid language sql as $$
+       select (lpad(to_hex(1700000000000 + n), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' ||
+               substr(md5(random()::text), 1, 15))::uuid $$`,
+  );
   await client.query(
     `insert into identity.users (id, email, username, full_name, department, access_level)
-     select gen_random_uuid(), 'user' || i || '@bench.example', 'user' || i, 'User ' || i,
+     select pg_temp.uuid7(i), 'user' || i || '@bench.example', 'user' || i, 'User ' || i,
             (array['Engineering','Management','Sales','Support','Finance'])[1 + i % 5], 1 + i % 3
        from generate_series(1, $1::int) i`,
     [scale.users],
@@ -88,7 +94,7 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
   );
   await client.query(
     `insert into executions.executions (id, workflow_id, workflow_version_id, triggered_by, status, created_at)
-     select gen_random_uuid(), w.id, w.current_version_id, $2, 'completed', now() - (i || ' seconds')::interval
+     select pg_temp.uuid7(i), w.id, w.current_version_id, $2, 'completed', now() - (($1::int - i) || ' seconds')::interval
        from generate_series(1, $1::int) i
        join (select id, current_version_id, row_number() over (order by id) - 1 as n from workflows.workflows) w
          on w.n = i % 100`,
@@ -96,7 +102,7 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
   );
   await client.query(
     `insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata)
-     select gen_random_uuid(), 'Document ' || i, 'content of document ' || i,
+     select pg_temp.uuid7(i), 'Document ' || i, 'content of document ' || i,
             (array['PDF','DOCX','TXT','MARKDOWN'])[1 + i % 4], '/bench/' || i, 1 + (i / 7) % 3,
             case when i % 4 = 0 then ($2::text[])[1 + (i / 4) % 5] end,
             jsonb_build_object('page_count', 1 + i % 300, 'author', 'author ' || (i % 97),
@@ -107,7 +113,7 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
   // Notes of 12 filler words; "call" in about 17% of them (a common term), "cooler" in 0.5% (a selective one).
   await client.query(
     `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
-     select gen_random_uuid(), 'Hand ' || g,
+     select pg_temp.uuid7(g), 'Hand ' || g,
        (select string_agg('w' || (1 + floor(random() * 3000))::int, ' ') from generate_series(1, 12) x where g > 0)
        || case when random() < 0.17 then ' big river call' else '' end
        || case when random() < 0.005 then ' a brutal cooler' else '' end, 0, 60
