@@ -71,6 +71,10 @@ try {
   say(`- machine: ${machineLine()}; Node ${process.version}; PostgreSQL ${version} (same host, TCP)`);
   say(`- load average at start: ${loadBefore} (1, 5, 15 min)`);
   say(
+    '- the machine is shared (other builds and test runs were going on): with a load average above the core count, ' +
+      'absolute times are inflated and p95s are noisy; compare ratios within a run, and rerun on a quiet machine',
+  );
+  say(
     `- data: ${scale.users} users, ${scale.documents} documents, ${scale.executions} executions, ${scale.clips} hand clips`,
   );
   say(
