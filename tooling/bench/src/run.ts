@@ -170,6 +170,20 @@ try {
   );
   say();
   say(`Load average at the end: ${loadAfter}; measuring took ${((performance.now() - t) / 1000).toFixed(0)} s.`);
+  say();
+  say('## Running it');
+  say();
+  say(
+    '- `pnpm bench` runs the default `small` scale (a few minutes) and rewrites this file; `--out FILE` writes elsewhere.',
+  );
+  say('- `pnpm bench --scale tiny` is a smoke run; `pnpm bench --scale full` is the full scale: 100k users,');
+  say('  100k documents, 1M executions, 1M hand clips and a 1M-row append (long: seeding alone takes minutes).');
+  say('- Server: `TEST_DATABASE_URL` (an admin URL), else a test server is started. Prisma 7 generates its client');
+  say(
+    '  offline first (`PRISMA_SCHEMA_ENGINE_BINARY=/bin/true`: its generator would download an engine it does not use).',
+  );
+  say('- Every variant of an operation runs in the same process against the same database, interleaved in random');
+  say('  order after a warm-up; round trips are counted in a second pass through a counting TCP proxy.');
   await admin.end();
   writeFileSync(out, `${lines.join('\n')}\n`);
   console.log(`\nwritten to ${out}`);
