@@ -70,26 +70,35 @@ describe('kernel SQL path', () => {
     expect(result.rowCount).toBe(1);
   });
 
-  it('runs a batch in one implicit transaction: local settings hold inside it and are gone after', async () => {
-    const [, inside] = await sqlBatch(db.em(), [
-      { text: "select set_config('app.probe', $1, true)", values: ['set'] },
-      { name: 'test.read_probe', text: "select current_setting('app.probe', true) as v" },
-    ]);
+  it('runs a batch under its settings, which end with it', async () => {
+    const [inside] = await sqlBatch(
+      db.em(),
+      [{ name: 'test.read_probe', text: "select current_setting('app.probe', true) as v" }],
+      { settings: { 'app.probe': 'set' } },
+    );
     expect(inside).toEqual([{ v: 'set' }]);
     const after = await sql<{ v: string | null }>(db.em(), { text: "select current_setting('app.probe', true) as v" });
     expect(after[0]?.v ?? '').toBe('');
   });
 
-  it("keeps a batch's settings out of the rest of the caller's transaction", async () => {
+  it("inside the caller's transaction, keeps its writes but not its settings", async () => {
     await db.em().transactional(async (tx) => {
-      const [, inside] = await sqlBatch(tx, [
-        { text: "select set_config('app.probe', 'batch', true)" },
-        { text: "select current_setting('app.probe', true) as v" },
-      ]);
+      await sql(tx, { text: "select set_config('app.probe', 'caller', true)" });
+      const [inside] = await sqlBatch(
+        tx,
+        [
+          {
+            text: "insert into identity.users (id, email, username) values (gen_random_uuid(), 'kept@example.com', 'kept')",
+          },
+          { text: "select current_setting('app.probe', true) as v" },
+        ],
+        { settings: { 'app.probe': 'batch' } },
+      ).then((r) => r.slice(1));
       expect(inside).toEqual([{ v: 'batch' }]);
       const [later] = await sql<{ v: string | null }>(tx, { text: "select current_setting('app.probe', true) as v" });
-      expect(later?.v ?? '').toBe('');
+      expect(later?.v).toBe('caller');
     });
+    expect(await db.query("select 1 from identity.users where username = 'kept'")).toHaveLength(1);
   });
 
   it('is all or nothing, and re-prepares its statements on the next call after an error', async () => {

@@ -63,6 +63,7 @@ export {
   translatePartitionedError,
 } from './partitions.ts';
 export {
+  type BatchOptions,
   batchOn,
   inTransaction,
   logged,

@@ -208,35 +208,66 @@ export async function sqlResult<R = Record<string, unknown>>(
   }
 }
 
+/** Options of {@link sqlBatch}. */
+export interface BatchOptions {
+  /**
+   * Settings (`role` included) the batch's statements run under, set first with `set_config(…, true)`. Outside a
+   * transaction they end with the batch; inside the caller's transaction the batch restores the previous values at
+   * its end, so they never leak into the rest of that transaction.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** The statements that set `settings` (saving the current values first inside a transaction) and restore them. */
+function settingSteps(settings: Readonly<Record<string, string>>, inTransaction: boolean) {
+  const keys = Object.keys(settings);
+  const saved = (i: number) => `'tessera_saved.s${i}'`;
+  const set = keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ');
+  const before: Statement[] = [];
+  const after: Statement[] = [];
+  if (inTransaction) {
+    const text = `select ${keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`).join(', ')}`;
+    before.push({ name: statementName('tessera.save_settings', text), text, values: keys });
+    const restore = `select ${keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`).join(', ')}`;
+    after.push({ name: statementName('tessera.restore_settings', restore), text: restore, values: keys });
+  }
+  const text = `select ${set}`;
+  before.push({ name: statementName('tessera.settings', text), text, values: keys.flatMap((k) => [k, settings[k]]) });
+  return { before, after };
+}
+
 /** Sends `statements` on `submit`'s connection in one round trip (see {@link sqlBatch}); each one's rows. */
-export async function batchOn(submit: Submit, statements: readonly Statement[], inTransaction: boolean) {
-  const steps = inTransaction
-    ? [
-        { text: 'savepoint tessera_batch' },
-        ...statements,
-        { text: 'rollback to savepoint tessera_batch' },
-        { text: 'release savepoint tessera_batch' },
-      ]
-    : statements;
-  const batch = new BatchQuery(steps);
+export async function batchOn(
+  submit: Submit,
+  statements: readonly Statement[],
+  inTransaction: boolean,
+  options: BatchOptions = {},
+): Promise<unknown[][]> {
+  const { before, after } = options.settings
+    ? settingSteps(options.settings, inTransaction)
+    : { before: [], after: [] };
+  const batch = new BatchQuery([...before, ...statements, ...after]);
   await submit(batch);
   const results = (await batch).rows;
-  const offset = inTransaction ? 1 : 0;
-  return statements.map((_, i) => (results[i + offset]?.rows ?? []) as unknown[]);
+  return statements.map((_, i) => (results[i + before.length]?.rows ?? []) as unknown[]);
 }
 
 /**
  * Runs several statements in one round trip and returns each one's rows. Outside a transaction PostgreSQL runs
- * them as one implicit transaction: settings made with `set_config(…, true)` by an earlier statement hold for the
- * later ones and end with the batch. Inside the caller's transaction a savepoint, rolled back at the end of the
- * batch, gives the same: the settings do not leak into the rest of that transaction.
+ * them as one implicit transaction (all or nothing); inside the caller's transaction they are part of it. With
+ * `settings` (row-level security's role and variables, say) they run under those settings, which end with the
+ * batch either way.
  */
-export async function sqlBatch(em: EntityManager, statements: readonly Statement[]): Promise<unknown[][]> {
+export async function sqlBatch(
+  em: EntityManager,
+  statements: readonly Statement[],
+  options: BatchOptions = {},
+): Promise<unknown[][]> {
   const text = statements.map((s) => s.text).join('; ');
   const started = Date.now();
   try {
     const inTransaction = transactionOf(em) !== undefined;
-    const rows = await onConnection(em, (submit) => batchOn(submit, statements, inTransaction));
+    const rows = await onConnection(em, (submit) => batchOn(submit, statements, inTransaction, options));
     logged(em, text, started, false);
     return rows;
   } catch (error) {

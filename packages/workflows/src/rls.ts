@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Statement, ValidationError } from '@tessera/kernel';
+import { ValidationError } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -43,18 +43,17 @@ export function actingAs(em: EntityManager, actor: Actor): EntityManager {
 }
 
 /**
- * The same role and settings as one statement, for the kernel's `sqlBatch`: sent first in a batch, they hold
- * for the statements after it and end with the batch (`set_config('role', …, true)` is `SET LOCAL ROLE`).
+ * The same role and settings as the kernel's `sqlBatch` takes them (`settings`): the batch's statements run as the
+ * application role for the actor, and the settings end with the batch (`set_config('role', …, true)` is
+ * `SET LOCAL ROLE`).
  */
-export function actorSettings(actor: Actor): Statement {
+export function actorSettings(actor: Actor): Record<string, string> {
   if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
     throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
   }
   return {
-    name: 'tessera.actor_settings',
-    text:
-      "select set_config('role', $1, true), set_config('app.current_user_id', $2, true), " +
-      "set_config('app.is_superuser', $3, true)",
-    values: [APP_ROLE, actor.userId, actor.isSuperuser === true ? 'true' : 'false'],
+    role: APP_ROLE,
+    'app.current_user_id': actor.userId,
+    'app.is_superuser': actor.isSuperuser === true ? 'true' : 'false',
   };
 }

@@ -42,10 +42,11 @@ export async function listByWorkflow(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXECUTION_PAGE) {
     throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
   }
-  const [, listed] = await sqlBatch(em, [
-    actorSettings(actor),
-    { name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] },
-  ]);
+  const [listed] = await sqlBatch(
+    em,
+    [{ name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] }],
+    { settings: actorSettings(actor) },
+  );
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
   const rows = (listed ?? []) as RawItem[];
   const items: ExecutionListItem[] = new Array(rows.length);

@@ -65,15 +65,18 @@ export class ExecutionRepository {
     }
     // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
-    const [, inserted] = UUID_PATTERN.test(workflowId)
-      ? await sqlBatch(this.#ownerEm, [
-          actorSettings(this.actor),
-          {
-            name: 'executions.start',
-            text: START_TEXT,
-            values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
-          },
-        ])
+    const [inserted] = UUID_PATTERN.test(workflowId)
+      ? await sqlBatch(
+          this.em,
+          [
+            {
+              name: 'executions.start',
+              text: START_TEXT,
+              values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
+            },
+          ],
+          { settings: actorSettings(this.actor) },
+        )
       : [];
     const row = inserted?.[0];
     if (row) return this.em.map(Execution, row as Record<string, unknown>);
@@ -91,11 +94,12 @@ export class ExecutionRepository {
    * row-level security settings and a named prepared statement in one batch.
    */
   async get(id: string): Promise<IExecution> {
-    const [, rows] = UUID_PATTERN.test(id)
-      ? await sqlBatch(this.#ownerEm, [
-          actorSettings(this.actor),
-          { name: 'executions.by_id', text: 'select * from executions.executions where id = $1', values: [id] },
-        ])
+    const [rows] = UUID_PATTERN.test(id)
+      ? await sqlBatch(
+          this.em,
+          [{ name: 'executions.by_id', text: 'select * from executions.executions where id = $1', values: [id] }],
+          { settings: actorSettings(this.actor) },
+        )
       : [];
     const row = rows?.[0];
     if (!row) throw new NotFoundError('Execution', { id });
@@ -159,7 +163,7 @@ export class ExecutionRepository {
 
   /** Appends log lines in one streamed COPY (see copyLogs); the execution must be visible to the actor. Returns the count. */
   async appendLogs(executionId: string, logs: readonly LogInput[]): Promise<number> {
-    return copyLogs(this.#ownerEm, executionId, logs, this.actor);
+    return copyLogs(this.em, executionId, logs, this.actor);
   }
 
   /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */

@@ -72,10 +72,9 @@ export async function copyLogs(
   try {
     const count = await onConnection(em, async (submit) => {
       if (actor) {
-        const [, visible] = await batchOn(
+        const [visible] = await batchOn(
           submit,
           [
-            actorSettings(actor),
             {
               name: 'executions.visible',
               text: 'select 1 from executions.executions where id = $1',
@@ -83,6 +82,7 @@ export async function copyLogs(
             },
           ],
           inTransaction(em),
+          { settings: actorSettings(actor) },
         );
         if (!visible?.length) throw new NotFoundError('Execution', { id: executionId });
       }

@@ -67,13 +67,9 @@ export class WorkflowRepository {
   readonly em: EntityManager;
   readonly actor: Actor;
 
-  /** The EntityManager as given: the batches set the actor's role and settings themselves. */
-  readonly #ownerEm: EntityManager;
-
   constructor(em: EntityManager, actor: Actor) {
     this.em = actingAs(em, actor);
     this.actor = actor;
-    this.#ownerEm = em;
   }
 
   /** Creates a workflow and its version 1, made current, in one transaction: both exist or neither. */
@@ -92,30 +88,34 @@ export class WorkflowRepository {
     const versionId = newId();
     // Three statements in one round trip, run by PostgreSQL as one implicit transaction: all or nothing. (One
     // statement cannot do it: the versions' policy must see the new workflow, which only a later statement can.)
-    const [, , , rows] = await sqlBatch(this.#ownerEm, [
-      actorSettings(this.actor),
-      {
-        name: 'workflows.insert',
-        text: INSERT_WORKFLOW,
-        values: [id, data.name, data.description, data.tags, JSON.stringify(data.metadata), data.createdBy],
-      },
-      {
-        name: 'workflows.insert_version',
-        text: INSERT_VERSION,
-        values: [versionId, id, JSON.stringify(input.definition), input.changeSummary ?? null, data.createdBy],
-      },
-      { name: 'workflows.make_current', text: MAKE_CURRENT, values: [versionId, id] },
-    ]);
+    const [, , rows] = await sqlBatch(
+      this.em,
+      [
+        {
+          name: 'workflows.insert',
+          text: INSERT_WORKFLOW,
+          values: [id, data.name, data.description, data.tags, JSON.stringify(data.metadata), data.createdBy],
+        },
+        {
+          name: 'workflows.insert_version',
+          text: INSERT_VERSION,
+          values: [versionId, id, JSON.stringify(input.definition), input.changeSummary ?? null, data.createdBy],
+        },
+        { name: 'workflows.make_current', text: MAKE_CURRENT, values: [versionId, id] },
+      ],
+      { settings: actorSettings(this.actor) },
+    );
     return this.em.map(Workflow, rows?.[0] as Record<string, unknown>);
   }
 
   /** The workflow with this id, as this actor may see it; NotFoundError otherwise. One round trip. */
   async get(id: string): Promise<IWorkflow> {
-    const [, rows] = UUID_PATTERN.test(id)
-      ? await sqlBatch(this.#ownerEm, [
-          actorSettings(this.actor),
-          { name: 'workflows.by_id', text: 'select * from workflows.workflows where id = $1', values: [id] },
-        ])
+    const [rows] = UUID_PATTERN.test(id)
+      ? await sqlBatch(
+          this.em,
+          [{ name: 'workflows.by_id', text: 'select * from workflows.workflows where id = $1', values: [id] }],
+          { settings: actorSettings(this.actor) },
+        )
       : [];
     const row = rows?.[0];
     if (!row) throw new NotFoundError('Workflow', { id });
