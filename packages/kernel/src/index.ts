@@ -35,6 +35,16 @@ export {
   orderContexts,
 } from './context.ts';
 export {
+  CHUNK_BYTES,
+  type CopySource,
+  type CopyValue,
+  copyLine,
+  copyOn,
+  copyOnClient,
+  copyRows,
+  copyValue,
+} from './copy.ts';
+export {
   type ConnectionFailureKind,
   classifyConnectionError,
   DatabaseConnectionError,
@@ -98,6 +108,21 @@ export {
   withReadScope,
 } from './replicas/index.ts';
 export { currentUserSql } from './rls.ts';
+export {
+  type BatchOptions,
+  batchOn,
+  inTransaction,
+  logged,
+  onConnection,
+  type SqlResult,
+  type Statement,
+  type Submit,
+  sql,
+  sqlBatch,
+  sqlResult,
+  statementName,
+  translateSqlError,
+} from './sql.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export {

@@ -23,6 +23,7 @@ export {
   ADMIN_ROLE,
   APP_ROLE,
   actingAs,
+  actorSettings,
   currentUserSql,
   isSuperuserSql,
   roleFor,
