@@ -34,5 +34,7 @@ export const catalog = defineContext({
     GoogleSheetSync,
   ],
   migrations,
-  rawObjects: [...FULL_TEXT_INDEXES],
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
+  rawObjects: FULL_TEXT_INDEXES.map((name) => ({ kind: 'index', name }) as const),
 });

@@ -23,12 +23,24 @@ export {
 } from './connection.ts';
 export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
 export {
+  type ContextDefinition,
   type ContextModule,
   defineContext,
   type MigrationClass,
   type MigrationEntry,
   orderContexts,
 } from './context.ts';
+export {
+  type MaterializedViewDeclaration,
+  type PartitionedTableDeclaration,
+  type RawObject,
+  type RawObjectKind,
+  type SeedContext,
+  type Seeder,
+  type SeederLoader,
+  type SeedReport,
+  tally,
+} from './declarations.ts';
 export {
   CheckViolationError,
   CompositionError,

@@ -39,3 +39,4 @@ export {
   SCRATCH_PREFIX,
 } from './object-drift.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
+export { statementTarget } from './raw-objects.ts';

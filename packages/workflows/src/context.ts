@@ -12,6 +12,8 @@ export const workflows = defineContext({
   name: 'workflows',
   dependsOn: [identity, audit],
   entities: [Workflow, WorkflowVersion, Agent, AgentTool],
-  rawObjects: ['tessera_app'],
+  rawObjects: [{ kind: 'role', name: 'tessera_app' }],
   migrations,
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
 });

@@ -1,5 +1,5 @@
-import { User, userFactory } from '@tessera/identity';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { User, userFactory } from './index.ts';
 
 /** The sample users of seed 004, section 8. */
 export const SAMPLE_USERS = [
@@ -31,7 +31,6 @@ export const demoUserEmail = (i: number) => `demo.user.${String(i).padStart(5, '
 
 /** Seed 004's three sample users and `10 × scale` demo users, found again by e-mail on the next run. */
 export const identitySeeder: Seeder = {
-  context: 'identity',
   async run({ em, scale }) {
     const wanted = [
       ...SAMPLE_USERS,
@@ -53,3 +52,6 @@ export const identitySeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { identitySeeder as seeder };

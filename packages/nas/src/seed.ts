@@ -1,5 +1,5 @@
-import { NasFile, NasFileFactory, NasFolder, NasFolderFactory } from '@tessera/nas';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { NasFile, NasFileFactory, NasFolder, NasFolderFactory } from './index.ts';
 
 /** Demo files per demo folder; there is one demo folder per unit of `--scale`. */
 export const DEMO_FILES_PER_FOLDER = 5;
@@ -11,7 +11,6 @@ const ROOT = '/nas/demo';
  * files are found again by path (their natural, unique key) on the next run.
  */
 export const nasSeeder: Seeder = {
-  context: 'nas',
   async run({ em, scale }) {
     const report: SeedReport = {};
     const folderPaths = [
@@ -51,3 +50,6 @@ export const nasSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { nasSeeder as seeder };

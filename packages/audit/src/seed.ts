@@ -1,7 +1,7 @@
-import { AuditLog, auditLogFactory, Event, eventFactory } from '@tessera/audit';
 import { User } from '@tessera/identity';
-import { DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { AuditLog, auditLogFactory, Event, eventFactory } from './index.ts';
 
 /** Demo outbox events per unit of `--scale`. */
 export const DEMO_EVENTS_PER_SCALE = 5;
@@ -14,8 +14,6 @@ const demoEventId = (i: number) => `demo-event-${String(i).padStart(5, '0')}`;
  * seeder, through the audit trigger.
  */
 export const auditSeeder: Seeder = {
-  context: 'audit',
-  after: ['identity'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const users = await em.find(
@@ -52,3 +50,6 @@ export const auditSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { auditSeeder as seeder };

@@ -1,13 +1,13 @@
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { Workflow } from '@tessera/workflows';
+import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from '@tessera/workflows/seed';
 import {
   type ExecutionStatus,
   executionFactory,
   executionLogFactory,
   executionStepFactory,
   type StepStatus,
-} from '@tessera/executions';
-import { Workflow } from '@tessera/workflows';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
-import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from './workflows.ts';
+} from './index.ts';
 
 /** Demo executions per demo workflow. */
 export const DEMO_EXECUTIONS_PER_WORKFLOW = 3;
@@ -26,8 +26,6 @@ const RUNS: readonly { status: ExecutionStatus; steps: readonly StepStatus[] }[]
  * filter these writes), all in this seeder's transaction.
  */
 export const executionsSeeder: Seeder = {
-  context: 'executions',
-  after: ['workflows'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const workflows = await em.find(
@@ -78,3 +76,6 @@ export const executionsSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { executionsSeeder as seeder };

@@ -1,3 +1,6 @@
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { type INasFile, NasFile } from '@tessera/nas';
+import { DEMO_FILES_PER_FOLDER } from '@tessera/nas/seed';
 import {
   Episode,
   EpisodeFactory,
@@ -19,10 +22,7 @@ import {
   TagFactory,
   VideoFile,
   VideoFileFactory,
-} from '@tessera/catalog';
-import { type INasFile, NasFile } from '@tessera/nas';
-import { DEMO_FILES_PER_FOLDER } from './nas.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+} from './index.ts';
 
 /** The demo project's code: its natural key. */
 export const DEMO_PROJECT_CODE = 'DEMO_WSOP';
@@ -61,8 +61,6 @@ function ensure<T>(
  * clips' (sheet source, row) key, player name and tag (category, name); only new clips get tags and players.
  */
 export const catalogSeeder: Seeder = {
-  context: 'catalog',
-  after: ['nas'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const project =
@@ -193,3 +191,6 @@ export const catalogSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { catalogSeeder as seeder };
