@@ -67,4 +67,5 @@ export {
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export { ValidationSubscriber, validateEntity } from './validation.ts';
+export { refreshMaterializedViews } from './views.ts';
 export { flushOrDetach, translated } from './write.ts';

@@ -3,6 +3,7 @@ import { healthCommand } from './health.ts';
 import { check, down, migrate, plan, status } from './migrations.ts';
 import { nasCommand } from './nas-scan.ts';
 import { partitions } from './partitions.ts';
+import { refreshViews } from './refresh-views.ts';
 import { restoreCommand } from './restore.ts';
 import { retention } from './retention.ts';
 import { seed } from './seed.ts';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   healthCommand,
   statsCommand,
   partitions,
+  refreshViews,
   nasCommand,
   retention,
   seed,
