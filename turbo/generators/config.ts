@@ -60,7 +60,14 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
           // formatter order the platform's imports; then the package and the platform pass lint as generated.
           run(root, 'pnpm', ['install', '--prefer-offline']);
           run(root, 'pnpm', ['--filter', `@tessera/${name}`, 'migration:create', 'initial']);
-          run(root, 'pnpm', ['exec', 'biome', 'check', '--write', `packages/${name}`, 'apps/platform/src/composition.ts']);
+          run(root, 'pnpm', [
+            'exec',
+            'biome',
+            'check',
+            '--write',
+            `packages/${name}`,
+            'apps/platform/src/composition.ts',
+          ]);
           return `packages/${name} is ready: pnpm --filter @tessera/${name} test`;
         },
       ];
