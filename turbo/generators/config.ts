@@ -56,8 +56,9 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
           template: '"@tessera/{{ name }}": "workspace:*",\n    $1',
         },
         () => {
-          // Link the new package, write its initial migration and snapshot from the entity, and let the
-          // formatter order the platform's imports; then the package and the platform pass lint as generated.
+          // Link the new package, write its initial migration and snapshot from the entity, let the formatter
+          // order the platform's imports, and draw the README's diagram: the package and the platform then pass
+          // lint, typecheck and tests as generated.
           run(root, 'pnpm', ['install', '--prefer-offline']);
           run(root, 'pnpm', ['--filter', `@tessera/${name}`, 'migration:create', 'initial']);
           run(root, 'pnpm', [
@@ -68,6 +69,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
             `packages/${name}`,
             'apps/platform/src/composition.ts',
           ]);
+          run(root, 'pnpm', ['docs:er']);
           return `packages/${name} is ready: pnpm --filter @tessera/${name} test`;
         },
       ];
