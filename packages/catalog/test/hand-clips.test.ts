@@ -77,8 +77,15 @@ describe('HandClipRepository: tags and players', () => {
     expect(await db.query('select 1 from catalog.hand_clip_players where hand_clip_id = $1', [clip.id])).toEqual([]);
   });
 
-  it('tagging or linking a clip that does not exist is a NotFoundError', async () => {
-    await expect(new HandClipRepository(db.em()).tag('not-a-uuid', [])).rejects.toBeInstanceOf(NotFoundError);
+  it('tagging or linking a clip that does not exist is a NotFoundError (an id that is not a UUID, a ValidationError)', async () => {
+    await expect(new HandClipRepository(db.em()).tag('not-a-uuid', [])).rejects.toMatchObject({
+      entity: 'HandClip',
+      field: 'id',
+      code: 'INVALID_INPUT',
+    });
+    await expect(
+      new HandClipRepository(db.em()).tag('01900000-0000-7000-8000-000000000000', []),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       new HandClipRepository(db.em()).linkPlayers('01900000-0000-7000-8000-000000000000', []),
     ).rejects.toMatchObject({ entity: 'HandClip' });

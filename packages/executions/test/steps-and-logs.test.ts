@@ -84,7 +84,7 @@ describe('logs', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ entity: 'ExecutionLog', field: 'level' });
-    expect((error as Error).message).toContain('line 1');
+    expect((error as Error).message).toContain('row 1');
     expect(await logsOf(execution.id)).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
+import { guardJsonColumns, TesseraPostgreSqlDriver } from './driver.ts';
+import { TesseraEntityManager } from './entity-manager.ts';
 import { CompositionError } from './errors.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ValidationSubscriber } from './validation.ts';
@@ -58,6 +60,12 @@ function rejectSharedTables(contexts: readonly ContextModule[]): void {
 export function ormOptions(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}): Options {
   return {
     clientUrl,
+    // Refuses non-finite numbers and never lets a value become SQL text (driver.ts).
+    driver: TesseraPostgreSqlDriver,
+    // Validates native inserts and updates, which skip the flush subscriber (entity-manager.ts).
+    entityManager: TesseraEntityManager,
+    // Names the entity and field of a JSON value that cannot be stored, before MikroORM serializes it.
+    discovery: { afterDiscovered: guardJsonColumns },
     entities: [...composition.entities],
     namingStrategy: TesseraNamingStrategy,
     subscribers: [new ValidationSubscriber()],

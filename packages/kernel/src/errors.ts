@@ -42,6 +42,23 @@ export class ValidationError extends EntityFieldError {
   }
 }
 
+/**
+ * Some rows of a multi-row call are bad; nothing was written. `rows` lists each bad row by its index in the
+ * call (from 0) with its field-level error; `entity` and `field` are those of the first bad row, so code that
+ * catches a ValidationError keeps working.
+ */
+export class BatchValidationError extends ValidationError {
+  readonly rows: readonly { row: number; error: EntityFieldError }[];
+
+  constructor(entity: string, rows: readonly { row: number; error: EntityFieldError }[], options?: ErrorOptions) {
+    const first = rows[0];
+    const more = rows.length > 1 ? ` (and ${rows.length - 1} more bad rows)` : '';
+    const problem = first?.error.message.slice(first.error.message.indexOf(': ') + 2) ?? 'is invalid';
+    super(entity, first?.error.field ?? 'row', `row ${first?.row}: ${problem}${more}; nothing was written`, options);
+    this.rows = rows;
+  }
+}
+
 /** A row with the same value(s) of a unique key already exists. */
 export class UniqueViolationError extends EntityFieldError {
   readonly constraint: string | undefined;

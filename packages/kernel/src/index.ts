@@ -41,7 +41,10 @@ export {
   type SeedReport,
   tally,
 } from './declarations.ts';
+export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
+export { TesseraEntityManager } from './entity-manager.ts';
 export {
+  BatchValidationError,
   CheckViolationError,
   CompositionError,
   EntityFieldError,
@@ -64,8 +67,25 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export { currentUserSql } from './rls.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
-export { ValidationSubscriber, validateEntity } from './validation.ts';
+export {
+  type BatchMode,
+  propertyProblem,
+  ValidationSubscriber,
+  validateEntity,
+  validateId,
+  validateRows,
+} from './validation.ts';
+export {
+  isJsonObject,
+  isUuid,
+  jsonObjectCheck,
+  jsonProblem,
+  kindOfColumnType,
+  type ValueKind,
+  valueProblem,
+} from './values.ts';
 export { refreshMaterializedViews } from './views.ts';
 export { flushOrDetach, translated } from './write.ts';

@@ -6,10 +6,54 @@ import {
   ReferenceKind,
 } from '@mikro-orm/core';
 import { checksOf } from './checks.ts';
-import { CheckViolationError, NotNullViolationError, ValidationError } from './errors.ts';
+import {
+  BatchValidationError,
+  CheckViolationError,
+  type EntityFieldError,
+  NotNullViolationError,
+  ValidationError,
+} from './errors.ts';
+import { isUuid, kindOfColumnType, valueProblem } from './values.ts';
 
 function isMissing(value: unknown): boolean {
   return value === null || value === undefined;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
+type AnyProp = EntityMetadata<any>['props'][number];
+
+/** The primary key a to-one value carries: a key itself, or an entity / Reference whose key it reads. */
+function referencedKey(prop: AnyProp, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const target = (value as { unwrap?: () => unknown }).unwrap?.() ?? value;
+  const pk = prop.targetMeta?.primaryKeys?.[0] ?? 'id';
+  return (target as Record<string, unknown>)[pk];
+}
+
+/**
+ * What is wrong with one property's value by its column type (a UUID, text without NUL, a finite number in
+ * range, a valid date, JSON that can be stored, an IP address), or undefined.
+ */
+export function propertyProblem(prop: AnyProp, value: unknown): string | undefined {
+  if (isMissing(value)) return undefined;
+  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
+    const key = referencedKey(prop, value);
+    const keyType = prop.targetMeta?.getPrimaryProps?.()[0]?.columnTypes?.[0] ?? prop.columnTypes?.[0];
+    if (kindOfColumnType(keyType) !== 'uuid' || isMissing(key)) return undefined;
+    return isUuid(key) ? undefined : `must reference a ${prop.type} by its UUID (got ${JSON.stringify(String(key))})`;
+  }
+  if (prop.kind !== ReferenceKind.SCALAR) return undefined;
+  const kind = kindOfColumnType(prop.columnTypes?.[0]);
+  return valueProblem(kind, value, { precision: prop.precision, scale: prop.scale });
+}
+
+/** Throws a ValidationError naming `entity` and `field` unless `value` is a UUID (for ids passed as arguments). */
+export function validateId(entity: string, field: string, value: unknown): string {
+  if (!isUuid(value)) {
+    const got = typeof value === 'string' ? JSON.stringify(value.replace(/\0/g, '\\0')) : typeof value;
+    throw new ValidationError(entity, field, `must be a UUID (got ${got})`);
+  }
+  return value;
 }
 
 /**
@@ -35,6 +79,8 @@ export function validateEntity(
       }
       continue;
     }
+    const problem = propertyProblem(prop, value);
+    if (problem) throw new ValidationError(entityName, prop.name, problem);
     if (typeof value === 'string' && prop.length && value.length > prop.length) {
       throw new ValidationError(
         entityName,
@@ -60,6 +106,42 @@ export function validateEntity(
       throw new CheckViolationError(entityName, [check.property], check.constraint, check.message);
     }
   }
+}
+
+/** How a multi-row call treats bad rows: refuse the whole call, or write the good rows and report the bad. */
+export type BatchMode = 'all-or-nothing' | 'good-rows';
+
+/**
+ * Validates every row of a multi-row write with {@link validateEntity} and collects each bad row's error by
+ * its index. With `all-or-nothing` (the default) any bad row throws a {@link BatchValidationError} listing
+ * them all; with `good-rows` the indexes of the bad rows come back so the caller writes only the others.
+ */
+export function validateRows(
+  // biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
+  meta: EntityMetadata<any>,
+  rows: readonly Record<string, unknown>[],
+  mode: BatchMode = 'all-or-nothing',
+  changed?: Set<string>,
+): { row: number; error: EntityFieldError }[] {
+  const failures: { row: number; error: EntityFieldError }[] = [];
+  rows.forEach((row, index) => {
+    try {
+      validateEntity(meta, row, changed);
+    } catch (error) {
+      if (
+        !(
+          error instanceof ValidationError ||
+          error instanceof CheckViolationError ||
+          error instanceof NotNullViolationError
+        )
+      ) {
+        throw error;
+      }
+      failures.push({ row: index, error });
+    }
+  });
+  if (mode === 'all-or-nothing' && failures.length > 0) throw new BatchValidationError(meta.className, failures);
+  return failures;
 }
 
 /**

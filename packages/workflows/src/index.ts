@@ -19,4 +19,12 @@ export {
   type PublishVersionInput,
   WorkflowRepository,
 } from './repositories/workflow.repository.ts';
-export { type Actor, APP_ROLE, actingAs, currentUserSql, isSuperuserSql } from './rls.ts';
+export {
+  type Actor,
+  ADMIN_ROLE,
+  APP_ROLE,
+  actingAs,
+  currentUserSql,
+  isSuperuserSql,
+  roleFor,
+} from './rls.ts';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '@tessera/kernel';
+import { currentUserSql, ValidationError } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -8,10 +8,23 @@ import { ValidationError } from '@tessera/kernel';
  */
 export const APP_ROLE = 'tessera_app';
 
-/** Who a repository acts for: the policies compare rows with these two settings. */
+/**
+ * The role of the superuser view: policies named `*_admin` let it see and change every row. The app role cannot
+ * switch to it (it is not a member); only a login granted `tessera_admin` can, so no setting opens that view.
+ * Created by the workflows migration, which also grants it everything `tessera_app` has.
+ */
+export const ADMIN_ROLE = 'tessera_admin';
+
+/** Who a repository acts for: the policies compare rows with `app.current_user_id`. */
 export interface Actor {
   readonly userId: string;
+  /** Act as {@link ADMIN_ROLE} (every row); the connecting login must be a member of that role. */
   readonly isSuperuser?: boolean;
+}
+
+/** The database role an actor's transactions run as. */
+export function roleFor(actor: Actor): string {
+  return actor.isSuperuser === true ? ADMIN_ROLE : APP_ROLE;
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,15 +33,18 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * The SQL expressions the policies use. `current_setting(name, true)` is null when the setting was never set and
  * '' after a transaction that set it locally ended, so both mean "nobody": no rows, never an error, never all rows.
  */
-export const currentUserSql = "(NULLIF(current_setting('app.current_user_id'::text, true), ''::text))::uuid";
-/** True only when `app.is_superuser` is set to true in this transaction. */
+export { currentUserSql };
+/**
+ * True only when `app.is_superuser` is set to true in this transaction. No policy uses it any more (the app role
+ * could set it itself); the superuser view is the {@link ADMIN_ROLE} role. Kept for code that still reads it.
+ */
 export const isSuperuserSql =
   "COALESCE((NULLIF(current_setting('app.is_superuser'::text, true), ''::text))::boolean, false)";
 
 /**
  * A fork of `em` whose every transaction (explicit, or the implicit one MikroORM opens around a single query)
- * runs `SET LOCAL ROLE tessera_app` and sets `app.current_user_id` / `app.is_superuser` with `set_config(…, true)`,
- * so the settings never leak to the next user of the pooled connection.
+ * runs `SET LOCAL ROLE tessera_app` (or `tessera_admin` for a superuser actor) and sets `app.current_user_id` with
+ * `set_config(…, true)`, so neither leaks to the next user of the pooled connection.
  */
 export function actingAs(em: EntityManager, actor: Actor): EntityManager {
   if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
@@ -36,8 +52,8 @@ export function actingAs(em: EntityManager, actor: Actor): EntityManager {
   }
   const fork = em.fork();
   fork.setSessionContext({
-    role: APP_ROLE,
-    variables: { 'app.current_user_id': actor.userId, 'app.is_superuser': actor.isSuperuser === true },
+    role: roleFor(actor),
+    variables: { 'app.current_user_id': actor.userId },
   });
   return fork;
 }

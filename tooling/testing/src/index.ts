@@ -93,4 +93,5 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
       (await need(pool).query(sql, params)).rows as T[],
   };
 }
+export { type BadInputCase, itRefusesBadInput, tableChecksums } from './bad-input.ts';
 export { describeSchemaConformance } from './conformance.ts';

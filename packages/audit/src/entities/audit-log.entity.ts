@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { partitionKeyCreatedAt } from '@tessera/kernel';
+import { currentUserSql, partitionKeyCreatedAt } from '@tessera/kernel';
 
 /** The actions seed 002 audits; a PostgreSQL native enum `audit_action`. */
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'logout', 'execute', 'cancel'] as const;
@@ -35,6 +35,9 @@ export const AuditLog = defineEntity({
       expression: 'create index "ix_audit_logs_created_at" on "audit"."audit_logs" ("created_at" desc)',
     },
   ],
+  // Written by the workflows audit trigger as the application role: only in the acting user's name. The role
+  // has no SELECT, UPDATE or DELETE grant here; the owner (maintenance, AuditLogRepository) bypasses RLS.
+  policies: [{ name: 'audit_logs_own_name', command: 'insert', check: `user_id = ${currentUserSql}` }],
 });
 
 /** A loaded audit record. */

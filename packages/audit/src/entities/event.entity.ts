@@ -1,4 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { defineChecks, jsonObjectCheck } from '@tessera/kernel';
+
+// A payload is a JSON object by contract: a bare string or array would break every consumer's reader.
+const checks = defineChecks('Event', 'events', [jsonObjectCheck('payload', 'payload')]);
 
 /**
  * A domain event (seed 001's Event, seed 003's emitted events): an append-only log that doubles as an outbox.
@@ -26,6 +30,7 @@ export const Event = defineEntity({
     // The outbox poll reads only unpublished events in id order; a partial index keeps that read tiny.
     { name: 'ix_events_unpublished', properties: ['id'], where: { publishedAt: null } },
   ],
+  checks,
 });
 
 /** A loaded event. */

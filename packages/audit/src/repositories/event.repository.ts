@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translated, ValidationError, validateEntity } from '@tessera/kernel';
+import { translated, ValidationError, validateRows } from '@tessera/kernel';
 import { Event, type IEvent } from '../entities/event.entity.ts';
 
 /** One event to append. */
@@ -25,22 +25,22 @@ export class EventRepository {
     this.em = em;
   }
 
-  /** Appends events in one statement and returns them with their ids, in the given order. */
+  /**
+   * Appends events in one statement and returns them with their ids, in the given order. All or nothing:
+   * any bad event is a BatchValidationError listing every bad one by its index and field, and none is written.
+   */
   async append(events: readonly AppendEventInput[]): Promise<IEvent[]> {
     if (events.length === 0) return [];
     const meta = this.em.getMetadata(Event);
-    const rows = events.map((e) => {
-      const row = {
-        aggregateType: e.aggregateType,
-        aggregateId: e.aggregateId,
-        type: e.type,
-        payload: e.payload ?? {},
-        occurredAt: e.occurredAt ?? new Date(),
-        publishedAt: null,
-      };
-      validateEntity(meta, row);
-      return row;
-    });
+    const rows = events.map((e) => ({
+      aggregateType: e.aggregateType,
+      aggregateId: e.aggregateId,
+      type: e.type,
+      payload: e.payload ?? {},
+      occurredAt: e.occurredAt ?? new Date(),
+      publishedAt: null,
+    }));
+    validateRows(meta, rows, 'all-or-nothing');
     // One multi-row INSERT … RETURNING id: PostgreSQL returns the ids in the order of the VALUES list.
     const inserted = await translated(this.em, () =>
       this.em.createQueryBuilder(Event).insert(rows).returning(['id']).execute<{ id: number }[]>('all'),
@@ -59,6 +59,8 @@ export class EventRepository {
   /** Marks events as published; ones already published keep their first timestamp. Returns how many changed. */
   async markPublished(ids: readonly number[], at: Date = new Date()): Promise<number> {
     if (ids.length === 0) return 0;
+    const bad = ids.findIndex((id) => !Number.isSafeInteger(id) || id < 1);
+    if (bad >= 0) throw new ValidationError('Event', 'id', `ids[${bad}] must be a positive whole number`);
     return this.em.nativeUpdate(Event, { id: { $in: [...ids] }, publishedAt: null }, { publishedAt: at });
   }
 

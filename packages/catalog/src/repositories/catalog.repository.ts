@@ -7,6 +7,7 @@ import {
   translateDbError,
   UniqueViolationError,
   validateEntity,
+  validateId,
 } from '@tessera/kernel';
 import { Episode } from '../entities/episode.entity.ts';
 import { Event } from '../entities/event.entity.ts';
@@ -175,6 +176,7 @@ export class CatalogRepository {
    * timestamp. NotFoundError when no live project has the id.
    */
   async softDeleteProject(id: string): Promise<Date> {
+    validateId('Project', 'id', id);
     const at = new Date();
     const rows = await query<{ n: number }>(
       this.em,
@@ -195,6 +197,7 @@ export class CatalogRepository {
    * its code meanwhile makes this a UniqueViolationError on code, and nothing is restored.
    */
   async restoreProject(id: string): Promise<void> {
+    validateId('Project', 'id', id);
     await this.em.transactional(async (tx) => {
       const rows = await query<{ n: number }>(
         tx,

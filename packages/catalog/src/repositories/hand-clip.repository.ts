@@ -1,7 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, UniqueViolationError, validateEntity } from '@tessera/kernel';
+import {
+  BatchValidationError,
+  type EntityFieldError,
+  flushOrDetach,
+  NotFoundError,
+  UniqueViolationError,
+  ValidationError,
+  validateEntity,
+  validateId,
+  validateRows,
+} from '@tessera/kernel';
 import { Episode } from '../entities/episode.entity.ts';
 import { HandClip, type IHandClip } from '../entities/hand-clip.entity.ts';
+import { HandClipPlayer } from '../entities/hand-clip-player.entity.ts';
 import { type IPlayer, Player } from '../entities/player.entity.ts';
 import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { VideoFile } from '../entities/video-file.entity.ts';
@@ -123,8 +134,15 @@ export class HandClipRepository {
     return this.tagsOf(handClipId);
   }
 
-  /** Removes tags from a hand clip; returns how many links were removed. */
+  /** Removes tags from a hand clip; returns how many links were removed. Every id must be a UUID (ValidationError). */
   async untag(handClipId: string, tagIds: readonly string[]): Promise<number> {
+    validateId('HandClipTag', 'handClip', handClipId);
+    if (!Array.isArray(tagIds)) throw new ValidationError('HandClipTag', 'tag', 'tagIds must be an array of UUIDs');
+    tagIds.forEach((id, i) => {
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
+        throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
+      }
+    });
     const rows = await query(
       this.em,
       'delete from catalog.hand_clip_tags where hand_clip_id = $1 and tag_id = any($2::uuid[]) returning 1',
@@ -134,10 +152,13 @@ export class HandClipRepository {
   }
 
   /**
-   * Links players to a hand clip (re-linking updates `isWinner`). A player that does not exist is a
-   * ForeignKeyViolationError on player, and nothing is linked.
+   * Links players to a hand clip (re-linking updates `isWinner`). All or nothing: a bad entry (an id that is not a
+   * UUID, a non-boolean `isWinner`, the same player twice) is a BatchValidationError listing every bad entry by its
+   * index and field, and a player that does not exist is a ForeignKeyViolationError on player; nothing is linked.
    */
   async linkPlayers(handClipId: string, players: readonly HandPlayer[]): Promise<IPlayer[]> {
+    validateId('HandClipPlayer', 'handClip', handClipId);
+    checkPlayerRows(this.em, handClipId, players);
     await this.liveClip(handClipId);
     if (players.length > 0) {
       await query(
@@ -189,8 +210,33 @@ export class HandClipRepository {
   }
 
   private async liveClip(id: string): Promise<void> {
-    if (!UUID_PATTERN.test(id)) throw new NotFoundError('HandClip', { id });
+    validateId('HandClip', 'id', id);
     const clip = await this.em.findOne(HandClip, { id }, { fields: ['id'] });
     if (!clip) throw new NotFoundError('HandClip', { id });
   }
+}
+
+/** Validates a linkPlayers call: every entry by the link's metadata, and no player twice (row and field named). */
+function checkPlayerRows(em: EntityManager, handClipId: string, players: readonly HandPlayer[]): void {
+  if (!Array.isArray(players)) throw new ValidationError('HandClipPlayer', 'player', 'players must be an array');
+  const rows = players.map((p) => ({ handClip: handClipId, player: p?.playerId, isWinner: p?.isWinner ?? false }));
+  const failures: { row: number; error: EntityFieldError }[] = validateRows(
+    em.getMetadata(HandClipPlayer),
+    rows,
+    'good-rows',
+  );
+  const seen = new Map<unknown, number>();
+  rows.forEach((r, row) => {
+    const first = seen.get(r.player);
+    if (first === undefined) seen.set(r.player, row);
+    else if (!failures.some((f) => f.row === row)) {
+      const error = new ValidationError('HandClipPlayer', 'player', `is the same player as entry ${first}`);
+      failures.push({ row, error });
+    }
+  });
+  if (failures.length > 0)
+    throw new BatchValidationError(
+      'HandClipPlayer',
+      failures.sort((a, b) => a.row - b.row),
+    );
 }

@@ -1,18 +1,29 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { newId, TesseraError, ValidationError, validateEntity } from '@tessera/kernel';
+import { type EntityFieldError, newId, TesseraError, ValidationError, validateEntity } from '@tessera/kernel';
 import { parse } from 'csv-parse/sync';
 import { HandClip } from '../entities/hand-clip.entity.ts';
+import { Player } from '../entities/player.entity.ts';
+import { Tag } from '../entities/tag.entity.ts';
 import { query } from './sql.ts';
 
-/** A sheet import that stopped: the row (as numbered in the sheet, header = 1) and the typed cause. */
+/**
+ * A sheet import that stopped: the row (as numbered in the sheet, header = 1), the entity and field of the bad
+ * value (from the typed cause), and the cause itself.
+ */
 export class SheetImportError extends TesseraError {
   readonly sheetSource: string;
   readonly row: number | undefined;
+  /** The entity of the bad value (`HandClip`, `Tag`, `Player`), when the cause names one. */
+  readonly entity: string | undefined;
+  /** The field of the bad value, e.g. `handNumber`, when the cause names one. */
+  readonly field: string | undefined;
 
   constructor(sheetSource: string, row: number | undefined, cause: Error) {
     super('SHEET_IMPORT_FAILED', `${sheetSource}${row ? ` row ${row}` : ''}: ${cause.message}`, { cause });
     this.sheetSource = sheetSource;
     this.row = row;
+    this.entity = (cause as Partial<EntityFieldError>).entity;
+    this.field = (cause as Partial<EntityFieldError>).fields?.[0];
   }
 }
 
@@ -138,10 +149,15 @@ export async function importHandClipsCsv(
       info: { lines: number };
     }[];
     const meta = em.getMetadata(HandClip);
+    const tagMeta = em.getMetadata(Tag);
+    const playerMeta = em.getMetadata(Player);
     const rows = records.map(({ record, info }) => {
       rowInProgress = info.lines;
       const row = parseRow(record, info.lines);
       validateEntity(meta, { ...row, sheetSource, sheetRowNumber: row.row });
+      // Tags and players are created from the cells too: the same rules as any other write of them.
+      for (const tag of row.tags) validateEntity(tagMeta, tag, new Set(['category', 'name']));
+      for (const player of row.players) validateEntity(playerMeta, player, new Set(['name']));
       return row;
     });
     rowInProgress = undefined;

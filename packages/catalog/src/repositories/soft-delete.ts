@@ -1,6 +1,6 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError } from '@tessera/kernel';
+import { NotFoundError, ValidationError, validateId } from '@tessera/kernel';
 import { query } from './sql.ts';
 
 /**
@@ -9,6 +9,10 @@ import { query } from './sql.ts';
  */
 export async function softDelete(em: EntityManager, entity: EntityName, id: string, at = new Date()): Promise<Date> {
   const meta = em.getMetadata().get(entity);
+  validateId(meta.className, 'id', id);
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    throw new ValidationError(meta.className, 'deletedAt', 'must be a valid Date');
+  }
   const rows = await query<{ id: string }>(
     em,
     `update "${meta.schema}"."${meta.tableName}" set deleted_at = $2 where id = $1 and deleted_at is null returning id`,
@@ -27,6 +31,7 @@ export async function softDelete(em: EntityManager, entity: EntityName, id: stri
  */
 export async function restore(em: EntityManager, entity: EntityName, id: string): Promise<void> {
   const meta = em.getMetadata().get(entity);
+  validateId(meta.className, 'id', id);
   const rows = await query<{ id: string }>(
     em,
     `update "${meta.schema}"."${meta.tableName}" set deleted_at = null where id = $1 and deleted_at is not null returning id`,

@@ -25,3 +25,13 @@ export const durationCheck = (table: string) => ({
   test: (v: number) => Number.isInteger(v) && v >= 0,
   message: `must be a non-negative number of milliseconds (${table})`,
 });
+
+/**
+ * Row-level security of a table whose rows belong to an execution: a row is visible, changeable and insertable
+ * exactly when its execution is (the subquery runs under the executions policies, so the owner and the admin
+ * role see what they see there, and nobody else sees anything).
+ */
+export function viaExecutionPolicy(table: string) {
+  const visible = `EXISTS (SELECT 1 FROM executions.executions e WHERE e.id = ${table}.execution_id)`;
+  return { name: `${table}_via_execution`, using: visible, check: visible };
+}

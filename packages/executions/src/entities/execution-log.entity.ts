@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { partitionKeyCreatedAt } from '@tessera/kernel';
+import { viaExecutionPolicy } from './duration.ts';
 import { Execution } from './execution.entity.ts';
 import { ExecutionStep } from './execution-step.entity.ts';
 
@@ -33,6 +34,7 @@ export const ExecutionLog = defineEntity({
       expression: 'create index "ix_execution_logs_created_at" on "executions"."execution_logs" ("created_at" desc)',
     },
   ],
+  policies: [viaExecutionPolicy('execution_logs')],
 });
 
 /** A loaded log line. */

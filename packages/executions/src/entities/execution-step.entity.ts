@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { durationCheck, durationTrigger } from './duration.ts';
+import { durationCheck, durationTrigger, viaExecutionPolicy } from './duration.ts';
 import { Execution } from './execution.entity.ts';
 
 /** A step's lifecycle (seed 002); a PostgreSQL native enum `step_status`. */
@@ -18,6 +18,13 @@ const checks = defineChecks('ExecutionStep', 'execution_steps', [
     message: 'must be a non-negative integer',
   },
   durationCheck('execution_steps'),
+  {
+    name: 'completed_after_started',
+    property: 'completedAt',
+    expression: 'completed_at is null or started_at is null or completed_at >= started_at',
+    test: (v: Date, e) => !(e.startedAt instanceof Date) || v.getTime() >= e.startedAt.getTime(),
+    message: 'must not be before startedAt',
+  },
 ]);
 
 /** One step of an execution (an agent call, a webhook, an approval…), in order by `stepIndex`. */
@@ -44,6 +51,7 @@ export const ExecutionStep = defineEntity({
   indexes: [{ name: 'ix_execution_steps_step_index', properties: ['execution', 'stepIndex'] }],
   checks,
   triggers: [updatedAtTrigger('execution_steps'), durationTrigger('execution_steps')],
+  policies: [viaExecutionPolicy('execution_steps')],
 });
 
 /** A loaded execution step. */

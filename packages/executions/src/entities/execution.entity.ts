@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { currentUserSql, isSuperuserSql, Workflow, WorkflowVersion } from '@tessera/workflows';
+import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { ADMIN_ROLE, currentUserSql, Workflow, WorkflowVersion } from '@tessera/workflows';
 import { durationCheck, durationTrigger } from './duration.ts';
 
 /** An execution's lifecycle (seed 002); a PostgreSQL native enum `execution_status`. */
@@ -26,6 +26,8 @@ const checks = defineChecks('Execution', 'executions', [
     test: (v: Date, e) => !(e.startedAt instanceof Date) || v.getTime() >= e.startedAt.getTime(),
     message: 'must not be before startedAt',
   },
+  // Metadata is a JSON object by contract; a string or an array is refused.
+  jsonObjectCheck('metadata', 'metadata'),
 ]);
 
 /** One run of a workflow version (seed 002). */
@@ -70,7 +72,8 @@ export const Execution = defineEntity({
   triggers: [updatedAtTrigger('executions'), durationTrigger('executions')],
   policies: [
     { name: 'executions_owner', using: `triggered_by = ${currentUserSql}`, check: `triggered_by = ${currentUserSql}` },
-    { name: 'executions_superuser', using: isSuperuserSql, check: isSuperuserSql },
+    // The superuser view is a database role, not a setting the application role could set itself.
+    { name: 'executions_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],
 });
 

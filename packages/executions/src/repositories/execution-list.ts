@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@tessera/kernel';
-import { type Actor, APP_ROLE } from '@tessera/workflows';
+import { type Actor, roleFor } from '@tessera/workflows';
 import type pg from 'pg';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
 
@@ -27,7 +27,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * The hot read. Row-level security needs the role and two settings local to a transaction, which through the ORM
  * costs four round trips (BEGIN, set_config, the query, COMMIT) and hydration. Here it is one round trip: the
  * settings and the query go as one simple-protocol message, which PostgreSQL runs as one implicit transaction. Values are inlined, which is safe only because every one
- * is validated first: UUIDs by pattern, the flag as a boolean, the limit as an integer.
+ * is validated first: UUIDs by pattern, the role from a fixed pair, the limit as an integer.
  */
 export async function listByWorkflow(
   em: EntityManager,
@@ -40,12 +40,10 @@ export async function listByWorkflow(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXECUTION_PAGE) {
     throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
   }
-  const superuser = actor.isSuperuser === true ? 'true' : 'false';
   // One simple-protocol message is one implicit transaction: the settings made with set_config(…, true), the role
   // included, hold for the SELECT after them and are gone when the message ends, as SET LOCAL would be.
   const text =
-    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${actor.userId}', true), ` +
-    `set_config('app.is_superuser', '${superuser}', true); ` +
+    `select set_config('role', '${roleFor(actor)}', true), set_config('app.current_user_id', '${actor.userId}', true); ` +
     `select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ` +
     `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}`;
   const pool = (await em.getConnection().getNativeClient()) as pg.Pool;

@@ -139,7 +139,10 @@ export class ExecutionRepository {
     });
   }
 
-  /** Appends log lines in one COPY (see copyLogs); the execution must be visible to the actor. Returns the count. */
+  /**
+   * Appends log lines in one COPY (see copyLogs); the execution must be visible to the actor. All or nothing: any
+   * bad line is a BatchValidationError listing every bad line by index and field. Returns the count.
+   */
   async appendLogs(executionId: string, logs: readonly LogInput[]): Promise<number> {
     await this.get(executionId);
     return copyLogs(this.em, executionId, logs);

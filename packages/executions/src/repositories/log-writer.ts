@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translatePartitionedError, ValidationError } from '@tessera/kernel';
+import { translatePartitionedError, ValidationError, validateId, validateRows } from '@tessera/kernel';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { LOG_LEVELS, type LogLevel } from '../entities/execution-log.entity.ts';
+import { ExecutionLog, type LogLevel } from '../entities/execution-log.entity.ts';
 
 /** One log line to append. */
 export interface LogInput {
@@ -15,9 +15,6 @@ export interface LogInput {
   createdAt?: Date;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LEVELS = new Set<string>(LOG_LEVELS);
-
 /** Escapes a value for COPY's text format (backslash, tab, newline, carriage return). */
 function copyText(value: string): string {
   return /[\\\t\n\r]/.test(value)
@@ -25,20 +22,23 @@ function copyText(value: string): string {
     : value;
 }
 
-/** Validates a batch before anything is sent, naming the field and the line. */
-function validate(logs: readonly LogInput[]): void {
-  logs.forEach((log, i) => {
-    if (!LEVELS.has(log?.level)) {
-      throw new ValidationError('ExecutionLog', 'level', `line ${i}: must be one of ${LOG_LEVELS.join(', ')}`);
-    }
-    if (typeof log.message !== 'string') throw new ValidationError('ExecutionLog', 'message', `line ${i}: is required`);
-    if (log.stepId != null && !UUID_PATTERN.test(log.stepId)) {
-      throw new ValidationError('ExecutionLog', 'executionStep', `line ${i}: must be a UUID`);
-    }
-    if (log.createdAt !== undefined && !(log.createdAt instanceof Date && Number.isFinite(log.createdAt.getTime()))) {
-      throw new ValidationError('ExecutionLog', 'createdAt', `line ${i}: must be a valid date`);
-    }
-  });
+/**
+ * Validates a batch before anything is sent, by the entity's metadata (the same rules as every other write: NUL
+ * bytes, JSON that cannot be stored, invalid dates, enum values). All or nothing: any bad line is a
+ * BatchValidationError listing every bad line by index and field.
+ */
+function validate(em: EntityManager, executionId: string, logs: readonly LogInput[]): void {
+  validateId('ExecutionLog', 'execution', executionId);
+  if (!Array.isArray(logs)) throw new ValidationError('ExecutionLog', 'logs', 'must be an array of log lines');
+  const rows = logs.map((log) => ({
+    execution: executionId,
+    executionStep: log?.stepId ?? null,
+    level: log?.level,
+    message: log?.message,
+    context: log?.context ?? {},
+    createdAt: log?.createdAt,
+  }));
+  validateRows(em.getMetadata(ExecutionLog), rows, 'all-or-nothing');
 }
 
 /**
@@ -47,7 +47,7 @@ function validate(logs: readonly LogInput[]): void {
  * the DEFAULT partition. Typed errors as everywhere: a missing execution or step is a ForeignKeyViolationError.
  */
 export async function copyLogs(em: EntityManager, executionId: string, logs: readonly LogInput[]): Promise<number> {
-  validate(logs);
+  validate(em, executionId, logs);
   if (logs.length === 0) return 0;
   const now = new Date().toISOString();
   const lines: string[] = new Array(logs.length);

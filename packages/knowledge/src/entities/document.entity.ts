@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 
 /** The document formats seed 004 ingests. */
 export const DOCUMENT_TYPES = ['PDF', 'DOCX', 'TXT', 'MARKDOWN'] as const;
@@ -35,6 +35,8 @@ const checks = defineChecks('Document', 'documents', [
     test: (v: string) => v.trim().length > 0,
     message: 'must not be empty (use null for a document every department may see)',
   },
+  // Metadata, when present, is a JSON object by contract (searched with @> and ?); a string or array is refused.
+  jsonObjectCheck('metadata', 'metadata'),
 ]);
 
 /** A document of the RAG platform (seed 004): its text, where it came from, and who may see it. */

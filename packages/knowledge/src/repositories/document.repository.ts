@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import {
+  flushOrDetach,
+  jsonProblem,
+  NotFoundError,
+  translated,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
 import { FULL_COLUMNS, type SqlFragment, visibleDocumentsSql } from './access.ts';
 
@@ -110,13 +117,15 @@ export class DocumentRepository {
     if (pattern === null || typeof pattern !== 'object') {
       throw new ValidationError('Document', 'metadata', 'the containment pattern must be a JSON object or array');
     }
+    const problem = jsonProblem(pattern);
+    if (problem) throw new ValidationError('Document', 'metadata', `the containment pattern ${problem}`);
     return this.#page(userId, { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] }, options);
   }
 
   /** Visible documents whose metadata has the top-level key `key` (`metadata ? key`, served by the GIN index). */
   async findWithMetadataKey(userId: string, key: string, options: DocumentPageOptions = {}): Promise<DocumentPage> {
-    if (typeof key !== 'string' || key.length === 0) {
-      throw new ValidationError('Document', 'metadata', 'the key must be a non-empty string');
+    if (typeof key !== 'string' || key.length === 0 || key.includes('\0')) {
+      throw new ValidationError('Document', 'metadata', 'the key must be a non-empty string without NUL bytes');
     }
     return this.#page(userId, { sql: 'd.metadata \\? ?', params: [key] }, options);
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, ValidationError } from '@tessera/kernel';
+import { flushOrDetach, NotFoundError, ValidationError, validateId, valueProblem } from '@tessera/kernel';
 import { type INasFile, NasFile } from '../entities/nas-file.entity.ts';
 import { type INasFolder, NasFolder } from '../entities/nas-folder.entity.ts';
 
@@ -12,6 +12,12 @@ export interface NasFolderListing {
   totalFiles: number;
 }
 
+/** A path argument must be text PostgreSQL can hold (no NUL byte), else a ValidationError naming the field. */
+function checkPath(entity: string, field: string, path: unknown): void {
+  const problem = valueProblem('text', path);
+  if (problem) throw new ValidationError(entity, field, problem);
+}
+
 /** Reads of the NAS inventory. Missing (vanished) files and folders are hidden unless asked for. */
 export class NasRepository {
   readonly em: EntityManager;
@@ -22,6 +28,7 @@ export class NasRepository {
 
   /** The folder at this absolute path; NotFoundError when the inventory has none (or it vanished). */
   async folderByPath(path: string, options: { includeMissing?: boolean } = {}): Promise<INasFolder> {
+    checkPath('NasFolder', 'path', path);
     const folder = await this.em.findOne(NasFolder, { path }, { filters: { present: !options.includeMissing } });
     if (!folder) throw new NotFoundError('NasFolder', { path });
     return folder;
@@ -29,6 +36,7 @@ export class NasRepository {
 
   /** The file at this absolute path, or null; vanished files only with `includeMissing`. */
   async fileByPath(filePath: string, options: { includeMissing?: boolean } = {}): Promise<INasFile | null> {
+    checkPath('NasFile', 'filePath', filePath);
     return this.em.findOne(NasFile, { filePath }, { filters: { present: !options.includeMissing } });
   }
 
@@ -52,6 +60,7 @@ export class NasRepository {
 
   /** Files of the subtree at `rootPath` that a scan found gone, oldest first. */
   async missingFiles(rootPath: string, limit = 100): Promise<INasFile[]> {
+    checkPath('NasFile', 'filePath', rootPath);
     const prefix = `${rootPath.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     return this.em.find(
       NasFile,
@@ -62,6 +71,7 @@ export class NasRepository {
 
   /** Records a file's SHA-256 (lower-case hex, else CheckViolationError on checksum). */
   async recordChecksum(fileId: string, checksum: string): Promise<INasFile> {
+    validateId('NasFile', 'id', fileId);
     const file = await this.em.findOne(NasFile, { id: fileId }, { filters: { present: false } });
     if (!file) throw new NotFoundError('NasFile', { id: fileId });
     file.checksum = checksum;

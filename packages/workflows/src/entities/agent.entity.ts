@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { currentUserSql, isSuperuserSql } from '../rls.ts';
+import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
 
 /** The agent frameworks of seed 002; a PostgreSQL native enum `agent_type`. */
 export const AGENT_TYPES = ['semantic_kernel', 'autogen', 'custom'] as const;
@@ -59,7 +59,8 @@ export const Agent = defineEntity({
   triggers: [updatedAtTrigger('agents')],
   policies: [
     { name: 'agents_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
-    { name: 'agents_superuser', using: isSuperuserSql, check: isSuperuserSql },
+    // The superuser view is a database role, not a setting the application role could set itself.
+    { name: 'agents_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],
 });
 

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { currentUserSql, isSuperuserSql } from '../rls.ts';
+import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
 import { WorkflowVersion } from './workflow-version.entity.ts';
 
 /** A workflow's lifecycle (seed 002); a PostgreSQL native enum `workflow_status`. */
@@ -18,6 +18,8 @@ const checks = defineChecks('Workflow', 'workflows', [
     test: (v: string) => v.trim().length > 0,
     message: 'must not be empty',
   },
+  // Metadata is a JSON object by contract (the list filters on it with @>); a string or array is refused.
+  jsonObjectCheck('metadata', 'metadata'),
 ]);
 
 /** Who did it: the acting user when the application set one, else the workflow's creator (a write from outside). */
@@ -72,7 +74,8 @@ export const Workflow = defineEntity({
   // Seed 002's policies, made safe: an unset setting matches nothing (see rls.ts).
   policies: [
     { name: 'workflows_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
-    { name: 'workflows_superuser', using: isSuperuserSql, check: isSuperuserSql },
+    // The superuser view is a database role, not a setting the application role could set itself.
+    { name: 'workflows_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],
 });
 
