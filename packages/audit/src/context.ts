@@ -10,5 +10,8 @@ export const audit = defineContext({
   dependsOn: [identity],
   entities: [AuditLog, Event],
   migrations,
-  rawObjects: ['audit_logs_default'],
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
+  rawObjects: [{ kind: 'partition', name: 'audit_logs_default' }],
+  partitionedTables: [{ table: 'audit_logs', column: 'created_at', interval: 'month' }],
 });

@@ -37,5 +37,10 @@ export const catalog = defineContext({
     GoogleSheetSync,
   ],
   migrations,
-  rawObjects: [...FULL_TEXT_INDEXES, NOTES_SEARCH_COLUMN],
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
+  rawObjects: [
+    ...FULL_TEXT_INDEXES.map((name) => ({ kind: 'index', name }) as const),
+    { kind: 'column', name: `hand_clips.${NOTES_SEARCH_COLUMN}` },
+  ],
 });

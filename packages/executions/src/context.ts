@@ -12,5 +12,13 @@ export const executions = defineContext({
   dependsOn: [identity, workflows],
   entities: [Execution, ExecutionStep, ExecutionLog],
   migrations,
-  rawObjects: ['execution_logs_default', 'workflow_execution_stats', 'ix_workflow_execution_stats_workflow_id'],
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
+  rawObjects: [
+    { kind: 'partition', name: 'execution_logs_default' },
+    { kind: 'materialized view', name: 'workflow_execution_stats' },
+    { kind: 'index', name: 'ix_workflow_execution_stats_workflow_id' },
+  ],
+  partitionedTables: [{ table: 'execution_logs', column: 'created_at', interval: 'month' }],
+  materializedViews: [{ name: 'workflow_execution_stats', concurrently: true }],
 });

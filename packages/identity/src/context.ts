@@ -10,4 +10,6 @@ export const identity = defineContext({
   name: 'identity',
   entities: [User, Role, UserRole, Token],
   migrations,
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
 });

@@ -1,3 +1,5 @@
+import { CompositionError } from './errors.ts';
+
 /**
  * CHECK constraints that exist twice on purpose: once in the database (the last line of defence, also for
  * writes from outside the ORM) and once in the application, which runs before the write so a caller gets
@@ -25,26 +27,41 @@ export interface RegisteredCheck extends FieldCheck {
   readonly constraint: string;
 }
 
-const registry = new Map<string, RegisteredCheck[]>();
+// Keyed by schema-qualified table: two contexts may both have an entity `Event` on a table `events`.
+const registry = new Map<string, { entity: string; checks: RegisteredCheck[] }>();
 
 /**
  * Registers the checks of an entity and returns them in the shape `defineEntity({ checks })` takes.
- * The entity name is the key the flush-time validator looks them up by.
+ * `table` is schema-qualified (`catalog.events`): the flush-time validator looks the checks up by the entity's
+ * schema and table, so entities of the same name in two contexts never share checks.
  */
 export function defineChecks(entityName: string, table: string, checks: readonly FieldCheck[]) {
-  const registered = checks.map((c) => ({ ...c, constraint: `ck_${table}_${c.name}` }));
-  registry.set(entityName, registered);
+  const [schema, bare] = table.split('.');
+  if (!schema || !bare || table.split('.').length !== 2) {
+    throw new CompositionError(
+      `checks of entity ${entityName}: table "${table}" must be schema-qualified (schema.table)`,
+    );
+  }
+  const registered = checks.map((c) => ({ ...c, constraint: `ck_${bare}_${c.name}` }));
+  registry.set(table, { entity: entityName, checks: registered });
   return registered.map((c) => ({ name: c.constraint, expression: c.expression, property: c.property }));
 }
 
-/** The application-side checks registered for an entity. */
-export function checksOf(entityName: string): readonly RegisteredCheck[] {
-  return registry.get(entityName) ?? [];
+/** The application-side checks registered for the entity on `schema.table`. */
+export function checksOf(schema: string | undefined, table: string): readonly RegisteredCheck[] {
+  return registry.get(`${schema}.${table}`)?.checks ?? [];
 }
 
-/** Finds a registered check by its constraint name (used to translate a database check violation). */
-export function checkByConstraint(constraint: string): { entity: string; check: RegisteredCheck } | undefined {
-  for (const [entity, checks] of registry) {
+/**
+ * Finds a registered check by its constraint name (used to translate a database check violation), within
+ * `schema` when the error names one.
+ */
+export function checkByConstraint(
+  constraint: string,
+  schema?: string,
+): { entity: string; check: RegisteredCheck } | undefined {
+  for (const [table, { entity, checks }] of registry) {
+    if (schema !== undefined && !table.startsWith(`${schema}.`)) continue;
     const check = checks.find((c) => c.constraint === constraint);
     if (check) return { entity, check };
   }

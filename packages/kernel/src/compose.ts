@@ -3,6 +3,7 @@ import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
 import { guardJsonColumns } from './driver.ts';
 import { TesseraEntityManager } from './entity-manager.ts';
+import { CompositionError } from './errors.ts';
 import { TesseraNamingStrategy } from './naming.ts';
 import { ReplicaAwareDriver } from './replicas/driver.ts';
 import { type ReplicaSettings, replicaSettings } from './replicas/settings.ts';
@@ -17,6 +18,10 @@ export interface Composition {
   readonly migrations: readonly (MigrationEntry & { readonly context: string })[];
   /** The schemas (one per context). */
   readonly schemas: readonly string[];
+  /** Every monthly-partitioned table the composed contexts declare. */
+  readonly partitionedTables: readonly ContextModule['partitionedTables'][number][];
+  /** Every materialized view the composed contexts declare. */
+  readonly materializedViews: readonly ContextModule['materializedViews'][number][];
 }
 
 /**
@@ -25,12 +30,32 @@ export interface Composition {
  */
 export function composeContexts(contexts: readonly ContextModule[], options: { closed?: boolean } = {}): Composition {
   const ordered = orderContexts(contexts, options);
+  rejectSharedTables(ordered);
   return {
     contexts: ordered,
     entities: ordered.flatMap((c) => c.entities),
     migrations: ordered.flatMap((c) => c.migrations.map((m) => ({ ...m, context: c.name }))),
     schemas: ordered.map((c) => c.name),
+    partitionedTables: ordered.flatMap((c) => c.partitionedTables),
+    materializedViews: ordered.flatMap((c) => c.materializedViews),
   };
+}
+
+/** Two entities on the same schema-qualified table cannot be composed (within one context or across). */
+function rejectSharedTables(contexts: readonly ContextModule[]): void {
+  const seen = new Map<string, string>();
+  for (const ctx of contexts) {
+    for (const entity of ctx.entities) {
+      const table = `${entity.meta.schema}.${entity.meta.tableName}`;
+      const other = seen.get(table);
+      if (other !== undefined) {
+        throw new CompositionError(
+          `entities ${other} and ${ctx.name}.${entity.meta.className} both map to table ${table}`,
+        );
+      }
+      seen.set(table, `${ctx.name}.${entity.meta.className}`);
+    }
+  }
 }
 
 /** Overrides of {@link ormOptions}: MikroORM's own, and the read replicas (default: from the environment). */

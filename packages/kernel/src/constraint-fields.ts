@@ -14,7 +14,10 @@ export function withConstraintFields(error: unknown, metadata: MetadataStorage):
     return translated;
   }
   if (translated.fields.length > 0 || !translated.constraint) return translated;
-  const meta = [...metadata.getAll().values()].find((m) => m.className === translated.entity);
+  // Two contexts may have entities of the same name (audit's and catalog's Event): the error's schema tells them apart.
+  const schema = (error as { schema?: string }).schema;
+  const named = [...metadata.getAll().values()].filter((m) => m.className === translated.entity);
+  const meta = named.find((m) => m.schema === schema) ?? named[0];
   if (!meta) return translated;
   const columns = translated.constraint.replace(/^(fk|uq)_/, '').slice(meta.tableName.length + 1);
   // A column name sequence inside the constraint name; the primary key only when it is the whole of it.

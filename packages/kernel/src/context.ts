@@ -1,6 +1,13 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
+import type {
+  MaterializedViewDeclaration,
+  PartitionedTableDeclaration,
+  RawObject,
+  SeederLoader,
+} from './declarations.ts';
 import { CompositionError } from './errors.ts';
+import type { MonthlyPartitionedTable } from './partitions.ts';
 
 /** A migration class as the generator writes it: a MikroORM `Migration` with an optional `dependsOn`. */
 export type MigrationClass = (new (
@@ -26,23 +33,39 @@ export interface ContextModule {
   readonly migrations: readonly MigrationEntry[];
   /**
    * Database objects the context's migrations create in raw SQL and the entities do not describe (policies,
-   * partitions, materialized views, expression indexes…). The entity comparison leaves them alone; the object
-   * comparison checks them against what the migrations create.
+   * partitions, materialized views, expression indexes…), by exact name and kind. The entity comparison leaves
+   * them alone; the object comparison checks them against what the migrations create.
    */
-  readonly rawObjects: readonly string[];
+  readonly rawObjects: readonly RawObject[];
+  /** Its monthly range-partitioned tables (schema-qualified), which partition maintenance keeps. */
+  readonly partitionedTables: readonly MonthlyPartitionedTable[];
+  /** Its materialized views (schema-qualified), which view maintenance refreshes. */
+  readonly materializedViews: readonly (MaterializedViewDeclaration & { readonly schema: string })[];
+  /** Loads its sample-data seeder on demand; absent when it has none. */
+  readonly seed?: SeederLoader;
 }
 
-const CONTEXT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
-
-/** Declares a bounded context. The name must be a valid lower-case PostgreSQL schema name. */
-export function defineContext(definition: {
+/** What a context declares to {@link defineContext}. */
+export interface ContextDefinition {
+  /** Also its PostgreSQL schema: every entity must live in it. */
   name: string;
   dependsOn?: readonly ContextModule[];
   // biome-ignore lint/suspicious/noExplicitAny: entity schemas of any shape
   entities: readonly EntitySchema<any, any>[];
   migrations: readonly MigrationEntry[];
-  rawObjects?: readonly string[];
-}): ContextModule {
+  rawObjects?: readonly RawObject[];
+  partitionedTables?: readonly PartitionedTableDeclaration[];
+  materializedViews?: readonly MaterializedViewDeclaration[];
+  seed?: SeederLoader;
+}
+
+const CONTEXT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * Declares a bounded context. The name must be a valid lower-case PostgreSQL schema name, and every entity
+ * must live in that schema.
+ */
+export function defineContext(definition: ContextDefinition): ContextModule {
   if (!CONTEXT_NAME.test(definition.name)) {
     throw new CompositionError(
       `context name "${definition.name}" is invalid: use lower-case letters, digits and _ (it is also the schema name)`,
@@ -55,12 +78,27 @@ export function defineContext(definition: {
       );
     }
   }
+  for (const entity of definition.entities) {
+    const { className, schema } = entity.meta;
+    if (schema !== definition.name) {
+      throw new CompositionError(
+        `entity ${className} of context "${definition.name}" lives in schema "${schema ?? '(none)'}": ` +
+          `set schema: '${definition.name}' (a context's entities live in its own schema)`,
+      );
+    }
+  }
+  const schema = definition.name;
   return Object.freeze({
     name: definition.name,
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),
     entities: Object.freeze([...definition.entities]),
     migrations: Object.freeze([...definition.migrations]),
-    rawObjects: Object.freeze([...(definition.rawObjects ?? [])]),
+    rawObjects: Object.freeze((definition.rawObjects ?? []).map((o) => Object.freeze({ ...o }))),
+    partitionedTables: Object.freeze(
+      (definition.partitionedTables ?? []).map((t) => Object.freeze({ schema, table: t.table, column: t.column })),
+    ),
+    materializedViews: Object.freeze((definition.materializedViews ?? []).map((v) => Object.freeze({ schema, ...v }))),
+    ...(definition.seed ? { seed: definition.seed } : {}),
   });
 }
 

@@ -28,6 +28,7 @@ export {
 } from './connection.ts';
 export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
 export {
+  type ContextDefinition,
   type ContextModule,
   defineContext,
   type MigrationClass,
@@ -54,6 +55,17 @@ export {
   parseDatabaseUrl,
   TRANSIENT_FAILURES,
 } from './database-url.ts';
+export {
+  type MaterializedViewDeclaration,
+  type PartitionedTableDeclaration,
+  type RawObject,
+  type RawObjectKind,
+  type SeedContext,
+  type Seeder,
+  type SeederLoader,
+  type SeedReport,
+  tally,
+} from './declarations.ts';
 export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
 export { TesseraEntityManager } from './entity-manager.ts';
 export {
@@ -142,4 +154,5 @@ export {
   type ValueKind,
   valueProblem,
 } from './values.ts';
+export { refreshMaterializedViews } from './views.ts';
 export { flushOrDetach, translated } from './write.ts';

@@ -115,7 +115,7 @@ export function translateDbError(error: unknown, metadata: MetadataStorage): unk
       );
     }
     case '23514': {
-      const known = e.constraint ? checkByConstraint(e.constraint) : undefined;
+      const known = e.constraint ? checkByConstraint(e.constraint, e.schema) : undefined;
       if (known) {
         return new CheckViolationError(
           known.entity,

@@ -98,7 +98,7 @@ export function validateEntity(
       }
     }
   }
-  for (const check of checksOf(entityName)) {
+  for (const check of checksOf(meta.schema, meta.tableName)) {
     if (changed && !changed.has(check.property)) continue;
     const value = entity[check.property];
     if (isMissing(value) && !check.testNull) continue;

@@ -17,8 +17,9 @@ describe('composeContexts', () => {
 
   it('names the cycle when contexts depend on each other', () => {
     // defineContext freezes contexts, so a cycle can only be built by hand; composition must still catch it.
-    const a = { name: 'a', dependsOn: [] as ContextModule[], entities: [], migrations: [], rawObjects: [] };
-    const cyclicB: ContextModule = { name: 'b', dependsOn: [a], entities: [], migrations: [], rawObjects: [] };
+    const none = { entities: [], migrations: [], rawObjects: [], partitionedTables: [], materializedViews: [] };
+    const a = { name: 'a', dependsOn: [] as ContextModule[], ...none };
+    const cyclicB: ContextModule = { name: 'b', dependsOn: [a], ...none };
     a.dependsOn.push(cyclicB);
     expect(() => composeContexts([cyclicB])).toThrow(CompositionError);
     expect(() => composeContexts([cyclicB])).toThrow(/dependency cycle between contexts: (a -> b -> a|b -> a -> b)/);

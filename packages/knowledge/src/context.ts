@@ -12,4 +12,6 @@ export const knowledge = defineContext({
   dependsOn: [identity],
   entities: [Document, SearchQuery, SearchResponse, UserFeedback],
   migrations,
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
 });

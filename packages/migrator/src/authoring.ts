@@ -34,7 +34,9 @@ function latestOfDependencies(ctx: ContextModule): string[] {
  * only the context's own tables: dependency tables are skipped, and the diff starts from the package's
  * committed snapshot, so no database is needed and no other context's DDL can leak in.
  */
-function authoringOrm(ctx: ContextModule, packageDir: string, dependsOn: string[]) {
+function authoringOrm(ctx: ContextModule, packageDir: string, dependsOn: string[], now?: Date) {
+  // `yyyyMMddHHmmss` (UTC) of the injected moment; without one, the generator's own clock names the migration.
+  const stamp = now?.toISOString().replace(/[-T:]|\.\d{3}Z$/g, '');
   const composition = composeContexts([ctx]);
   const foreign = composition.contexts.filter((c) => c.name !== ctx.name);
   const skipTables = foreign.flatMap((c) =>
@@ -44,7 +46,7 @@ function authoringOrm(ctx: ContextModule, packageDir: string, dependsOn: string[
   class Generator extends TSMigrationGenerator {
     override generateMigrationFile(generatedName: string, diff: { up: string[]; down: string[] }): string {
       // The class is named like its file, context included, so names stay unique across packages.
-      const className = generatedName.replace(/^Migration(\d{14})_/, `Migration$1_${ctx.name}_`);
+      const className = generatedName.replace(/^Migration(\d{14})_/, (_, t) => `Migration${stamp ?? t}_${ctx.name}_`);
       const body = (lines: string[]) => lines.map((sql) => this.createStatement(sql, 4)).join('');
       const deps = dependsOn.length > 0 ? `\n  static readonly dependsOn = ${JSON.stringify(dependsOn)};\n` : '';
       return [
@@ -75,7 +77,8 @@ function authoringOrm(ctx: ContextModule, packageDir: string, dependsOn: string[
         emit: 'ts',
         snapshot: true,
         snapshotName: `.snapshot-${ctx.name}`,
-        fileName: (timestamp: string, name?: string) => `Migration${timestamp}_${ctx.name}_${name ?? 'migration'}`,
+        fileName: (timestamp: string, name?: string) =>
+          `Migration${name !== undefined && stamp ? stamp : timestamp}_${ctx.name}_${name ?? 'migration'}`,
         generator: Generator,
         safe: false,
         dropTables: true,
@@ -117,7 +120,11 @@ export async function createMigration(
   ctx: ContextModule,
   packageDir: string,
   name: string,
-  options: { blank?: boolean } = {},
+  options: {
+    blank?: boolean;
+    /** The moment the migration is created at, which names it (default: the current time). */
+    now?: Date;
+  } = {},
 ): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_]+$/.test(name)) {
     throw new Error(`migration name "${name}" may contain only letters, digits and _`);
@@ -133,7 +140,7 @@ export async function createMigration(
       throw new Error(`${ctx.name}: the entities have changes no migration records; run migration:create <name> first`);
     }
   }
-  const orm = authoringOrm(ctx, packageDir, latestOfDependencies(ctx));
+  const orm = authoringOrm(ctx, packageDir, latestOfDependencies(ctx), options.now);
   try {
     // A blank migration is for raw SQL the generator does not model (policies, partitions, views, data).
     const result = await orm.migrator.create(undefined, options.blank ?? false, false, name);

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { type Composition, ormOptions } from '@tessera/kernel';
 import pg from 'pg';
 import { JOURNAL_SCHEMA } from './journal.ts';
+import { rawObjectKeys, touchesRawObject } from './raw-objects.ts';
 
 /** What `check` found: the statements that would align the database with the composed entities. */
 export interface DriftReport {
@@ -19,8 +20,8 @@ function statementsOf(sql: string): string[] {
 
 /**
  * Compares the database with the composed entities. Only the composition's schemas are looked at (the
- * journal's schema and other contexts' schemas are ignored), and statements that touch an object a context
- * declares as raw-SQL-owned (`rawObjects`) are left out here: the entities do not describe those objects, so
+ * journal's schema and other contexts' schemas are ignored), and statements that create, alter or drop exactly an
+ * object a context declares as raw-SQL-owned (`rawObjects`, by kind and name) are left out here: the entities do not describe those objects, so
  * `checkObjectDrift` checks them against what the migrations create instead.
  */
 export async function checkDrift(composition: Composition, url: string): Promise<DriftReport> {
@@ -46,8 +47,8 @@ export async function checkDrift(composition: Composition, url: string): Promise
   try {
     await orm.connect();
     const sql = await orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
-    const owned = composition.contexts.flatMap((c) => c.rawObjects.map((o) => `"${o.toLowerCase()}"`));
-    const statements = statementsOf(sql).filter((s) => !owned.some((o) => s.toLowerCase().includes(o)));
+    const owned = rawObjectKeys(composition);
+    const statements = statementsOf(sql).filter((s) => !touchesRawObject(s, owned));
     return { statements };
   } finally {
     await orm.close(true);

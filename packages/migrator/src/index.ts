@@ -48,6 +48,7 @@ export {
   SCRATCH_PREFIX,
 } from './object-drift.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
+export { statementTarget } from './raw-objects.ts';
 export {
   DEFAULT_MIGRATION_SETTINGS,
   type MigrationSettings,

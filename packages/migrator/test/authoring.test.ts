@@ -38,6 +38,10 @@ const files = () =>
     .filter((f) => f.startsWith('Migration'))
     .sort();
 
+/** Two injected moments a minute apart, for migrations that must sort in creation order. */
+const T0 = new Date('2027-01-02T03:04:05Z');
+const T1 = new Date('2027-01-02T03:05:00Z');
+
 describe('migration:create', () => {
   it("writes only the context's own DDL, with a foreign key into its dependency and a dependsOn on it", async () => {
     const file = await createMigration(betaWith(Item), dir, 'init');
@@ -61,10 +65,12 @@ describe('migration:create', () => {
   });
 
   it('writes just the change when a property is added, from the committed snapshot, with no database', async () => {
-    await createMigration(betaWith(Item), dir, 'init');
-    await new Promise((r) => setTimeout(r, 1100)); // migration names carry the second they were created in
-    const file = await createMigration(betaWith(ItemWithNote), dir, 'add_note');
+    // Migration names carry the second they were created in: a clock a minute later orders them without waiting.
+    await createMigration(betaWith(Item), dir, 'init', { now: T0 });
+    const file = await createMigration(betaWith(ItemWithNote), dir, 'add_note', { now: T1 });
+    expect(file).toBe('Migration20270102030500_beta_add_note.ts');
     const code = readFileSync(join(dir, 'src', 'migrations', file as string), 'utf8');
+    expect(code).toContain('export class Migration20270102030500_beta_add_note extends Migration');
     expect(code).toContain('alter table "beta"."items" add "note" text null');
     expect(code).not.toContain('create table');
     expect(files()).toHaveLength(2);
@@ -73,9 +79,8 @@ describe('migration:create', () => {
 
 describe('migration:create --blank', () => {
   it("writes an empty migration for raw SQL, after the context's last one", async () => {
-    await createMigration(betaWith(Item), dir, 'init');
-    await new Promise((r) => setTimeout(r, 1100));
-    const file = await createMigration(betaWith(Item), dir, 'policies', { blank: true });
+    await createMigration(betaWith(Item), dir, 'init', { now: T0 });
+    const file = await createMigration(betaWith(Item), dir, 'policies', { blank: true, now: T1 });
     const code = readFileSync(join(dir, 'src', 'migrations', file as string), 'utf8');
     expect(code).toMatch(/override up\(\): void \{\n\s+this\.addSql\(`select 1`\);/);
     expect(files()).toHaveLength(2);

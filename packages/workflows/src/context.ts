@@ -12,6 +12,11 @@ export const workflows = defineContext({
   name: 'workflows',
   dependsOn: [identity, audit],
   entities: [Workflow, WorkflowVersion, Agent, AgentTool],
-  rawObjects: ['tessera_app', 'tessera_admin'],
+  rawObjects: [
+    { kind: 'role', name: 'tessera_app' },
+    { kind: 'role', name: 'tessera_admin' },
+  ],
   migrations,
+  // Sample data for `tessera seed`, loaded only when seeding: factories and faker stay out of the runtime entry.
+  seed: () => import('./seed.ts'),
 });

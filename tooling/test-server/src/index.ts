@@ -13,4 +13,4 @@ export {
 } from './replica.ts';
 export { testPoolerUrl, testReplicaAdminUrl, testReplicaUrl, waitForTestReplica } from './replica-env.ts';
 export { startTestServer, type TestServer } from './server.ts';
-export { type ClonedDatabase, cloneDatabase, ensureTemplate } from './templates.ts';
+export { type ClonedDatabase, type CloneOptions, cloneDatabase, ensureTemplate } from './templates.ts';

@@ -172,8 +172,18 @@ function clonePool(adminUrl: string): pg.Pool {
   return pool;
 }
 
+/** Options of {@link cloneDatabase}. */
+export interface CloneOptions {
+  /** Called each time an attempt failed because other sessions use the template, before the retry. */
+  readonly onBusy?: (attempt: number) => void;
+}
+
 /** Clones a template into a fresh database (CREATE DATABASE ... TEMPLATE ...). */
-export async function cloneDatabase(adminUrl: string, template: string): Promise<ClonedDatabase> {
+export async function cloneDatabase(
+  adminUrl: string,
+  template: string,
+  options: CloneOptions = {},
+): Promise<ClonedDatabase> {
   cloneCounter += 1;
   const name = `${CLONE_PREFIX}${process.pid}_${cloneCounter}_${randomBytes(2).toString('hex')}`;
   const admin = await clonePool(adminUrl).connect();
@@ -186,6 +196,7 @@ export async function cloneDatabase(adminUrl: string, template: string): Promise
       } catch (error) {
         // 55006: "source database is being accessed by other users", e.g. a build's session still closing.
         if (sqlState(error) !== '55006' || attempt >= CLONE_ATTEMPTS) throw error;
+        options.onBusy?.(attempt);
         await sleep(50 * attempt);
       }
     }

@@ -186,11 +186,16 @@ describe('cloneDatabase', () => {
     const session = new Client({ connectionString: databaseUrl(adminUrl, template) });
     await session.connect();
     // PostgreSQL itself waits up to 5 s for other sessions, then fails with 55006; only a retry gets past
-    // a session that stays longer.
-    const cloning = cloneDatabase(adminUrl, template);
-    setTimeout(() => void session.end(), 5_500);
-    const clone = await cloning;
+    // a session that stays longer. The session leaves once the first attempt has failed, not on a timer.
+    const busy: number[] = [];
+    const clone = await cloneDatabase(adminUrl, template, {
+      onBusy: (attempt) => {
+        busy.push(attempt);
+        if (attempt === 1) void session.end();
+      },
+    });
     try {
+      expect(busy[0]).toBe(1);
       expect(await query(clone.url, 'SELECT count(*)::int AS n FROM item')).toEqual([{ n: 2 }]);
     } finally {
       await clone.drop();

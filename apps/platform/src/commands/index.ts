@@ -46,4 +46,9 @@ export const commands: readonly CommandEntry[] = [
     help: '[--scale N]                 load sample and demo data into every context (idempotent; N sizes it, default 1)',
     load: async () => (await import('./seed.ts')).seed,
   },
+  {
+    name: 'refresh-views',
+    help: '                     refresh every materialized view the contexts declare (dashboards read them)',
+    load: async () => (await import('./refresh-views.ts')).refreshViews,
+  },
 ];

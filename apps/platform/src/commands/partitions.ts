@@ -1,12 +1,10 @@
-import { AUDIT_LOGS_TABLE } from '@tessera/audit';
-import { EXECUTION_LOGS_TABLE } from '@tessera/executions';
 import { createOrm, type MonthlyPartitionedTable, maintainPartitions } from '@tessera/kernel';
 import { platform } from '../composition.ts';
 import { archivePartition } from '../ops/archive.ts';
 import { type Command, type CommandContext, UsageError } from './types.ts';
 
-/** Every monthly-partitioned table of the platform. */
-export const PARTITIONED_TABLES: readonly MonthlyPartitionedTable[] = [AUDIT_LOGS_TABLE, EXECUTION_LOGS_TABLE];
+/** Every monthly-partitioned table of the platform: what the composed contexts declare. */
+export const PARTITIONED_TABLES: readonly MonthlyPartitionedTable[] = platform.partitionedTables;
 
 function count(ctx: CommandContext, option: string, fallback: number | undefined): number | undefined {
   const raw = ctx.values[option];

@@ -1,6 +1,6 @@
 import { createOrm } from '@tessera/kernel';
 import { platform } from '../composition.ts';
-import { orderSeeders, seeders } from '../seed/index.ts';
+import { loadSeeders } from '../seed/index.ts';
 import { type Command, UsageError } from './types.ts';
 
 /** The largest `--scale` (100 000 demo documents). */
@@ -22,21 +22,19 @@ export const seed: Command = {
     }
     const orm = await createOrm(platform, ctx.url, { pool: { min: 0, max: 2 } });
     try {
-      const composed = new Set(platform.schemas);
-      for (const seeder of orderSeeders(seeders)) {
-        if (!composed.has(seeder.context)) continue;
+      for (const { context, seeder } of await loadSeeders(platform)) {
         const [present] = await orm.em
           .fork()
-          .execute<{ n: number }[]>('select count(*)::int as n from pg_namespace where nspname = ?', [seeder.context]);
+          .execute<{ n: number }[]>('select count(*)::int as n from pg_namespace where nspname = ?', [context]);
         if (!present?.n) {
-          ctx.err(`tessera: the ${seeder.context} schema does not exist yet: run \`tessera migrate\` first`);
+          ctx.err(`tessera: the ${context} schema does not exist yet: run \`tessera migrate\` first`);
           return 1;
         }
         const started = performance.now();
         // One transaction per context: a failing seeder leaves its context as it was.
         const report = await orm.em.fork().transactional((em) => seeder.run({ em, scale, out: ctx.out }));
         const parts = Object.entries(report).map(([kind, r]) => `${kind} ${r.created} created, ${r.existing} existing`);
-        ctx.out(`${seeder.context.padEnd(12)} ${parts.join('; ')} (${Math.round(performance.now() - started)} ms)`);
+        ctx.out(`${context.padEnd(12)} ${parts.join('; ')} (${Math.round(performance.now() - started)} ms)`);
       }
       ctx.out(`Seeded at scale ${scale}.`);
       return 0;

@@ -1,24 +1,22 @@
-import { auditSeeder } from './audit.ts';
-import { catalogSeeder } from './catalog.ts';
-import { executionsSeeder } from './executions.ts';
-import { identitySeeder } from './identity.ts';
-import { knowledgeSeeder } from './knowledge.ts';
-import { nasSeeder } from './nas.ts';
-import type { Seeder } from './registry.ts';
-import { workflowsSeeder } from './workflows.ts';
+import type { Composition, Seeder } from '@tessera/kernel';
 
-export { orderSeeders, type SeedContext, type Seeder, type SeedReport, tally } from './registry.ts';
+export type { SeedContext, Seeder, SeedReport } from '@tessera/kernel';
+
+/** A composed context's seeder, with the context (its schema) it fills. */
+export interface ContextSeeder {
+  readonly context: string;
+  readonly seeder: Seeder;
+}
 
 /**
- * Every context's sample data. Add a context: write `seed/<context>.ts` exporting a {@link Seeder} built on
- * the package's factories, and add it here (one import, one entry). Order does not matter: `after` does.
+ * The seeders the composed contexts declare (`seed` in `defineContext`), in composition order, so a context
+ * is seeded after every context it depends on. Each is imported only now: sample-data code is loaded only
+ * by `tessera seed`.
  */
-export const seeders: readonly Seeder[] = [
-  identitySeeder,
-  knowledgeSeeder,
-  nasSeeder,
-  auditSeeder,
-  workflowsSeeder,
-  executionsSeeder,
-  catalogSeeder,
-];
+export async function loadSeeders(composition: Composition): Promise<ContextSeeder[]> {
+  const out: ContextSeeder[] = [];
+  for (const ctx of composition.contexts) {
+    if (ctx.seed) out.push({ context: ctx.name, seeder: (await ctx.seed()).seeder });
+  }
+  return out;
+}

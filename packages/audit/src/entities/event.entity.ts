@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, jsonObjectCheck } from '@tessera/kernel';
 
 // A payload is a JSON object by contract: a bare string or array would break every consumer's reader.
-const checks = defineChecks('Event', 'events', [jsonObjectCheck('payload', 'payload')]);
+const checks = defineChecks('Event', 'audit.events', [jsonObjectCheck('payload', 'payload')]);
 
 /**
  * A domain event (seed 001's Event, seed 003's emitted events): an append-only log that doubles as an outbox.

@@ -5,7 +5,7 @@ import { Event } from './event.entity.ts';
 import { HandClip } from './hand-clip.entity.ts';
 import { VideoFile } from './video-file.entity.ts';
 
-const checks = defineChecks('Episode', 'episodes', [
+const checks = defineChecks('Episode', 'catalog.episodes', [
   {
     name: 'episode_number_positive',
     property: 'episodeNumber',

@@ -4,7 +4,7 @@ import { catalogBase } from './common.ts';
 import { Episode } from './episode.entity.ts';
 import { Season } from './season.entity.ts';
 
-const checks = defineChecks('Event', 'events', [
+const checks = defineChecks('Event', 'catalog.events', [
   {
     name: 'event_number_positive',
     property: 'eventNumber',

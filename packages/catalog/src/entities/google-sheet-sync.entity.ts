@@ -7,7 +7,7 @@ export const SHEET_SYNC_STATUSES = ['idle', 'running', 'succeeded', 'failed'] as
 /** One of {@link SHEET_SYNC_STATUSES}. */
 export type SheetSyncStatus = (typeof SHEET_SYNC_STATUSES)[number];
 
-const checks = defineChecks('GoogleSheetSync', 'google_sheet_sync', [
+const checks = defineChecks('GoogleSheetSync', 'catalog.google_sheet_sync', [
   {
     name: 'rows_synced_not_negative',
     property: 'rowsSynced',

@@ -6,7 +6,7 @@ import { HandClipPlayer } from './hand-clip-player.entity.ts';
 import { HandClipTag } from './hand-clip-tag.entity.ts';
 import { VideoFile } from './video-file.entity.ts';
 
-const checks = defineChecks('HandClip', 'hand_clips', [
+const checks = defineChecks('HandClip', 'catalog.hand_clips', [
   {
     name: 'start_not_negative',
     property: 'startSeconds',

@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, notDeletedFilter, updatedAtTrigger } from '@tessera/kernel';
 import { catalogBase } from './common.ts';
 
-const checks = defineChecks('Player', 'players', [
+const checks = defineChecks('Player', 'catalog.players', [
   {
     name: 'name_not_empty',
     property: 'name',

@@ -6,7 +6,7 @@ import { Season } from './season.entity.ts';
 /** Project codes: upper-case letters, digits and `_`, as seed 003's factory writes them (`PROJECT_1`). */
 export const PROJECT_CODE_PATTERN = /^[A-Z0-9_]{2,32}$/;
 
-const checks = defineChecks('Project', 'projects', [
+const checks = defineChecks('Project', 'catalog.projects', [
   {
     name: 'code_format',
     property: 'code',

@@ -4,7 +4,7 @@ import { catalogBase } from './common.ts';
 import { Event } from './event.entity.ts';
 import { Project } from './project.entity.ts';
 
-const checks = defineChecks('Season', 'seasons', [
+const checks = defineChecks('Season', 'catalog.seasons', [
   {
     name: 'year_range',
     property: 'year',

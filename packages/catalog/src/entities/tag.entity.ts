@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, notDeletedFilter, updatedAtTrigger } from '@tessera/kernel';
 import { catalogBase, NOT_DELETED } from './common.ts';
 
-const checks = defineChecks('Tag', 'tags', [
+const checks = defineChecks('Tag', 'catalog.tags', [
   {
     name: 'name_not_empty',
     property: 'name',

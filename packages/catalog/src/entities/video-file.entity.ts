@@ -10,7 +10,7 @@ export const VIDEO_VERSION_TYPES = ['raw', 'clean', 'mastered', 'stream', 'clip'
 /** One of {@link VIDEO_VERSION_TYPES}. */
 export type VideoVersionType = (typeof VIDEO_VERSION_TYPES)[number];
 
-const checks = defineChecks('VideoFile', 'video_files', [
+const checks = defineChecks('VideoFile', 'catalog.video_files', [
   {
     name: 'size_not_negative',
     property: 'fileSizeBytes',

@@ -9,7 +9,7 @@ export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skip
 /** One of {@link STEP_STATUSES}. */
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-const checks = defineChecks('ExecutionStep', 'execution_steps', [
+const checks = defineChecks('ExecutionStep', 'executions.execution_steps', [
   {
     name: 'step_index_non_negative',
     property: 'stepIndex',

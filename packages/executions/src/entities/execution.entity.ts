@@ -10,7 +10,7 @@ export const EXECUTION_STATUSES = ['pending', 'running', 'paused', 'completed', 
 /** One of {@link EXECUTION_STATUSES}. */
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-const checks = defineChecks('Execution', 'executions', [
+const checks = defineChecks('Execution', 'executions.executions', [
   durationCheck('executions'),
   {
     name: 'retry_count_non_negative',

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 
-const checks = defineChecks('Role', 'roles', [
+const checks = defineChecks('Role', 'identity.roles', [
   {
     name: 'name_not_empty',
     property: 'name',

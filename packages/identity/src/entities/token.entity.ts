@@ -11,7 +11,7 @@ export type TokenKind = (typeof TOKEN_KINDS)[number];
 /** A SHA-256 digest in lower-case hex: the only form in which a token is ever stored. */
 export const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;
 
-const checks = defineChecks('Token', 'tokens', [
+const checks = defineChecks('Token', 'identity.tokens', [
   {
     // Also guards against a caller storing the raw token by mistake: a raw token is not 64 hex digits.
     name: 'token_hash_format',

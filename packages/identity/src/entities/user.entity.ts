@@ -4,7 +4,7 @@ import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from 
 /** The e-mail rule of seed 002, shared by the database CHECK and the application. */
 export const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 
-const checks = defineChecks('User', 'users', [
+const checks = defineChecks('User', 'identity.users', [
   {
     name: 'email_format',
     property: 'email',

@@ -12,7 +12,7 @@ export const ACCESS_LEVELS = [1, 2, 3] as const;
 
 const isAccessLevel = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3;
 
-const checks = defineChecks('Document', 'documents', [
+const checks = defineChecks('Document', 'knowledge.documents', [
   {
     name: 'access_level_range',
     property: 'accessLevel',

@@ -4,7 +4,7 @@ import { defineChecks, idProperty } from '@tessera/kernel';
 import { SearchResponse } from './search-response.entity.ts';
 import { UserFeedback } from './user-feedback.entity.ts';
 
-const checks = defineChecks('SearchQuery', 'search_queries', [
+const checks = defineChecks('SearchQuery', 'knowledge.search_queries', [
   {
     name: 'query_not_empty',
     property: 'query',

@@ -10,7 +10,7 @@ export interface ResponseSource {
   [key: string]: unknown;
 }
 
-const checks = defineChecks('SearchResponse', 'search_responses', [
+const checks = defineChecks('SearchResponse', 'knowledge.search_responses', [
   {
     name: 'response_time_ms_non_negative',
     property: 'responseTimeMs',

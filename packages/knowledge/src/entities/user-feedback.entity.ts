@@ -3,7 +3,7 @@ import { User } from '@tessera/identity';
 import { defineChecks, idProperty } from '@tessera/kernel';
 import { SearchQuery } from './search-query.entity.ts';
 
-const checks = defineChecks('UserFeedback', 'user_feedback', [
+const checks = defineChecks('UserFeedback', 'knowledge.user_feedback', [
   {
     name: 'rating_range',
     property: 'rating',

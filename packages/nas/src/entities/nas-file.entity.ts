@@ -6,7 +6,7 @@ import { NasFolder } from './nas-folder.entity.ts';
 /** A SHA-256 digest in lower-case hex. */
 export const CHECKSUM_PATTERN = /^[0-9a-f]{64}$/;
 
-const checks = defineChecks('NasFile', 'nas_files', [
+const checks = defineChecks('NasFile', 'nas.nas_files', [
   {
     name: 'size_not_negative',
     property: 'sizeBytes',

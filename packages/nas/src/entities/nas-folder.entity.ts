@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 
-const checks = defineChecks('NasFolder', 'nas_folders', [
+const checks = defineChecks('NasFolder', 'nas.nas_folders', [
   {
     name: 'depth_not_negative',
     property: 'depth',

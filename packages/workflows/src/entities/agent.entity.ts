@@ -12,7 +12,7 @@ export const AGENT_STATUSES = ['active', 'inactive', 'deprecated'] as const;
 /** One of {@link AGENT_STATUSES}. */
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-const checks = defineChecks('Agent', 'agents', [
+const checks = defineChecks('Agent', 'workflows.agents', [
   {
     name: 'name_not_empty',
     property: 'name',

@@ -3,7 +3,7 @@ import { User } from '@tessera/identity';
 import { defineChecks, idProperty } from '@tessera/kernel';
 import { Workflow } from './workflow.entity.ts';
 
-const checks = defineChecks('WorkflowVersion', 'workflow_versions', [
+const checks = defineChecks('WorkflowVersion', 'workflows.workflow_versions', [
   {
     name: 'version_number_positive',
     property: 'versionNumber',

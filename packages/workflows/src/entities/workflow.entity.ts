@@ -10,7 +10,7 @@ export const WORKFLOW_STATUSES = ['draft', 'active', 'archived'] as const;
 /** One of {@link WORKFLOW_STATUSES}. */
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
-const checks = defineChecks('Workflow', 'workflows', [
+const checks = defineChecks('Workflow', 'workflows.workflows', [
   {
     name: 'name_not_empty',
     property: 'name',

@@ -1,8 +1,8 @@
 import { User } from '@tessera/identity';
-import { Agent, AgentRepository, Workflow, WorkflowRepository } from '@tessera/workflows';
-import { agentFactory, workflowFactory } from '@tessera/workflows/testing';
-import { DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { Agent, AgentRepository, Workflow, WorkflowRepository } from './index.ts';
+import { agentFactory, workflowFactory } from './testing.ts';
 
 /** Demo workflows and demo agents per unit of `--scale`. */
 export const DEMO_WORKFLOWS_PER_SCALE = 5;
@@ -25,8 +25,6 @@ const TOOLS = [
  * agent is committed with its versions or tools rather than in the seeder's transaction.
  */
 export const workflowsSeeder: Seeder = {
-  context: 'workflows',
-  after: ['identity', 'audit'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const owners = await em.find(
@@ -96,3 +94,6 @@ export const workflowsSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { workflowsSeeder as seeder };

@@ -1,6 +1,6 @@
-import { User } from '@tessera/identity';
-import { userFactory } from '@tessera/identity/testing';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { User } from './index.ts';
+import { userFactory } from './testing.ts';
 
 /** The sample users of seed 004, section 8. */
 export const SAMPLE_USERS = [
@@ -32,7 +32,6 @@ export const demoUserEmail = (i: number) => `demo.user.${String(i).padStart(5, '
 
 /** Seed 004's three sample users and `10 × scale` demo users, found again by e-mail on the next run. */
 export const identitySeeder: Seeder = {
-  context: 'identity',
   async run({ em, scale }) {
     const wanted = [
       ...SAMPLE_USERS,
@@ -54,3 +53,6 @@ export const identitySeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { identitySeeder as seeder };

@@ -1,8 +1,8 @@
-import { AuditLog, Event } from '@tessera/audit';
-import { auditLogFactory, eventFactory } from '@tessera/audit/testing';
 import { User } from '@tessera/identity';
-import { DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { AuditLog, Event } from './index.ts';
+import { auditLogFactory, eventFactory } from './testing.ts';
 
 /** Demo outbox events per unit of `--scale`. */
 export const DEMO_EVENTS_PER_SCALE = 5;
@@ -15,8 +15,6 @@ const demoEventId = (i: number) => `demo-event-${String(i).padStart(5, '0')}`;
  * seeder, through the audit trigger.
  */
 export const auditSeeder: Seeder = {
-  context: 'audit',
-  after: ['identity'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const users = await em.find(
@@ -53,3 +51,6 @@ export const auditSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { auditSeeder as seeder };

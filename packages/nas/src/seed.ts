@@ -1,6 +1,6 @@
-import { NasFile, NasFolder } from '@tessera/nas';
-import { NasFileFactory, NasFolderFactory } from '@tessera/nas/testing';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { NasFile, NasFolder } from './index.ts';
+import { NasFileFactory, NasFolderFactory } from './testing.ts';
 
 /** Demo files per demo folder; there is one demo folder per unit of `--scale`. */
 export const DEMO_FILES_PER_FOLDER = 5;
@@ -12,7 +12,6 @@ const ROOT = '/nas/demo';
  * files are found again by path (their natural, unique key) on the next run.
  */
 export const nasSeeder: Seeder = {
-  context: 'nas',
   async run({ em, scale }) {
     const report: SeedReport = {};
     const folderPaths = [
@@ -52,3 +51,6 @@ export const nasSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { nasSeeder as seeder };

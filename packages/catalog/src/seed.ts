@@ -1,3 +1,6 @@
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { type INasFile, NasFile } from '@tessera/nas';
+import { DEMO_FILES_PER_FOLDER } from '@tessera/nas/seed';
 import {
   Episode,
   Event,
@@ -11,7 +14,7 @@ import {
   Season,
   Tag,
   VideoFile,
-} from '@tessera/catalog';
+} from './index.ts';
 import {
   EpisodeFactory,
   EventFactory,
@@ -21,10 +24,7 @@ import {
   SeasonFactory,
   TagFactory,
   VideoFileFactory,
-} from '@tessera/catalog/testing';
-import { type INasFile, NasFile } from '@tessera/nas';
-import { DEMO_FILES_PER_FOLDER } from './nas.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+} from './testing.ts';
 
 /** The demo project's code: its natural key. */
 export const DEMO_PROJECT_CODE = 'DEMO_WSOP';
@@ -63,8 +63,6 @@ function ensure<T>(
  * clips' (sheet source, row) key, player name and tag (category, name); only new clips get tags and players.
  */
 export const catalogSeeder: Seeder = {
-  context: 'catalog',
-  after: ['nas'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const project =
@@ -195,3 +193,6 @@ export const catalogSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { catalogSeeder as seeder };

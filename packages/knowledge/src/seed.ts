@@ -1,14 +1,8 @@
 import { User } from '@tessera/identity';
-import { Document, SearchQuery } from '@tessera/knowledge';
-import {
-  documentData,
-  feedbackFactory,
-  searchQueryFactory,
-  searchResponseFactory,
-  seedFactories,
-} from '@tessera/knowledge/testing';
-import { DEMO_DEPARTMENTS, DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
+import { DEMO_DEPARTMENTS, DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { Document, SearchQuery } from './index.ts';
+import { documentData, feedbackFactory, searchQueryFactory, searchResponseFactory, seedFactories } from './testing.ts';
 
 /** The sample documents of seed 004, section 8 (their source path is the natural key). */
 export const SAMPLE_DOCUMENTS = [
@@ -54,8 +48,6 @@ const demoSession = (i: number) => `demo-session-${String(i).padStart(6, '0')}`;
  * the last 120 days so `tessera retention` has old history to delete.
  */
 export const knowledgeSeeder: Seeder = {
-  context: 'knowledge',
-  after: ['identity'],
   async run({ em, scale }) {
     const report: SeedReport = {};
 
@@ -117,3 +109,6 @@ export const knowledgeSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { knowledgeSeeder as seeder };

@@ -1,8 +1,8 @@
-import type { ExecutionStatus, StepStatus } from '@tessera/executions';
-import { executionFactory, executionLogFactory, executionStepFactory } from '@tessera/executions/testing';
+import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
 import { Workflow } from '@tessera/workflows';
-import { type Seeder, type SeedReport, tally } from './registry.ts';
-import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from './workflows.ts';
+import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from '@tessera/workflows/seed';
+import type { ExecutionStatus, StepStatus } from './index.ts';
+import { executionFactory, executionLogFactory, executionStepFactory } from './testing.ts';
 
 /** Demo executions per demo workflow. */
 export const DEMO_EXECUTIONS_PER_WORKFLOW = 3;
@@ -21,8 +21,6 @@ const RUNS: readonly { status: ExecutionStatus; steps: readonly StepStatus[] }[]
  * filter these writes), all in this seeder's transaction.
  */
 export const executionsSeeder: Seeder = {
-  context: 'executions',
-  after: ['workflows'],
   async run({ em, scale }) {
     const report: SeedReport = {};
     const workflows = await em.find(
@@ -73,3 +71,6 @@ export const executionsSeeder: Seeder = {
     return report;
   },
 };
+
+/** The context's seeder, as its `seed` loader hands it to the platform. */
+export { executionsSeeder as seeder };

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { statementTarget } from '../src/index.ts';
+
+describe('statementTarget', () => {
+  it('names the relation a generated statement creates, alters or drops, by kind and exact name', () => {
+    expect(statementTarget('drop index "catalog"."ix_hand_clips_notes_gin"')).toBe(
+      'index catalog.ix_hand_clips_notes_gin',
+    );
+    expect(statementTarget('drop materialized view if exists "executions"."workflow_execution_stats" cascade')).toBe(
+      'materialized view executions.workflow_execution_stats',
+    );
+    expect(statementTarget('alter table "audit"."audit_logs_default" add column "x" int')).toBe(
+      'table audit.audit_logs_default',
+    );
+  });
+
+  it('does not match a name that only contains the declared one', () => {
+    // The old substring match would have treated this index as the raw object "ix_things".
+    expect(statementTarget('drop index "alpha"."ix_things_lower_name_2"')).not.toBe('index alpha.ix_things_lower_name');
+    expect(statementTarget('comment on table "alpha"."things" is null')).toBeUndefined();
+  });
+});
