@@ -25,7 +25,7 @@ describe('tessera check: objects the ORM comparator does not see', () => {
   });
 
   it('names a dropped full-text index, revoked grants, a dropped DEFAULT partition and a dropped view index', async () => {
-    await db.query('drop index catalog.ix_hand_clips_notes_gin');
+    await db.query('drop index catalog.ix_hand_clips_notes_search');
     await db.query('revoke all on workflows.workflows from tessera_app');
     await db.query('drop table audit.audit_logs_default');
     await db.query('drop index executions.ix_workflow_execution_stats_workflow_id');
@@ -33,7 +33,7 @@ describe('tessera check: objects the ORM comparator does not see', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.split('\n').map((l) => l.trim());
     expect(lines).toContain('The database differs from what the migrations create:');
-    expect(lines).toContain('index catalog.ix_hand_clips_notes_gin is missing');
+    expect(lines).toContain('index catalog.ix_hand_clips_notes_search is missing');
     for (const privilege of ['SELECT', 'INSERT', 'UPDATE', 'DELETE']) {
       expect(lines).toContain(`grant ${privilege} on workflows.workflows to tessera_app is missing`);
     }

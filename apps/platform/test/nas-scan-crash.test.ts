@@ -196,7 +196,7 @@ describe('tessera nas scan killed with SIGKILL', () => {
         whilePaused: async () => {
           const copying = await db.query(
             `select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and query like 'COPY nas.nas_files%' and state = 'active'`,
+              where datname = current_database() and query ilike 'copy nas.nas_files%' and state = 'active'`,
           );
           expect(copying[0]?.n).toBe(1);
         },

@@ -12,6 +12,7 @@ import {
   type PartitionMaintenanceResult,
   sqlBatch,
   ValidationError,
+  validateEntity,
 } from '@tessera/kernel';
 import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
@@ -64,6 +65,12 @@ export class ExecutionRepository {
         throw new ValidationError('Execution', key, 'must be a JSON object');
       }
     }
+    // The same value rules as every write (NUL bytes, circular or non-finite JSON), before any SQL is sent.
+    validateEntity(
+      this.em.getMetadata(Execution),
+      { inputData: input.inputData ?? {}, metadata: input.metadata ?? {} },
+      new Set(['inputData', 'metadata']),
+    );
     // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
     const [inserted] = UUID_PATTERN.test(workflowId)

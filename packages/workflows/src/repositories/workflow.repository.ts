@@ -85,6 +85,12 @@ export class WorkflowRepository {
     };
     validateEntity(this.em.getMetadata(Workflow), data);
     requireDefinition(input.definition);
+    // The version's values by the same rules as every write (NUL bytes, circular or non-finite JSON, lengths).
+    validateEntity(
+      this.em.getMetadata(WorkflowVersion),
+      { definition: input.definition, changeSummary: input.changeSummary ?? null },
+      new Set(['definition', 'changeSummary']),
+    );
     const id = newId();
     const versionId = newId();
     // Three statements in one round trip, run by PostgreSQL as one implicit transaction: all or nothing. (One
