@@ -19,16 +19,8 @@ const TARGET =
 const COLUMN =
   /^alter\s+table\s+(?:if\s+exists\s+)?"((?:[^"]|"")+)"\."((?:[^"]|"")+)"\s+(?:add|drop|alter)\s+(?:column\s+)?(?:if\s+(?:not\s+)?exists\s+)?"((?:[^"]|"")+)"/i;
 
-/**
- * The object a generated statement creates, alters or drops, as `kind schema.name` (a column as
- * `column schema.table.column`), or undefined.
- */
+/** The relation a generated statement creates, alters or drops, as `kind schema.name`, or undefined. */
 export function statementTarget(statement: string): string | undefined {
-  const unquoted = (s: string) => s.replaceAll('""', '"');
-  const column = COLUMN.exec(statement.trim());
-  if (column) {
-    return `column ${unquoted(column[1] as string)}.${unquoted(column[2] as string)}.${unquoted(column[3] as string)}`;
-  }
   const m = TARGET.exec(statement.trim());
   if (!m) return undefined;
   const unquote = (s: string) => s.replaceAll('""', '"');
@@ -47,8 +39,18 @@ export function rawObjectKeys(composition: Composition): Set<string> {
   return keys;
 }
 
-/** Whether a generated statement creates, alters or drops exactly one of the declared raw objects. */
+/** The column a generated `alter table` statement adds, drops or alters, as `column schema.table.column`. */
+export function statementColumn(statement: string): string | undefined {
+  const m = COLUMN.exec(statement.trim());
+  if (!m) return undefined;
+  const unquote = (s: string) => s.replaceAll('""', '"');
+  return `column ${unquote(m[1] as string)}.${unquote(m[2] as string)}.${unquote(m[3] as string)}`;
+}
+
+/** Whether a generated statement creates, alters or drops exactly one of the declared raw objects (or columns). */
 export function touchesRawObject(statement: string, keys: ReadonlySet<string>): boolean {
   const target = statementTarget(statement);
-  return target !== undefined && keys.has(target);
+  if (target !== undefined && keys.has(target)) return true;
+  const column = statementColumn(statement);
+  return column !== undefined && keys.has(column);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statementTarget } from '../src/index.ts';
+import { statementColumn } from '../src/raw-objects.ts';
 
 describe('statementTarget', () => {
   it('names the relation a generated statement creates, alters or drops, by kind and exact name', () => {
@@ -12,6 +13,13 @@ describe('statementTarget', () => {
     expect(statementTarget('alter table "audit"."audit_logs_default" add column "x" int')).toBe(
       'table audit.audit_logs_default',
     );
+  });
+
+  it('names the column an alter table statement adds, drops or alters (a raw generated column)', () => {
+    expect(statementColumn('alter table "catalog"."hand_clips" drop column "notes_search"')).toBe(
+      'column catalog.hand_clips.notes_search',
+    );
+    expect(statementColumn('drop index "catalog"."ix_hand_clips_notes_search"')).toBeUndefined();
   });
 
   it('does not match a name that only contains the declared one', () => {
