@@ -11,6 +11,18 @@ const harness = dirname(createRequire(import.meta.url).resolve('@tessera/test-se
 export const sourceConditions = ['@tessera/source'];
 
 /**
+ * Line coverage of the package's own sources, only when TESSERA_COVERAGE=1 (`pnpm coverage`), so ordinary runs
+ * stay fast. Each package runs its own vitest, so the threshold holds per package; below it the run fails.
+ */
+export const coverage = {
+  enabled: process.env.TESSERA_COVERAGE === '1',
+  provider: 'v8',
+  reporter: ['text-summary', 'json-summary'],
+  include: ['src/**'],
+  thresholds: { lines: 80 },
+};
+
+/**
  * The vitest config every Tessera package uses: workspace packages resolve to their TypeScript sources,
  * the harness' global setup provides a real PostgreSQL, and each test file runs in its own fork against
  * its own database cloned from the migrated template.
@@ -25,6 +37,7 @@ export function tesseraVitestConfig(overrides = {}) {
       testTimeout: 60_000,
       hookTimeout: 120_000,
       globalSetup: [join(harness, 'src', 'global-setup.ts')],
+      coverage,
       ...overrides,
     },
   });
