@@ -2,7 +2,16 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
 import { afterAll, beforeAll } from 'vitest';
-import { composeContexts, createOrm, defineChecks, defineContext, idProperty } from '../../src/index.ts';
+import {
+  composeContexts,
+  createOrm,
+  defineChecks,
+  defineContext,
+  idProperty,
+  newId,
+  partitionKeyCreatedAt,
+  timestampProperties,
+} from '../../src/index.ts';
 
 /** The checks of the test `Team`, registered like a context registers its own. */
 export const teamChecks = defineChecks('Team', 'teams', [
@@ -51,11 +60,27 @@ export const Member = defineEntity({
     email: p.string().length(100).unique(),
     score: p.integer().nullable(),
     address: p.string().columnType('inet').nullable(),
+    ...timestampProperties(),
+  },
+});
+
+/** An append-only row of a table range-partitioned by month on `created_at`, with a DEFAULT partition. */
+export const Reading = defineEntity({
+  name: 'Reading',
+  tableName: 'readings',
+  schema: 'kt',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
+    createdAt: partitionKeyCreatedAt(),
+    code: p.string().length(20),
   },
 });
 
 /** The kernel's test context; its tables are made by {@link SCHEMA_SQL}, since the migrator depends on the kernel. */
-export const kernelTest = defineContext({ name: 'kt', entities: [Team, Member], migrations: [] });
+export const kernelTest = defineContext({ name: 'kt', entities: [Team, Member, Reading], migrations: [] });
 
 /** The tables the entities above describe, named as the naming strategy names them. */
 const SCHEMA_SQL = `
@@ -73,8 +98,18 @@ const SCHEMA_SQL = `
     team_id uuid not null constraint fk_members_team_id references kt.teams (id) on delete restrict,
     email varchar(100) not null constraint uq_members_email unique,
     score integer,
-    address inet
-  );`;
+    address inet,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now()
+  );
+  create table kt.readings (
+    id uuid not null,
+    created_at timestamptz not null default now(),
+    code varchar(20) not null,
+    constraint pk_readings primary key (id, created_at),
+    constraint uq_readings_code_created_at unique (code, created_at)
+  ) partition by range (created_at);
+  create table kt.readings_default partition of kt.readings default;`;
 
 /** A fresh database with the kernel's test tables and a Tessera ORM on it, for one test file. */
 export function useKernelDatabase() {
