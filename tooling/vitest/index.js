@@ -18,7 +18,11 @@ export const coverage = {
   enabled: process.env.TESSERA_COVERAGE === '1',
   provider: 'v8',
   reporter: ['text-summary', 'json-summary'],
-  include: ['src/**'],
+  include: ['src/**/*.ts'],
+  // Migration bodies run once per template build, in whichever test process builds the shared template first
+  // (often another package's, or an earlier run's on a long-lived server), so their coverage says nothing about
+  // this package's tests. They are proven by migration:check, the schema conformance tests and the migrator's.
+  exclude: ['src/migrations/**'],
   thresholds: { lines: 80 },
 };
 
