@@ -134,5 +134,8 @@ export function useKernelDatabase() {
     },
     em: () => need(orm).em.fork(),
     query: (sql: string, params?: unknown[]) => need(db).query(sql, params),
+    get url() {
+      return need(db).url;
+    },
   };
 }
