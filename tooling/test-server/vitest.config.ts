@@ -1,14 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { tessera } from './vitest.js';
 
-// The harness cannot use the shared config (that package depends on this one), so it spells the same out.
+// The harness cannot use the shared config (that package depends on this one), so it adds its own plugin directly.
 export default defineConfig({
+  plugins: [tessera()],
   resolve: { conditions: ['@tessera/source'] },
   ssr: { resolve: { conditions: ['@tessera/source'] } },
-  test: {
-    include: ['test/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    globalSetup: ['./src/global-setup.ts'],
-  },
+  test: { include: ['test/**/*.test.ts'] },
 });

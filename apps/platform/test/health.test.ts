@@ -1,4 +1,4 @@
-import { roleFactory, userFactory } from '@tessera/identity';
+import { roleFactory, userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

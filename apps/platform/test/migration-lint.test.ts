@@ -33,7 +33,9 @@ describe('migration lint over the platform', () => {
     const bin = fileURLToPath(new URL('../../../packages/migrator/bin/tessera-migration.js', import.meta.url));
     const result = spawnSync(process.execPath, [bin, 'check'], { cwd: packageDir('catalog'), encoding: 'utf8' });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('catalog: every entity change has a migration; 0 migration(s) linted, 1 accepted');
+    expect(result.stdout).toMatch(
+      /catalog: every entity change has a migration; \d+ migration\(s\) linted, 1 accepted/,
+    );
     expect(result.status).toBe(0);
   });
 });

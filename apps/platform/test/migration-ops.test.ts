@@ -198,7 +198,7 @@ describe('tessera behind PgBouncer', () => {
     await sessionPool?.stop();
   });
 
-  it('status, check and health work through a transaction pooler; migrate is refused there by name', async () => {
+  it('status and health work through a transaction pooler; migrate, and check without a session URL, are refused there by name', async () => {
     const pooled = transactionPool.url(dbName);
     const refused = await tessera(pooled, 'migrate');
     expect(refused.code).toBe(1);
@@ -212,7 +212,11 @@ describe('tessera behind PgBouncer', () => {
     const status = await tessera(pooled, 'status');
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/identity +\d+ applied, 0 pending/);
-    const check = await tessera(pooled, 'check');
+    // check builds a scratch database with the migrations to compare objects, so it needs the session URL too.
+    const checkPooled = await tessera(pooled, 'check');
+    expect(checkPooled.code).toBe(1);
+    expect(checkPooled.stderr).toContain('MIGRATION_TRANSACTION_POOLER');
+    const check = await tesseraWith({ TESSERA_MIGRATION_URL: db.url }, pooled, 'check');
     expect(check.code, check.stdout + check.stderr).toBe(0);
     const health = await tessera(pooled, 'health', '--json');
     expect(health.code, health.stdout + health.stderr).toBe(0);

@@ -1,7 +1,9 @@
-import { executionFactory, executionLogFactory, executionStepFactory } from '@tessera/executions';
-import { type IUser, userFactory } from '@tessera/identity';
+import { executionFactory, executionLogFactory, executionStepFactory } from '@tessera/executions/testing';
+import type { IUser } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
-import { AgentRepository, agentFactory, workflowFactory } from '@tessera/workflows';
+import { AgentRepository } from '@tessera/workflows';
+import { agentFactory, workflowFactory } from '@tessera/workflows/testing';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';

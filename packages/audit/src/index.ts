@@ -2,7 +2,6 @@
 export { audit } from './context.ts';
 export { AUDIT_ACTIONS, type AuditAction, AuditLog, type IAuditLog } from './entities/audit-log.entity.ts';
 export { Event, type IEvent } from './entities/event.entity.ts';
-export { auditLogFactory, eventFactory } from './factories/index.ts';
 export {
   AUDIT_LOGS_TABLE,
   AuditLogRepository,

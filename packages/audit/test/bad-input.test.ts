@@ -1,8 +1,9 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { BatchValidationError, CheckViolationError, translateDbError, ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect } from 'vitest';
-import { type AppendEventInput, AuditLogRepository, audit, EventRepository, eventFactory } from '../src/index.ts';
+import { type AppendEventInput, AuditLogRepository, audit, EventRepository } from '../src/index.ts';
+import { eventFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(audit);
 const schemas = ['audit'];

@@ -1,6 +1,7 @@
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { AuditLogRepository, audit, auditLogFactory, EventRepository, eventFactory } from '../src/index.ts';
+import { AuditLogRepository, audit, EventRepository } from '../src/index.ts';
+import { auditLogFactory, eventFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(audit);
 

@@ -9,7 +9,8 @@ import { loadLine, machineLine, percentiles, startTestServer } from '@tessera/te
 import { createTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { catalog } from '../src/context.ts';
-import { HAND_CLIP_SEARCH_SQL, SearchRepository } from '../src/index.ts';
+import { SearchRepository } from '../src/index.ts';
+import { CANDIDATES, HAND_CLIP_SEARCH_SQL } from '../src/repositories/search.repository.ts';
 
 const CLIPS = Number(process.env.BENCH_CLIPS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -32,7 +33,7 @@ try {
   let t = performance.now();
   // Server-side generation: 12 filler words per note, plus marker words at known rates (cooler 0.5%, quads 0.1%,
   // "hero call" 0.2%, slowroll 0.05%). The GIN index is rebuilt after the load, with the migration's definition.
-  await raw.query('drop index catalog.ix_hand_clips_notes_gin');
+  await raw.query('drop index catalog.ix_hand_clips_notes_search');
   await raw.query(
     `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
      select gen_random_uuid(), 'Hand ' || g,
@@ -46,9 +47,7 @@ try {
     [CLIPS],
   );
   await raw.query(`set maintenance_work_mem = '256MB'`);
-  await raw.query(
-    `create index "ix_hand_clips_notes_gin" on "catalog"."hand_clips" using gin (to_tsvector('english'::regconfig, notes))`,
-  );
+  await raw.query(`create index "ix_hand_clips_notes_search" on "catalog"."hand_clips" using gin (notes_search)`);
   await raw.query('vacuum analyze catalog.hand_clips');
   console.log(
     `data:        ${CLIPS.toLocaleString('en')} hand clips loaded and indexed in ${((performance.now() - t) / 1000).toFixed(1)}s`,
@@ -58,7 +57,7 @@ try {
   const viaRepo = async (term: string, page: number) =>
     (await repo().searchHandClips(term, { page, limit: 20 })).items.length;
   const viaRaw = async (term: string, page: number) =>
-    (await raw.query(HAND_CLIP_SEARCH_SQL, [term, 21, (page - 1) * 20])).rows.slice(0, 20).length;
+    (await raw.query(HAND_CLIP_SEARCH_SQL, [term, 21, (page - 1) * 20, CANDIDATES])).rows.slice(0, 20).length;
 
   const samples = { repo: [] as number[], raw: [] as number[] };
   for (let round = 0; round < WARMUP + ROUNDS; round++) {

@@ -13,8 +13,11 @@ import { Tag } from './entities/tag.entity.ts';
 import { VideoFile } from './entities/video-file.entity.ts';
 import { migrations } from './migrations/index.ts';
 
-/** The full-text GIN indexes of seed 003 section 5.2: expression indexes, created in raw SQL. */
-export const FULL_TEXT_INDEXES = ['ix_video_files_title_gin', 'ix_hand_clips_notes_gin'] as const;
+/** The full-text GIN indexes, created in raw SQL: an expression index on video titles, one on the clips' stored vector. */
+export const FULL_TEXT_INDEXES = ['ix_video_files_title_gin', 'ix_hand_clips_notes_search'] as const;
+
+/** The hand clips' stored tsvector column (generated from the notes; written by PostgreSQL, not mapped). */
+export const NOTES_SEARCH_COLUMN = 'notes_search';
 
 /** The catalog context: the poker-VOD catalog (projects to hand clips), players, tags and sheet sync. Schema `catalog`. */
 export const catalog = defineContext({
@@ -34,5 +37,5 @@ export const catalog = defineContext({
     GoogleSheetSync,
   ],
   migrations,
-  rawObjects: [...FULL_TEXT_INDEXES],
+  rawObjects: [...FULL_TEXT_INDEXES, NOTES_SEARCH_COLUMN],
 });

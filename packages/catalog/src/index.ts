@@ -22,17 +22,6 @@ export {
   type VideoVersionType,
 } from './entities/video-file.entity.ts';
 export {
-  EpisodeFactory,
-  EventFactory,
-  GoogleSheetSyncFactory,
-  HandClipFactory,
-  PlayerFactory,
-  ProjectFactory,
-  SeasonFactory,
-  TagFactory,
-  VideoFileFactory,
-} from './factories/catalog.factories.ts';
-export {
   CatalogRepository,
   type CatalogTreeInput,
   type CatalogTreeResult,

@@ -5,16 +5,15 @@ import { catalog } from '../src/context.ts';
 import {
   CatalogRepository,
   HandClip,
-  HandClipFactory,
   HandClipRepository,
   type IHandClip,
   type IPlayer,
   importHandClipsCsv,
-  PlayerFactory,
   Project,
   SheetImportError,
   softDelete,
 } from '../src/index.ts';
+import { HandClipFactory, PlayerFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 const schemas = ['catalog'];

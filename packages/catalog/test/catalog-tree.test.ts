@@ -2,7 +2,8 @@ import { CheckViolationError, UniqueViolationError, ValidationError } from '@tes
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
-import { CatalogRepository, ProjectFactory, Season, SeasonFactory, softDelete } from '../src/index.ts';
+import { CatalogRepository, Season, softDelete } from '../src/index.ts';
+import { ProjectFactory, SeasonFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 const count = async (sql: string, params: unknown[]) =>

@@ -6,7 +6,7 @@ import {
   translateDbError,
   UniqueViolationError,
 } from '@tessera/kernel';
-import { NasFileFactory } from '@tessera/nas';
+import { NasFileFactory } from '@tessera/nas/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
@@ -20,7 +20,7 @@ import {
   SeasonFactory,
   TagFactory,
   VideoFileFactory,
-} from '../src/index.ts';
+} from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 

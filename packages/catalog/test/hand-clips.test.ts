@@ -2,7 +2,8 @@ import { ForeignKeyViolationError, NotFoundError, UniqueViolationError } from '@
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
-import { HandClipFactory, HandClipRepository, PlayerFactory, TagFactory } from '../src/index.ts';
+import { HandClipRepository } from '../src/index.ts';
+import { HandClipFactory, PlayerFactory, TagFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 

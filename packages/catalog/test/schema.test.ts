@@ -27,15 +27,16 @@ describe('catalog schema', () => {
     expect(def('ix_nas_files_folder_id')).toMatch(/btree \(folder_id\)/);
   });
 
-  it('has the two full-text GIN indexes of section 5.2', async () => {
+  it('has the two full-text GIN indexes: video titles (expression) and the clips stored vector', async () => {
     const rows = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where schemaname = 'catalog' and indexdef like '%USING gin%' order by 1`,
     );
-    expect(rows.map((r) => r.indexname)).toEqual(['ix_hand_clips_notes_gin', 'ix_video_files_title_gin']);
+    expect(rows.map((r) => r.indexname)).toEqual(['ix_hand_clips_notes_search', 'ix_video_files_title_gin']);
+    expect(rows[0]?.indexdef).toContain('(notes_search)');
     expect(rows[1]?.indexdef).toContain("to_tsvector('english'::regconfig, (display_title)::text)");
   });
 
-  it('has the column counts of seed 003 section 3.1', async () => {
+  it('has the designed column counts (the NAS tables add raw_path for exact file names, and the scan-run journal)', async () => {
     const rows = await db.query<{ table_name: string; n: number }>(
       `select table_name, count(*)::int as n from information_schema.columns
        where table_schema in ('catalog', 'nas') group by table_name order by table_name`,
@@ -46,12 +47,14 @@ describe('catalog schema', () => {
       events: 15,
       episodes: 12,
       video_files: 22,
-      hand_clips: 16,
+      // 16 mapped columns plus notes_search, the stored tsvector full-text search reads.
+      hand_clips: 17,
       tags: 8,
       players: 9,
       google_sheet_sync: 8,
-      nas_folders: 13,
-      nas_files: 11,
+      nas_folders: 14,
+      nas_files: 12,
+      nas_scan_runs: 3,
       hand_clip_tags: 3,
       hand_clip_players: 4,
     });

@@ -2,7 +2,8 @@ import { CheckViolationError, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
-import { importHandClipsCsv, SheetImportError, VideoFileFactory } from '../src/index.ts';
+import { importHandClipsCsv, SheetImportError } from '../src/index.ts';
+import { VideoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 

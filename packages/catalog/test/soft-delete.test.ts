@@ -5,15 +5,14 @@ import { catalog } from '../src/context.ts';
 import {
   CatalogRepository,
   HandClip,
-  HandClipFactory,
   HandClipRepository,
   Project,
   restore,
   softDelete,
   Tag,
   VideoFile,
-  VideoFileFactory,
 } from '../src/index.ts';
+import { HandClipFactory, VideoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 

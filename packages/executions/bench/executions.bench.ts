@@ -9,11 +9,11 @@
  *
  * BENCH_LOG_ROWS / BENCH_EXECUTIONS / BENCH_ROUNDS scale it down for a quick look.
  */
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { createOrm } from '@tessera/kernel';
 import { loadLine, machineLine, percentiles, startTestServer } from '@tessera/test-server';
 import { createTestDatabase } from '@tessera/testing';
-import { workflowFactory } from '@tessera/workflows';
+import { workflowFactory } from '@tessera/workflows/testing';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ExecutionRepository, executions, type LogInput } from '../src/index.ts';

@@ -9,14 +9,6 @@ export {
   type StepStatus,
 } from './entities/execution-step.entity.ts';
 export {
-  type ExecutionOverrides,
-  executionFactory,
-  executionLogFactory,
-  executionStepFactory,
-  type LogOverrides,
-  type StepOverrides,
-} from './factories/index.ts';
-export {
   EXECUTION_LOGS_TABLE,
   ExecutionRepository,
   type StartExecutionInput,

@@ -4,12 +4,12 @@ import { beforeAll, describe, expect } from 'vitest';
 import { executions } from '../src/context.ts';
 import {
   ExecutionRepository,
-  executionStepFactory,
   type IExecution,
   type IExecutionStep,
   type LogInput,
   StepRepository,
 } from '../src/index.ts';
+import { executionStepFactory } from '../src/testing.ts';
 import { executionIn, type Owned } from './helpers.ts';
 
 const db = useTestDatabase(executions);

@@ -1,13 +1,7 @@
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  ExecutionRepository,
-  ExecutionStatsRepository,
-  executionFactory,
-  executionLogFactory,
-  executionStepFactory,
-  executions,
-} from '../src/index.ts';
+import { ExecutionRepository, ExecutionStatsRepository, executions } from '../src/index.ts';
+import { executionFactory, executionLogFactory, executionStepFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(executions);
 

@@ -1,6 +1,8 @@
-import { type IUser, userFactory } from '@tessera/identity';
+import type { IUser } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import type { TestDatabase } from '@tessera/testing';
-import { type IWorkflow, workflowFactory } from '@tessera/workflows';
+import type { IWorkflow } from '@tessera/workflows';
+import { workflowFactory } from '@tessera/workflows/testing';
 import { ExecutionRepository, type IExecution } from '../src/index.ts';
 
 /** What the helpers return. */

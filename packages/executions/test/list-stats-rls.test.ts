@@ -1,4 +1,5 @@
-import { User, userFactory } from '@tessera/identity';
+import { User } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { ForeignKeyViolationError, NotFoundError, translated } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { Workflow } from '@tessera/workflows';

@@ -74,6 +74,18 @@ describe('logs', () => {
     ]);
   });
 
+  it('streams a batch larger than one COPY chunk whole', async () => {
+    const { execution, repo } = await executionIn(db, 'running');
+    const logs = Array.from({ length: 20_000 }, (_, i) => ({ level: 'info' as const, message: `line ${i}` }));
+    expect(await repo().appendLogs(execution.id, logs)).toBe(20_000);
+    const [row] = await db.query<{ n: number; last: string }>(
+      `select count(*)::int as n, max(message) filter (where message = 'line 19999') as last
+         from executions.execution_logs where execution_id = $1`,
+      [execution.id],
+    );
+    expect(row).toEqual({ n: 20_000, last: 'line 19999' });
+  });
+
   it('a bad level is a ValidationError naming the line, and nothing of the batch is written', async () => {
     const { execution, repo } = await executionIn(db, 'running');
     const error = await repo()

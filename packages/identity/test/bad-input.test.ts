@@ -2,7 +2,8 @@ import { ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
 import { identity } from '../src/context.ts';
-import { type RegisterUserInput, TokenRepository, UserRepository, userFactory } from '../src/index.ts';
+import { type RegisterUserInput, TokenRepository, UserRepository } from '../src/index.ts';
+import { userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 const schemas = ['identity'];

@@ -9,7 +9,8 @@ import {
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { type TokenKind, TokenRepository, tokenFactory, userFactory } from '../src/index.ts';
+import { type TokenKind, TokenRepository } from '../src/index.ts';
+import { tokenFactory, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 const tokensOf = async (userId: string) => db.query('select id from identity.tokens where user_id = $1', [userId]);

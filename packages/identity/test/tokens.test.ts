@@ -1,7 +1,8 @@
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { hashToken, TokenRepository, tokenFactory, UserRepository, userFactory } from '../src/index.ts';
+import { hashToken, TokenRepository, UserRepository } from '../src/index.ts';
+import { tokenFactory, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 const HOUR = 3600;

@@ -2,7 +2,8 @@ import { NotFoundError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { roleFactory, tokenFactory, UserRepository, userFactory } from '../src/index.ts';
+import { UserRepository } from '../src/index.ts';
+import { roleFactory, tokenFactory, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 

@@ -8,7 +8,8 @@ import {
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { type RegisterUserInput, UserRepository, uniqueSuffix, userFactory } from '../src/index.ts';
+import { type RegisterUserInput, UserRepository } from '../src/index.ts';
+import { uniqueSuffix, userFactory } from '../src/testing.ts';
 import { waitForLockWaiter } from './helpers.ts';
 
 const db = useTestDatabase(identity);
@@ -34,7 +35,8 @@ describe('users constraints: typed, field-level errors', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UniqueViolationError);
     expect(error).toMatchObject({ entity: 'User', field: 'email', constraint: 'uq_users_email' });
-    expect((error as Error).cause).toBeUndefined(); // found by the pre-check: no statement failed
+    // Translated from the unique constraint: one INSERT, no SELECT before it.
+    expect((error as Error & { cause: { code?: string } }).cause.code).toBe('23505');
   });
 
   it('a taken username is a UniqueViolationError on username', async () => {
@@ -44,7 +46,7 @@ describe('users constraints: typed, field-level errors', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UniqueViolationError);
     expect(error).toMatchObject({ entity: 'User', field: 'username', constraint: 'uq_users_username' });
-    expect((error as Error).cause).toBeUndefined();
+    expect((error as Error & { cause: { code?: string } }).cause.code).toBe('23505');
   });
 
   it('a registration racing another on the same e-mail gets the database unique violation, typed', async () => {

@@ -2,7 +2,8 @@ import { NotFoundError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { UserRepository, userFactory } from '../src/index.ts';
+import { UserRepository } from '../src/index.ts';
+import { userFactory } from '../src/testing.ts';
 
 // Its own file (and so its own database): the users it creates must not show up in the listing tests.
 const db = useTestDatabase(identity);

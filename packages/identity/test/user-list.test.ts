@@ -2,7 +2,8 @@ import { ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { type IUser, UserRepository, userFactory } from '../src/index.ts';
+import { type IUser, UserRepository } from '../src/index.ts';
+import { userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 

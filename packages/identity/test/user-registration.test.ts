@@ -2,7 +2,8 @@ import { NotFoundError, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { UserRepository, uniqueSuffix, userFactory } from '../src/index.ts';
+import { UserRepository } from '../src/index.ts';
+import { uniqueSuffix, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 

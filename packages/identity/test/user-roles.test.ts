@@ -2,7 +2,8 @@ import { CheckViolationError, NotFoundError, UniqueViolationError } from '@tesse
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { RoleRepository, roleFactory, UserRepository, userFactory } from '../src/index.ts';
+import { RoleRepository, UserRepository } from '../src/index.ts';
+import { roleFactory, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 

@@ -1,9 +1,11 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { connectionOptions } from './connection.ts';
 import { type ContextModule, type MigrationEntry, orderContexts } from './context.ts';
-import { guardJsonColumns, TesseraPostgreSqlDriver } from './driver.ts';
+import { guardJsonColumns } from './driver.ts';
 import { TesseraEntityManager } from './entity-manager.ts';
 import { TesseraNamingStrategy } from './naming.ts';
+import { ReplicaAwareDriver } from './replicas/driver.ts';
+import { type ReplicaSettings, replicaSettings } from './replicas/settings.ts';
 import { ValidationSubscriber } from './validation.ts';
 
 /** The result of composing a set of contexts: the ordered contexts, their entities and migrations. */
@@ -31,12 +33,32 @@ export function composeContexts(contexts: readonly ContextModule[], options: { c
   };
 }
 
-/** The MikroORM options every Tessera ORM uses, for a composition and a connection URL. */
-export function ormOptions(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}): Options {
+/** Overrides of {@link ormOptions}: MikroORM's own, and the read replicas (default: from the environment). */
+export type OrmOverrides = Partial<Options> & { replicaSettings?: ReplicaSettings };
+
+/**
+ * The MikroORM options every Tessera ORM uses, for a composition and a connection URL. Read replicas
+ * (`TESSERA_READ_REPLICA_URLS`) get the same pool settings as the primary; a replica URL without a database
+ * name uses the primary's.
+ */
+export function ormOptions(composition: Composition, clientUrl: string, options: OrmOverrides = {}): Options {
+  const { replicaSettings: given, ...overrides } = options;
+  const replicas = given ?? replicaSettings();
+  const database = new URL(clientUrl).pathname;
+  const urls = replicas.urls.map((url) => {
+    const u = new URL(url);
+    if (u.pathname === '' || u.pathname === '/') u.pathname = database;
+    return u.toString();
+  });
+  // Read by ReplicaAwareDriver from its configuration (not a MikroORM option, hence the spread).
+  const routing = { replicaSettings: { ...replicas, urls } };
   return {
     clientUrl,
-    // Refuses non-finite numbers and never lets a value become SQL text (driver.ts).
-    driver: TesseraPostgreSqlDriver,
+    // Routes reads to replicas by consistency (replicas/driver.ts); built on TesseraPostgreSqlDriver, which refuses
+    // non-finite numbers and never lets a value become SQL text (driver.ts).
+    driver: ReplicaAwareDriver,
+    replicas: urls.map((url, i) => ({ name: `replica-${i + 1}`, clientUrl: url })),
+    ...routing,
     // Validates native inserts and updates, which skip the flush subscriber (entity-manager.ts).
     entityManager: TesseraEntityManager,
     // Names the entity and field of a JSON value that cannot be stored, before MikroORM serializes it.
@@ -55,6 +77,6 @@ export function ormOptions(composition: Composition, clientUrl: string, override
 }
 
 /** Creates (and connects) a MikroORM instance for a composition. */
-export async function createOrm(composition: Composition, clientUrl: string, overrides: Partial<Options> = {}) {
+export async function createOrm(composition: Composition, clientUrl: string, overrides: OrmOverrides = {}) {
   return MikroORM.init(ormOptions(composition, clientUrl, overrides));
 }

@@ -174,16 +174,43 @@ export async function waitForDatabase(
   onRetry: (attempt: number, waitMs: number, error: unknown) => void = () => {},
   options: WaitOptions = {},
 ): Promise<string> {
+  return connectWithRetry(
+    url,
+    async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: settings.connectTimeoutMs });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
+        return String(rows[0]?.v);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    settings,
+    onRetry,
+    options,
+  );
+}
+
+/**
+ * Runs `connect` (which opens a connection to `url` and returns it, or what it learned) with the bounded backoff of
+ * {@link waitForDatabase}: transient failures (refused, timed out, starting up) are retried, others thrown at once
+ * as a {@link DatabaseConnectionError}. For a caller that keeps its connection, so waiting costs no extra one.
+ */
+export async function connectWithRetry<T>(
+  url: string,
+  connect: () => Promise<T>,
+  settings: ConnectionSettings = connectionSettings(),
+  onRetry: (attempt: number, waitMs: number, error: unknown) => void = () => {},
+  options: WaitOptions = {},
+): Promise<T> {
   const variable = options.variable ?? 'the database URL';
   parseDatabaseUrl(url, variable);
   let wait = settings.connectBackoffMs;
   for (let attempt = 1; ; attempt++) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: settings.connectTimeoutMs });
-    client.on('error', () => {});
     try {
-      await client.connect();
-      const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
-      return String(rows[0]?.v);
+      return await connect();
     } catch (error) {
       const kind = classifyConnectionError(error);
       if (!TRANSIENT_FAILURES.has(kind)) throw new DatabaseConnectionError(kind, variable, url, error);
@@ -191,8 +218,6 @@ export async function waitForDatabase(
       onRetry(attempt, wait, error);
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait = Math.min(wait * 2, 5_000);
-    } finally {
-      await client.end().catch(() => {});
     }
   }
 }

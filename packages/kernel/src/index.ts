@@ -1,3 +1,6 @@
+// Published types name @mikro-orm/postgresql, whose postgres-interval types use `Temporal`: bring its lib along so a
+// consumer typechecks with skipLibCheck off and no extra lib of its own.
+/// <reference lib="esnext.temporal" preserve="true" />
 export {
   idProperty,
   newId,
@@ -8,12 +11,13 @@ export {
   updatedAtTrigger,
 } from './base.ts';
 export { checksOf, defineChecks, type FieldCheck, type RegisteredCheck } from './checks.ts';
-export { type Composition, composeContexts, createOrm, ormOptions } from './compose.ts';
+export { type Composition, composeContexts, createOrm, type OrmOverrides, ormOptions } from './compose.ts';
 export { connectOrm } from './connect.ts';
 export {
   type ConnectionSettings,
   connectionOptions,
   connectionSettings,
+  connectWithRetry,
   DatabaseUnavailableError,
   DEFAULT_CONNECTION_SETTINGS,
   InvalidSettingError,
@@ -30,6 +34,16 @@ export {
   type MigrationEntry,
   orderContexts,
 } from './context.ts';
+export {
+  CHUNK_BYTES,
+  type CopySource,
+  type CopyValue,
+  copyLine,
+  copyOn,
+  copyOnClient,
+  copyRows,
+  copyValue,
+} from './copy.ts';
 export {
   type ConnectionFailureKind,
   classifyConnectionError,
@@ -62,11 +76,53 @@ export {
   type MonthlyPartitionedTable,
   maintainPartitions,
   monthlyPartitionName,
+  PartitionChangedError,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+export {
+  CONSISTENCIES,
+  type Consistency,
+  checkReplicas,
+  consistencyOf,
+  currentConsistency,
+  currentScope,
+  declareConsistency,
+  formatLsn,
+  isReplicaFailure,
+  parseLsn,
+  type ReadQueryable,
+  ReadScope,
+  ReplicaAwareDriver,
+  ReplicaRouter,
+  type ReplicaSample,
+  type ReplicaSettings,
+  type ReplicaState,
+  type RepositoryConsistency,
+  readConnection,
+  replicaSettings,
+  routerOf,
+  withConsistency,
+  withDefaultConsistency,
+  withReadScope,
+} from './replicas/index.ts';
 export { currentUserSql } from './rls.ts';
+export {
+  type BatchOptions,
+  batchOn,
+  inTransaction,
+  logged,
+  onConnection,
+  type SqlResult,
+  type Statement,
+  type Submit,
+  sql,
+  sqlBatch,
+  sqlResult,
+  statementName,
+  translateSqlError,
+} from './sql.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
 export {

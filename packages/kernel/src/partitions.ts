@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TesseraError } from './errors.ts';
 import { translateDbError } from './translate.ts';
 
 /**
@@ -24,6 +25,23 @@ export interface PartitionMaintenanceOptions {
   readonly retentionMonths?: number;
   /** The moment "now" means (default: the current time). */
   readonly now?: Date;
+  /**
+   * Called for each partition about to be dropped, before anything is changed; it writes the partition out and
+   * returns the number of rows the verified copy holds. The partition is dropped only if it still holds exactly
+   * that many rows when it is detached; a failure stops the maintenance before that partition is dropped.
+   */
+  readonly archive?: (partition: { readonly schema: string; readonly name: string }) => Promise<number>;
+}
+
+/** A partition changed between its archiving and its drop: it is kept. */
+export class PartitionChangedError extends TesseraError {
+  constructor(partition: string, archived: number, found: number) {
+    super(
+      'PARTITION_CHANGED',
+      `partition ${partition} holds ${found} row(s) but its archive holds ${archived}: it was kept; run the ` +
+        'maintenance again to archive it afresh',
+    );
+  }
 }
 
 /** What {@link maintainPartitions} did to one table. */
@@ -126,11 +144,24 @@ async function createMonth(em: EntityManager, t: MonthlyPartitionedTable, from: 
   });
 }
 
-/** Detaches and drops one partition, in one transaction. */
-async function dropPartition(em: EntityManager, t: MonthlyPartitionedTable, name: string): Promise<void> {
+/**
+ * Detaches and drops one partition, in one transaction. With `archivedRows`, the detached partition (locked by
+ * the detach, so no write can slip in) must hold exactly that many rows, or nothing is dropped.
+ */
+async function dropPartition(
+  em: EntityManager,
+  t: MonthlyPartitionedTable,
+  name: string,
+  archivedRows?: number,
+): Promise<void> {
   await em.transactional(async (tx) => {
     await lockTable(tx, t);
     await tx.execute(`alter table ${qualified(t)} detach partition ${qualified(t, name)}`);
+    if (archivedRows !== undefined) {
+      const [row] = await tx.execute<{ n: string }[]>(`select count(*)::text as n from ${qualified(t, name)}`);
+      const found = Number(row?.n ?? 0);
+      if (found !== archivedRows) throw new PartitionChangedError(`${t.schema}.${name}`, archivedRows, found);
+    }
     await tx.execute(`drop table ${qualified(t, name)}`);
   });
 }
@@ -179,7 +210,8 @@ export async function maintainPartitions(
     const cutoff = monthStart(now, -retention);
     for (const partition of await listMonthlyPartitions(em, t)) {
       if (partition.from.getTime() >= cutoff.getTime()) continue;
-      await dropPartition(em, t, partition.name);
+      const archived = options.archive ? await options.archive({ schema: t.schema, name: partition.name }) : undefined;
+      await dropPartition(em, t, partition.name, archived);
       dropped.push(partition.name);
     }
   }

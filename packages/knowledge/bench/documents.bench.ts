@@ -6,7 +6,7 @@
  * BENCH_DOCUMENTS (default 100000), BENCH_ITERATIONS (default 400), BENCH_WARMUP (default 200, per case).
  */
 import { randomUUIDv7 } from 'node:crypto';
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { composeContexts, createOrm } from '@tessera/kernel';
 import {
   cloneDatabase,

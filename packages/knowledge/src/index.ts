@@ -11,19 +11,6 @@ export { type ISearchQuery, SearchQuery } from './entities/search-query.entity.t
 export { type ISearchResponse, type ResponseSource, SearchResponse } from './entities/search-response.entity.ts';
 export { type IUserFeedback, UserFeedback } from './entities/user-feedback.entity.ts';
 export {
-  type DocumentData,
-  type DocumentOverrides,
-  documentData,
-  documentFactory,
-  type FeedbackOverrides,
-  feedbackFactory,
-  type SearchQueryOverrides,
-  type SearchResponseOverrides,
-  searchQueryFactory,
-  searchResponseFactory,
-  seedFactories,
-} from './factories/index.ts';
-export {
   FULL_COLUMNS,
   type SqlFragment,
   SUMMARY_COLUMNS,

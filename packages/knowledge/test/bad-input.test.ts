@@ -1,4 +1,4 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { CheckViolationError, translateDbError, ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
@@ -6,10 +6,10 @@ import { knowledge } from '../src/context.ts';
 import {
   type CreateDocumentInput,
   DocumentRepository,
-  documentFactory,
   type RecordSearchInput,
   SearchRepository,
 } from '../src/index.ts';
+import { documentFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(knowledge);
 const schemas = ['knowledge'];

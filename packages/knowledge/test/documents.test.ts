@@ -1,9 +1,10 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { CheckViolationError, NotFoundError, NotNullViolationError, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
-import { type CreateDocumentInput, DocumentRepository, documentFactory } from '../src/index.ts';
+import { type CreateDocumentInput, DocumentRepository } from '../src/index.ts';
+import { documentFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(knowledge);
 

@@ -1,4 +1,4 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';

@@ -1,17 +1,11 @@
-import { UserRepository, userFactory } from '@tessera/identity';
+import { UserRepository } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { ForeignKeyViolationError, UniqueViolationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
-import {
-  DocumentRepository,
-  documentFactory,
-  feedbackFactory,
-  SearchQuery,
-  SearchRepository,
-  searchQueryFactory,
-  searchResponseFactory,
-} from '../src/index.ts';
+import { DocumentRepository, SearchQuery, SearchRepository } from '../src/index.ts';
+import { documentFactory, feedbackFactory, searchQueryFactory, searchResponseFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(knowledge);
 

@@ -1,4 +1,5 @@
-import { UserRepository, uniqueSuffix } from '@tessera/identity';
+import { UserRepository } from '@tessera/identity';
+import { uniqueSuffix } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';

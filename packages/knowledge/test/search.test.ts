@@ -1,9 +1,10 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { CheckViolationError, NotFoundError, UniqueViolationError, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
-import { type RecordSearchInput, SearchRepository, SearchResponse, searchQueryFactory } from '../src/index.ts';
+import { type RecordSearchInput, SearchRepository, SearchResponse } from '../src/index.ts';
+import { searchQueryFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(knowledge);
 

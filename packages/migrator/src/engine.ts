@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type AbstractSqlDriver, MikroORM, RawQueryFragment } from '@mikro-orm/postgresql';
-import type { Composition, MigrationEntry } from '@tessera/kernel';
-import { TesseraNamingStrategy } from '@tessera/kernel';
+import type { Composition, ConnectionSettings, MigrationEntry } from '@tessera/kernel';
+import { connectWithRetry, TesseraNamingStrategy } from '@tessera/kernel';
 import pg from 'pg';
 import {
   MigrationChecksumError,
@@ -69,6 +69,13 @@ export interface EngineOptions {
   lockPoll?: PollOptions;
   /** The pause before retrying a statement that hit its lock_timeout (default: 250 ms doubling to 5 s, ±50%). */
   retryBackoff?: PollOptions;
+  /** Retry the connection with the kernel's bounded backoff while the server is not up (default: one attempt). */
+  connectRetry?: {
+    settings?: ConnectionSettings;
+    onRetry?: (attempt: number, waitMs: number, error: unknown) => void;
+    /** Where the URL came from, for messages (e.g. `DATABASE_URL`). */
+    variable?: string;
+  };
 }
 
 /** What {@link MigrationEngine.resolve} records. */
@@ -158,12 +165,26 @@ export class MigrationEngine {
       ensureDatabase: false,
     });
     // No startup `options`: poolers refuse them. A run's settings are SET once it holds the lock.
-    const client = new pg.Client(connectionConfig(options.url, 'tessera-migrate'));
-    // A dropped connection surfaces as the failure of the query in flight; don't let it crash the process too.
-    client.on('error', () => {});
-    const engine = new MigrationEngine(options, orm, client);
-    await client.connect();
-    return engine;
+    const connect = async () => {
+      const client = new pg.Client(connectionConfig(options.url, 'tessera-migrate'));
+      // A dropped connection surfaces as the failure of the query in flight; don't let it crash the process too.
+      client.on('error', () => {});
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw error;
+      }
+      return client;
+    };
+    // Waiting for a server that is starting costs no extra connection: the run's own one is retried.
+    const retry = options.connectRetry;
+    const client = retry
+      ? await connectWithRetry(options.url, connect, retry.settings, retry.onRetry, {
+          ...(retry.variable ? { variable: retry.variable } : {}),
+        })
+      : await connect();
+    return new MigrationEngine(options, orm, client);
   }
 
   /** Closes the engine's connection (which also releases the lock, should it still be held). */

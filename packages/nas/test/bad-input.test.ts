@@ -2,7 +2,8 @@ import { ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
 import { nas } from '../src/context.ts';
-import { type INasFile, NasFileFactory, NasFolderFactory, NasRepository } from '../src/index.ts';
+import { type INasFile, NasRepository } from '../src/index.ts';
+import { NasFileFactory, NasFolderFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(nas);
 const schemas = ['nas'];

@@ -9,7 +9,8 @@ import {
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
-import { NasFile, NasFileFactory, NasFolder, NasFolderFactory, NasRepository } from '../src/index.ts';
+import { NasFile, NasFolder, NasRepository } from '../src/index.ts';
+import { NasFileFactory, NasFolderFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(nas);
 

@@ -11,7 +11,6 @@ export {
 export { AgentTool, type IAgentTool } from './entities/agent-tool.entity.ts';
 export { type IWorkflow, WORKFLOW_STATUSES, Workflow, type WorkflowStatus } from './entities/workflow.entity.ts';
 export { type IWorkflowVersion, WorkflowVersion } from './entities/workflow-version.entity.ts';
-export { agentFactory, workflowFactory } from './factories/index.ts';
 export { type AddToolInput, AgentRepository, type CreateAgentInput } from './repositories/agent.repository.ts';
 export {
   type CreateWorkflowInput,
@@ -24,6 +23,7 @@ export {
   ADMIN_ROLE,
   APP_ROLE,
   actingAs,
+  actorSettings,
   currentUserSql,
   isSuperuserSql,
   roleFor,

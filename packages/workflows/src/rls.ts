@@ -57,3 +57,19 @@ export function actingAs(em: EntityManager, actor: Actor): EntityManager {
   });
   return fork;
 }
+
+/**
+ * The same role and settings as the kernel's `sqlBatch` takes them (`settings`): the batch's statements run as the
+ * application role for the actor, and the settings end with the batch (`set_config('role', …, true)` is
+ * `SET LOCAL ROLE`).
+ */
+export function actorSettings(actor: Actor): Record<string, string> {
+  if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
+    throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
+  }
+  return {
+    role: roleFor(actor),
+    'app.current_user_id': actor.userId,
+    'app.is_superuser': actor.isSuperuser === true ? 'true' : 'false',
+  };
+}

@@ -1,4 +1,5 @@
-import { type IUser, userFactory } from '@tessera/identity';
+import type { IUser } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { CheckViolationError, translateDbError, ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
@@ -8,9 +9,9 @@ import {
   type CreateWorkflowInput,
   type IWorkflow,
   WorkflowRepository,
-  workflowFactory,
   workflows,
 } from '../src/index.ts';
+import { workflowFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(workflows);
 const schemas = ['workflows', 'audit'];

@@ -1,4 +1,5 @@
-import { User, userFactory } from '@tessera/identity';
+import { User } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import {
   CheckViolationError,
   ForeignKeyViolationError,
@@ -10,15 +11,8 @@ import {
 } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  AgentRepository,
-  AgentTool,
-  agentFactory,
-  type CreateAgentInput,
-  WorkflowRepository,
-  workflowFactory,
-  workflows,
-} from '../src/index.ts';
+import { AgentRepository, AgentTool, type CreateAgentInput, WorkflowRepository, workflows } from '../src/index.ts';
+import { agentFactory, workflowFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(workflows);
 const count = async (table: string) =>

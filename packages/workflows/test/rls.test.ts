@@ -1,9 +1,10 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { NotFoundError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AgentRepository, agentFactory, WorkflowRepository, workflowFactory, workflows } from '../src/index.ts';
+import { AgentRepository, WorkflowRepository, workflows } from '../src/index.ts';
+import { agentFactory, workflowFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(workflows);
 

@@ -1,6 +1,7 @@
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { AgentRepository, agentFactory, WorkflowRepository, workflowFactory, workflows } from '../src/index.ts';
+import { AgentRepository, WorkflowRepository, workflows } from '../src/index.ts';
+import { agentFactory, workflowFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(workflows);
 

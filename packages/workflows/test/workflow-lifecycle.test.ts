@@ -1,8 +1,9 @@
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { IllegalStateError, NotFoundError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { WorkflowRepository, workflowFactory, workflows } from '../src/index.ts';
+import { WorkflowRepository, workflows } from '../src/index.ts';
+import { workflowFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(workflows);
 

@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { dropDatabase, ident, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
 import { commandLine, isAlive, waitForExit } from './processes.ts';
-import { BUILDING_MARK, CLONE_PREFIX, parseMark, TEMPLATE_PREFIX, templateLock, templateState } from './templates.ts';
+import { BUILDING_MARK, CLONE_PREFIX, parseMark, templateLock, templatePrefix, templateState } from './templates.ts';
 
 const FAST_SHUTDOWN_MS = 30_000;
 /**
  * A complete template nobody used for this long is dropped: each change of the migrations makes a new one, and on a
- * long-lived server (a developer's, a CI machine's) they would pile up forever. `TESSERA_TEST_TEMPLATE_TTL_DAYS`.
+ * long-lived server (a developer's, a CI machine's) they would pile up forever. `TESSERA_TEST_TEMPLATE_TTL_DAYS`;
+ * `0` drops them when the run ends (for a job that leaves nothing on a shared server).
  */
 function templateTtlSeconds(): number {
   const days = Number(process.env.TESSERA_TEST_TEMPLATE_TTL_DAYS ?? 7);
-  return (Number.isFinite(days) && days > 0 ? days : 7) * 86_400;
+  return (Number.isFinite(days) && days >= 0 ? days : 7) * 86_400;
 }
 const IMMEDIATE_SHUTDOWN_MS = 10_000;
 
@@ -35,6 +36,8 @@ async function cleanupServerFolders(): Promise<void> {
     const owner = await ownerPid(runDir, folder);
     // Unknown folders are not ours to delete; live owners still use theirs.
     if (owner === undefined || isAlive(owner)) continue;
+    // `replica`: the standby of a replicated server (replica.ts) lives next to its primary.
+    await stopPostmaster(join(runDir, 'replica'), folder);
     await stopPostmaster(join(runDir, 'data'), folder);
     await rm(runDir, { recursive: true, force: true });
   }
@@ -87,22 +90,23 @@ async function cleanupDatabases(adminUrl: string): Promise<void> {
     );
     return result.rows;
   });
+  const prefix = templatePrefix();
   for (const { name, mark } of rows) {
     if (name.startsWith(CLONE_PREFIX)) {
       const owner = /^tessera_t_(\d+)_/.exec(name);
       if (owner && !isAlive(Number(owner[1]))) await dropDatabase(adminUrl, name);
-    } else if (name.startsWith(TEMPLATE_PREFIX) && !parseMark(mark).complete) {
+    } else if (name.startsWith(prefix) && !parseMark(mark).complete) {
       const builder = mark?.startsWith(BUILDING_MARK) ? Number(mark.slice(BUILDING_MARK.length)) : undefined;
       if (builder !== undefined && isAlive(builder)) continue;
       await dropAbandonedTemplate(adminUrl, name);
-    } else if (name.startsWith(TEMPLATE_PREFIX) && isUnused(mark)) {
+    } else if (name.startsWith(prefix) && isUnused(mark)) {
       await dropUnusedTemplate(adminUrl, name);
     }
   }
 }
 
 function isUnused(mark: string | null): boolean {
-  return Math.floor(Date.now() / 1000) - parseMark(mark).usedAt > templateTtlSeconds();
+  return Math.floor(Date.now() / 1000) - parseMark(mark).usedAt >= templateTtlSeconds();
 }
 
 /**

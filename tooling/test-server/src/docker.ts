@@ -54,7 +54,10 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
 /** Starts PostgreSQL in a container (image from TESSERA_TEST_PG_IMAGE); testcontainers' reaper removes it if we die. */
 export async function startContainer(): Promise<TestServer> {
   // Imported lazily: it is an optional dependency and pulls in a large Docker client.
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  // An optional peer: a service that wants Docker adds it; without it the harness falls back to embedded.
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql').catch((error: unknown) => {
+    throw new Error(`@testcontainers/postgresql is not installed (add it to run tests in Docker): ${String(error)}`);
+  });
   const image = process.env.TESSERA_TEST_PG_IMAGE || 'postgres:16';
   const container = await new PostgreSqlContainer(image)
     .withDatabase('postgres')

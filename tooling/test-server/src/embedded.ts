@@ -157,7 +157,7 @@ function forgetProcess(server: EmbeddedPostgres): void {
 }
 
 /** A port that was free a moment ago: the kernel's pick for port 0. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();

@@ -11,7 +11,10 @@ export interface EmptyDatabase {
 /** The admin URL the vitest global setup published for this run. */
 export function testAdminUrl(): string {
   const url = process.env.TESSERA_TEST_ADMIN_URL;
-  if (!url) throw new Error('TESSERA_TEST_ADMIN_URL is not set: run tests through the shared vitest config');
+  if (!url)
+    throw new Error(
+      'TESSERA_TEST_ADMIN_URL is not set: add tessera() from @tessera/testing/vitest to the plugins of your vitest config',
+    );
   return url;
 }
 

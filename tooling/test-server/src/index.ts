@@ -4,5 +4,13 @@ export { cleanupStale } from './cleanup.ts';
 export { EMBEDDED_VERSIONS, embeddedVersion, startEmbedded } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
+export {
+  embeddedBinDir,
+  type ReplicatedServer,
+  type ReplicatedServerOptions,
+  replicationBinDir,
+  startReplicatedServer,
+} from './replica.ts';
+export { testPoolerUrl, testReplicaAdminUrl, testReplicaUrl, waitForTestReplica } from './replica-env.ts';
 export { startTestServer, type TestServer } from './server.ts';
 export { type ClonedDatabase, cloneDatabase, ensureTemplate } from './templates.ts';

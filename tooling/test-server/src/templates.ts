@@ -20,8 +20,22 @@ export function parseMark(mark: string | null | undefined): { complete: boolean;
 }
 /** The comment a template carries while it is built, naming the builder so cleanup knows whom to ask. */
 export const BUILDING_MARK = 'tessera-template building pid=';
-/** Prefix of every template database. */
+/** The default prefix of template databases. */
 export const TEMPLATE_PREFIX = 'tessera_tpl_';
+
+/**
+ * The prefix of this run's template databases: `TESSERA_TEST_TEMPLATE_PREFIX`, or {@link TEMPLATE_PREFIX}. Projects
+ * sharing one server can keep theirs apart; cleanup only touches templates with this prefix.
+ */
+export function templatePrefix(): string {
+  const prefix = process.env.TESSERA_TEST_TEMPLATE_PREFIX || TEMPLATE_PREFIX;
+  if (!/^[a-z_][a-z0-9_]{0,39}$/.test(prefix)) {
+    throw new Error(
+      `TESSERA_TEST_TEMPLATE_PREFIX must be 1-40 characters of a-z, 0-9 and _, starting with a letter or _ (got "${prefix}")`,
+    );
+  }
+  return prefix;
+}
 /** Prefix of every clone; the owner pid follows, so cleanup can tell whose it is. */
 export const CLONE_PREFIX = 'tessera_t_';
 
@@ -34,7 +48,7 @@ const CLONE_ATTEMPTS = 4;
 export function templateName(key: string): string {
   const safe = key.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   if (!safe) throw new Error('ensureTemplate needs a non-empty key');
-  return `${TEMPLATE_PREFIX}${safe}`.slice(0, 63);
+  return `${templatePrefix()}${safe}`.slice(0, 63);
 }
 
 /** The two-int advisory lock guarding a template. Advisory locks are per database: always take it via adminUrl. */

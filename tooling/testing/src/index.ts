@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { type Composition, type ContextModule, composeContexts, createOrm } from '@tessera/kernel';
+import { type Composition, type ContextModule, composeContexts, createOrm, currentScope } from '@tessera/kernel';
 import { MigrationEngine } from '@tessera/migrator';
-import { cloneDatabase, ensureTemplate, testAdminUrl } from '@tessera/test-server';
+import {
+  cloneDatabase,
+  ensureTemplate,
+  testAdminUrl,
+  testPoolerUrl,
+  testReplicaUrl,
+  waitForTestReplica,
+} from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
 /** A migrated database of its own for one test file. */
 export interface TestDatabase {
-  /** The ORM for the composed contexts, connected to this file's database. */
+  /** The ORM for the composed contexts, connected to this file's database (through the test pooler, if any). */
   readonly orm: MikroORM;
   /** A fresh EntityManager (own identity map) for one test step. */
   em(): EntityManager;
@@ -17,6 +24,8 @@ export interface TestDatabase {
   /** Runs raw SQL through `pg` and returns the rows: for asserting what is really stored. */
   query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   readonly composition: Composition;
+  /** The same database on this run's streaming replica (`TESSERA_TEST_REPLICA=1`), which the ORM reads from. */
+  readonly replicaUrl: string | undefined;
 }
 
 /**
@@ -66,7 +75,15 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
 
   beforeAll(async () => {
     created = await createTestDatabase(contexts);
-    orm = await createOrm(created.composition, created.url);
+    // With a test replica the ORM reads from it (once it has the new database); otherwise no replica at all,
+    // whatever TESSERA_READ_REPLICA_URLS says in the developer's shell.
+    const replicaUrl = testReplicaUrl(created.url);
+    if (replicaUrl) await waitForTestReplica(created.url);
+    const urls = replicaUrl ? [replicaUrl] : [];
+    // With a test pooler (TESSERA_TEST_POOLER=pgbouncer) the ORM goes through PgBouncer in transaction mode.
+    orm = await createOrm(created.composition, testPoolerUrl(created.url) ?? created.url, {
+      replicaSettings: { urls, maxLagMs: 1_000, checkIntervalMs: 50 },
+    });
     pool = new pg.Pool({ connectionString: created.url, max: 3 });
     // Dropping the database (WITH FORCE) terminates sessions that are still closing; that is expected.
     pool.on('error', () => {});
@@ -89,9 +106,20 @@ export function useTestDatabase(...contexts: ContextModule[]): TestDatabase {
     get composition() {
       return need(created).composition;
     },
-    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-      (await need(pool).query(sql, params)).rows as T[],
+    get replicaUrl() {
+      return testReplicaUrl(need(created).url);
+    },
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => {
+      try {
+        return (await need(pool).query(sql, params)).rows as T[];
+      } finally {
+        // The test's own raw writes count as writes of the (process-wide) scope: later read-your-writes reads
+        // through the ORM then wait for them like for the ORM's writes.
+        currentScope().noteWrite();
+      }
+    },
   };
 }
+export { type ReplicatedServer, startReplicatedServer } from '@tessera/test-server';
 export { type BadInputCase, itRefusesBadInput, tableChecksums } from './bad-input.ts';
 export { describeSchemaConformance } from './conformance.ts';

@@ -1,5 +1,6 @@
 import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { backup, formatBytes } from '../ops/backup.ts';
+import { sessionUrl } from '../ops/session.ts';
 import type { Command } from './types.ts';
 
 /** `tessera backup`: pg_dump in the custom format, with a manifest of row counts and checksums. */
@@ -12,7 +13,7 @@ export const backupCommand: Command = {
     const context = typeof ctx.values.context === 'string' ? ctx.values.context : undefined;
     const file = typeof ctx.values.file === 'string' ? ctx.values.file : undefined;
     ctx.out(`Backing up ${context ? `context "${context}"` : 'the whole database'}…`);
-    const result = await backup(ctx.url, {
+    const result = await backup(sessionUrl(ctx.url), {
       ...(context ? { context } : {}),
       ...(file ? { file } : {}),
       onProgress: (p) => ctx.out(`[${p.done}/${p.total}] ${p.table}`),

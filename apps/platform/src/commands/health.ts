@@ -1,11 +1,11 @@
+import { renderTable } from '@tessera/cli';
 import { health } from '../ops/health.ts';
-import { renderTable } from '../ops/table.ts';
 import type { Command } from './types.ts';
 
 /** `tessera health`: connectivity, latency, server version, pending migrations and drift; exit 1 if unhealthy. */
 export const healthCommand: Command = {
   name: 'health',
-  help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift',
+  help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift, replicas',
   options: { json: { type: 'boolean' } },
   // Health reports an unreachable database now (in the report, as JSON with --json) rather than waiting for it.
   waitForDatabase: false,
@@ -45,6 +45,12 @@ export const healthCommand: Command = {
           drift.length ? `${drift.length} statement(s) would align it (see \`tessera check\`)` : 'none',
         ],
       );
+    }
+    for (const r of report.replicas ?? []) {
+      const detail = r.reachable
+        ? `lag ${r.lagMs === null ? 'unknown' : ms(r.lagMs)}, replayed to ${r.replayLsn}`
+        : String(r.error ?? 'unreachable');
+      rows.push([`replica ${r.replica}`, r.withinBudget ? 'ok' : 'FAIL', detail]);
     }
     for (const line of renderTable(['check', 'status', 'detail'], rows)) ctx.out(line);
     ctx.out(report.healthy ? 'healthy' : 'UNHEALTHY');

@@ -1,5 +1,6 @@
-import { type ScanProgress, scanDirectory } from '@tessera/nas';
+import { type ScanProgress, type ScanStage, scanDirectory } from '@tessera/nas';
 import pg from 'pg';
+import { assertOwnSession, sessionUrl } from '../ops/session.ts';
 import { type Command, type CommandContext, UsageError } from './types.ts';
 
 function formatBytes(bytes: number): string {
@@ -33,6 +34,20 @@ function progressPrinter(out: CommandContext['out']) {
   };
 }
 
+/**
+ * `TESSERA_SCAN_PAUSE_AT=<stage>`: a fault-injection hook for crash tests. At that stage the scan prints
+ * `scan paused at <stage> (pid N)` and stops there for good, so a test can kill it exactly at that point.
+ */
+function pauseAt(out: CommandContext['out']): ((stage: ScanStage) => Promise<void>) | undefined {
+  const wanted = process.env.TESSERA_SCAN_PAUSE_AT;
+  if (!wanted) return undefined;
+  return async (stage) => {
+    if (stage !== wanted) return;
+    out(`scan paused at ${stage} (pid ${process.pid})`);
+    await new Promise(() => {});
+  };
+}
+
 /** `tessera nas scan <dir>`: scans a directory tree into the NAS inventory, with progress. */
 export const nasCommand: Command = {
   name: 'nas',
@@ -46,8 +61,11 @@ export const nasCommand: Command = {
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new UsageError('--batch-size must be a positive whole number');
     }
-    const client = new pg.Client({ connectionString: ctx.url });
+    const url = sessionUrl(ctx.url);
+    await assertOwnSession(url, 'tessera nas scan');
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
+    const onStage = pauseAt(ctx.out);
     try {
       ctx.out(`Scanning ${dir}…`);
       const started = performance.now();
@@ -56,6 +74,7 @@ export const nasCommand: Command = {
         full: ctx.values.full === true,
         onProgress: progressPrinter(ctx.out),
         onProblem: (path, message) => ctx.err(`  skipped ${path}: ${message}`),
+        ...(onStage ? { onStage } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
       ctx.out(
@@ -66,6 +85,9 @@ export const nasCommand: Command = {
         `  ${result.inserted} new, ${result.updated} changed, ${result.vanishedFiles} vanished files ` +
           `(${result.vanishedFolders} vanished folders) marked missing${result.problems ? `, ${result.problems} unreadable` : ''}`,
       );
+      if (result.skipped > 0) {
+        ctx.out(`  ${result.skipped} symbolic links, FIFOs, sockets or devices not followed and not recorded`);
+      }
       return result.problems > 0 ? 1 : 0;
     } finally {
       await client.end();

@@ -1,19 +1,25 @@
 import { recordOpsEventsInAudit } from '../ops/audit-sink.ts';
 import { restore } from '../ops/restore.ts';
+import { sessionUrl } from '../ops/session.ts';
 import { type Command, UsageError } from './types.ts';
 
 /** `tessera restore FILE`: pg_restore into a new or empty database, then verify against the manifest. */
 export const restoreCommand: Command = {
   name: 'restore',
-  help: 'FILE [--database NAME] [--force] [--jobs N]  restore a backup into a new or empty database and verify it',
-  options: { database: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' } },
+  help: 'FILE [--database NAME] [--force] [--unverified] [--jobs N]  restore a backup into a new or empty database and verify it',
+  options: {
+    database: { type: 'string' },
+    force: { type: 'boolean' },
+    unverified: { type: 'boolean' },
+    jobs: { type: 'string' },
+  },
   async run(ctx) {
     recordOpsEventsInAudit();
     const [file] = ctx.positionals;
     if (!file) throw new UsageError('restore needs the backup FILE');
     const jobs = ctx.values.jobs === undefined ? 1 : Number(ctx.values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive integer');
-    const target = new URL(ctx.url);
+    const target = new URL(sessionUrl(ctx.url));
     if (typeof ctx.values.database === 'string') {
       if (!ctx.values.database.trim()) throw new UsageError('--database must name a database');
       target.pathname = `/${encodeURIComponent(ctx.values.database)}`;
@@ -21,13 +27,14 @@ export const restoreCommand: Command = {
     ctx.out(`Restoring ${file} into database "${decodeURIComponent(target.pathname.slice(1))}"…`);
     const result = await restore(target.toString(), file, {
       force: ctx.values.force === true,
+      unverified: ctx.values.unverified === true,
       jobs,
       onProgress: (p) => ctx.out(`[${p.done}/${p.total}] ${p.table}`),
       onInfo: (line) => ctx.out(line),
     });
     ctx.out(`Restored ${result.tables} table(s) in ${(result.ms / 1000).toFixed(1)} s.`);
     if (!result.verified) {
-      ctx.err('No manifest next to the backup: row counts and checksums were not compared.');
+      ctx.err('--unverified: the backup has no manifest, so row counts and checksums were not compared.');
       return 0;
     }
     if (result.differences.length === 0) {

@@ -1,6 +1,6 @@
+import { renderTable } from '@tessera/cli';
 import { formatBytes } from '../ops/backup.ts';
 import { stats } from '../ops/stats.ts';
-import { renderTable } from '../ops/table.ts';
 import type { Command } from './types.ts';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : 'never');

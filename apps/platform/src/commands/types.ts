@@ -9,7 +9,7 @@ export interface CommandContext {
   readonly err: (line: string) => void;
 }
 
-/** One `tessera` command. Register it in `commands/index.ts`. */
+/** One `tessera` command of the platform. Register it (lazily) in `commands/index.ts`. */
 export interface Command {
   readonly name: string;
   /** One line for the help, after the name, e.g. `[--to NAME|0]  revert migrations`. */
@@ -23,5 +23,5 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** Bad arguments: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {}
+/** Bad arguments: the CLI prints the message and the usage, and exits 2 (the class @tessera/cli checks for). */
+export { UsageError } from '@tessera/cli';

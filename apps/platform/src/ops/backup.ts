@@ -1,10 +1,14 @@
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TesseraError } from '@tessera/kernel';
 import pg from 'pg';
 import { platform } from '../composition.ts';
 import { opsEvents } from './events.ts';
+import { pausePoint } from './pause.ts';
 import { runTool, toolFor } from './pgtools.ts';
+import { assertOwnSession } from './session.ts';
 import { fingerprint, type TableFingerprint } from './verify.ts';
 
 /** What a backup's manifest (written next to the dump as `<file>.manifest.json`) records. */
@@ -55,24 +59,66 @@ export class UnknownContextError extends TesseraError {
 /** The path of the manifest written for `file`. */
 export const manifestPath = (file: string) => `${file}.manifest.json`;
 
+/** Whether a process with this id is alive on this machine. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The suffix of a partial file: this machine (a hash of its name, for shared folders) and this process. */
+export const partialSuffix = () => `.tessera-partial-${hostTag()}-${process.pid}`;
+
+function hostTag(): string {
+  return createHash('sha1').update(hostname()).digest('hex').slice(0, 8);
+}
+
+/** The name a file is written under until it is complete: hidden, and marked with its writer (machine, process). */
+const partialPath = (file: string) => join(dirname(file), `.${basename(file)}${partialSuffix()}`);
+
+/**
+ * Removes what killed backups on this machine left in `dir`: partial files whose writer is no longer alive. (A backup that is
+ * killed leaves its partial file, which pg_dump may even go on writing; the next backup into the folder removes it.)
+ */
+export async function removeStalePartials(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const match = /^\..+\.tessera-partial-([0-9a-f]{8})-(\d+)$/.exec(name);
+    // Only this machine's: a process id means nothing on another machine sharing the folder.
+    if (match && match[1] === hostTag() && !isAlive(Number(match[2]))) {
+      await rm(join(dir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
 const timestamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 /**
  * Dumps the database at `url` (or one context's schema) with pg_dump in the custom format. Row counts and
  * checksums are taken in the very snapshot pg_dump dumps (exported and shared), so the manifest describes
- * exactly what the file holds. The dump is written to a temporary name and renamed when complete: a failed
- * backup leaves no file behind.
+ * exactly what the file holds. The dump and its manifest are written to hidden temporary names and renamed
+ * when complete (the dump first: a dump without a manifest is refused by restore): a failed backup leaves no file
+ * behind, and partial files of a killed one are removed by the next backup into the same folder. The connection
+ * must be a session of its own (not a transaction pooler): the dump shares its snapshot.
  */
 export async function backup(url: string, options: BackupOptions = {}): Promise<BackupResult> {
   if (options.context !== undefined && !platform.schemas.includes(options.context)) {
     throw new UnknownContextError(options.context);
   }
   const started = performance.now();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  await assertOwnSession(url, 'tessera backup');
   const database = decodeURIComponent(new URL(url).pathname.slice(1));
   const file = resolve(options.file ?? `tessera-${database}-${options.context ?? 'all'}-${timestamp()}.dump`);
-  const partial = `${file}.partial`;
+  await removeStalePartials(dirname(file));
+  const partial = partialPath(file);
+  const partialManifest = partialPath(manifestPath(file));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
     const { rows } = await client.query<{ num: string; version: string }>(
       `select current_setting('server_version_num') as num, current_setting('server_version') as version`,
@@ -110,8 +156,10 @@ export async function backup(url: string, options: BackupOptions = {}): Promise<
       schemas: schemas ?? [...new Set(tables.map((t) => t.schema))],
       tables,
     };
-    await writeFile(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(partialManifest, `${JSON.stringify(manifest, null, 2)}\n`);
+    await pausePoint('backup-written');
     await rename(partial, file);
+    await rename(partialManifest, manifestPath(file));
     const bytes = (await stat(file)).size;
     const result: BackupResult = {
       file,
@@ -135,7 +183,7 @@ export async function backup(url: string, options: BackupOptions = {}): Promise<
     return result;
   } catch (error) {
     await rm(partial, { force: true });
-    await rm(manifestPath(file), { force: true });
+    await rm(partialManifest, { force: true });
     throw error;
   } finally {
     await client.end().catch(() => {});

@@ -1,4 +1,10 @@
-import { classifyConnectionError, DatabaseConnectionError } from '@tessera/kernel';
+import {
+  checkReplicas,
+  classifyConnectionError,
+  DatabaseConnectionError,
+  type ReplicaSettings,
+  replicaSettings,
+} from '@tessera/kernel';
 import { checkDrift, MigrationEngine } from '@tessera/migrator';
 import pg from 'pg';
 import { platform } from '../composition.ts';
@@ -20,6 +26,23 @@ export interface HealthReport {
   readonly migrationProblems?: readonly string[];
   /** Statements that would align the database with the entities; empty when there is no drift. */
   readonly drift?: readonly string[];
+  /** Each read replica (`TESSERA_READ_REPLICA_URLS`); an unreachable one or one over the lag budget is unhealthy. */
+  readonly replicas?: readonly ReplicaHealth[];
+}
+
+/** One read replica in {@link HealthReport}. */
+export interface ReplicaHealth {
+  /** Host, port and database (no credentials). */
+  readonly replica: string;
+  /** It answered and is a standby. */
+  readonly reachable: boolean;
+  /** How far behind the primary it is (0: replayed all the primary had written); null when unreachable. */
+  readonly lagMs: number | null;
+  /** Within `TESSERA_REPLICA_MAX_LAG_MS`: reads may go there. */
+  readonly withinBudget: boolean;
+  /** The WAL position it has replayed (`pg_lsn`). */
+  readonly replayLsn: string | null;
+  readonly error?: string;
 }
 
 /** How many `select 1` round trips the latency is the median of. */
@@ -27,8 +50,11 @@ export const ROUND_TRIPS = 5;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-/** Checks connectivity, latency, server version, pending migrations and drift of the database at `url`. */
-export async function health(url: string): Promise<HealthReport> {
+/**
+ * Checks connectivity, latency, server version, pending migrations and drift of the database at `url`, and the
+ * reachability and lag of each read replica in `replicas` (default: from the environment).
+ */
+export async function health(url: string, replicas: ReplicaSettings = replicaSettings()): Promise<HealthReport> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => {});
   const t0 = performance.now();
@@ -73,8 +99,13 @@ export async function health(url: string): Promise<HealthReport> {
     await engine.close();
   }
   const drift = (await checkDrift(platform, url)).statements;
+  const replicaReport = await replicaHealth(url, replicas);
   return {
-    healthy: pendingMigrations.length === 0 && migrationProblems.length === 0 && drift.length === 0,
+    healthy:
+      pendingMigrations.length === 0 &&
+      migrationProblems.length === 0 &&
+      drift.length === 0 &&
+      replicaReport.every((r) => r.withinBudget),
     connected: true,
     serverVersion,
     database,
@@ -83,5 +114,26 @@ export async function health(url: string): Promise<HealthReport> {
     pendingMigrations,
     migrationProblems,
     drift,
+    replicas: replicaReport,
   };
+}
+
+async function replicaHealth(url: string, settings: ReplicaSettings): Promise<ReplicaHealth[]> {
+  if (settings.urls.length === 0) return [];
+  // A replica URL without a database means the primary's database, as for the ORM.
+  const database = new URL(url).pathname;
+  const urls = settings.urls.map((u) => {
+    const parsed = new URL(u);
+    if (parsed.pathname === '' || parsed.pathname === '/') parsed.pathname = database;
+    return parsed.toString();
+  });
+  const samples = await checkReplicas(url, urls);
+  return samples.map((s) => ({
+    replica: s.replica,
+    reachable: s.up,
+    lagMs: s.lagMs === null || Number.isFinite(s.lagMs) ? s.lagMs : null,
+    withinBudget: s.up && s.lagMs !== null && s.lagMs <= settings.maxLagMs,
+    replayLsn: s.replayLsnText,
+    ...(s.error ? { error: s.error } : {}),
+  }));
 }

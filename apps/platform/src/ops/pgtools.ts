@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -95,13 +95,16 @@ export async function toolFor(tool: PgTool, serverMajor: number): Promise<ToolBi
 }
 
 /**
- * libpq environment for `url`: host, port, user and database as PG* variables, and the password in a
- * temporary PGPASSFILE (mode 0600), so it never appears on a command line or in `ps`.
+ * libpq environment for `url`: host, port, user, database and password as PG* variables of the child process
+ * only. The password is never on a command line (visible to every user in `ps`) nor in a file (which a kill -9
+ * would leave behind); a process's environment is readable only by its own user and root. Temporary password
+ * files that older versions left in the temp folder are removed on the way.
  */
 export async function libpqEnv(url: string): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
+  await removeStalePassFiles();
   const u = new URL(url);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['PGPASSWORD', 'PGSERVICE', 'PGOPTIONS']) delete env[key];
+  for (const key of ['PGPASSWORD', 'PGPASSFILE', 'PGSERVICE', 'PGOPTIONS']) delete env[key];
   env.PGHOST = decodeURIComponent(u.hostname.replace(/^\[|\]$/g, '')) || 'localhost';
   env.PGPORT = u.port || '5432';
   env.PGUSER = decodeURIComponent(u.username) || process.env.PGUSER || 'postgres';
@@ -109,14 +112,16 @@ export async function libpqEnv(url: string): Promise<{ env: NodeJS.ProcessEnv; c
   const sslmode = u.searchParams.get('sslmode');
   if (sslmode) env.PGSSLMODE = sslmode;
   const password = decodeURIComponent(u.password);
-  if (!password) return { env, cleanup: async () => {} };
-  const dir = await mkdtemp(join(tmpdir(), 'tessera-pgpass-'));
-  const file = join(dir, 'pgpass');
-  const pgpassField = (s: string) => s.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
-  await writeFile(file, `*:*:*:${pgpassField(env.PGUSER)}:${pgpassField(password)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  env.PGPASSFILE = file;
-  return { env, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  if (password) env.PGPASSWORD = password;
+  return { env, cleanup: async () => {} };
+}
+
+/** Older versions wrote the password to `<tmp>/tessera-pgpass-*`; a crash left it there. */
+async function removeStalePassFiles(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith('tessera-pgpass-')) await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 /** Runs a client tool with libpq settings from `url`, passing each stderr line to `onLine`. */

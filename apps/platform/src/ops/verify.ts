@@ -20,14 +20,15 @@ export interface TableDifference {
 const SYSTEM_SCHEMAS = `('pg_catalog', 'information_schema', 'pg_toast')`;
 
 /**
- * Session settings that fix how rows print as text, so a row hashes the same on the source and on the restored
- * database whatever the server's defaults are.
+ * Settings that fix how rows print as text, so a row hashes the same on the source and on the restored database
+ * whatever the server's defaults are. Local to the current transaction (the caller opens one), so they never
+ * outlive it on a pooled connection.
  */
 export async function stableTextSettings(client: pg.ClientBase): Promise<void> {
   await client.query(
-    `select set_config('timezone', 'UTC', false), set_config('datestyle', 'ISO, YMD', false),
-            set_config('intervalstyle', 'postgres', false), set_config('extra_float_digits', '1', false),
-            set_config('bytea_output', 'hex', false)`,
+    `select set_config('timezone', 'UTC', true), set_config('datestyle', 'ISO, YMD', true),
+            set_config('intervalstyle', 'postgres', true), set_config('extra_float_digits', '1', true),
+            set_config('bytea_output', 'hex', true)`,
   );
 }
 
@@ -48,7 +49,10 @@ export async function listTables(
   return rows;
 }
 
-/** Fingerprints every table of `schemas` (all user schemas when undefined), in the client's current snapshot. */
+/**
+ * Fingerprints every table of `schemas` (all user schemas when undefined), in the client's current snapshot; call
+ * it inside a transaction (its text settings are transaction-local).
+ */
 export async function fingerprint(client: pg.ClientBase, schemas?: readonly string[]): Promise<TableFingerprint[]> {
   await stableTextSettings(client);
   const result: TableFingerprint[] = [];

@@ -1,4 +1,5 @@
-import { AuditLog, auditLogFactory, Event, eventFactory } from '@tessera/audit';
+import { AuditLog, Event } from '@tessera/audit';
+import { auditLogFactory, eventFactory } from '@tessera/audit/testing';
 import { User } from '@tessera/identity';
 import { DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
 import { type Seeder, type SeedReport, tally } from './registry.ts';

@@ -1,25 +1,27 @@
 import {
   Episode,
-  EpisodeFactory,
   Event,
-  EventFactory,
   HandClip,
-  HandClipFactory,
   HandClipPlayer,
   HandClipTag,
   type IPlayer,
   type ITag,
   Player,
-  PlayerFactory,
   Project,
-  ProjectFactory,
   Season,
-  SeasonFactory,
   Tag,
-  TagFactory,
   VideoFile,
-  VideoFileFactory,
 } from '@tessera/catalog';
+import {
+  EpisodeFactory,
+  EventFactory,
+  HandClipFactory,
+  PlayerFactory,
+  ProjectFactory,
+  SeasonFactory,
+  TagFactory,
+  VideoFileFactory,
+} from '@tessera/catalog/testing';
 import { type INasFile, NasFile } from '@tessera/nas';
 import { DEMO_FILES_PER_FOLDER } from './nas.ts';
 import { type Seeder, type SeedReport, tally } from './registry.ts';

@@ -1,10 +1,5 @@
-import {
-  type ExecutionStatus,
-  executionFactory,
-  executionLogFactory,
-  executionStepFactory,
-  type StepStatus,
-} from '@tessera/executions';
+import type { ExecutionStatus, StepStatus } from '@tessera/executions';
+import { executionFactory, executionLogFactory, executionStepFactory } from '@tessera/executions/testing';
 import { Workflow } from '@tessera/workflows';
 import { type Seeder, type SeedReport, tally } from './registry.ts';
 import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from './workflows.ts';

@@ -1,4 +1,5 @@
-import { User, userFactory } from '@tessera/identity';
+import { User } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { type Seeder, type SeedReport, tally } from './registry.ts';
 
 /** The sample users of seed 004, section 8. */

@@ -1,13 +1,12 @@
 import { User } from '@tessera/identity';
+import { Document, SearchQuery } from '@tessera/knowledge';
 import {
-  Document,
   documentData,
   feedbackFactory,
-  SearchQuery,
   searchQueryFactory,
   searchResponseFactory,
   seedFactories,
-} from '@tessera/knowledge';
+} from '@tessera/knowledge/testing';
 import { DEMO_DEPARTMENTS, DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
 import { type Seeder, type SeedReport, tally } from './registry.ts';
 

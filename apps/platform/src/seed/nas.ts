@@ -1,4 +1,5 @@
-import { NasFile, NasFileFactory, NasFolder, NasFolderFactory } from '@tessera/nas';
+import { NasFile, NasFolder } from '@tessera/nas';
+import { NasFileFactory, NasFolderFactory } from '@tessera/nas/testing';
 import { type Seeder, type SeedReport, tally } from './registry.ts';
 
 /** Demo files per demo folder; there is one demo folder per unit of `--scale`. */

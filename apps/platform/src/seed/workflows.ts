@@ -1,12 +1,6 @@
 import { User } from '@tessera/identity';
-import {
-  Agent,
-  AgentRepository,
-  agentFactory,
-  Workflow,
-  WorkflowRepository,
-  workflowFactory,
-} from '@tessera/workflows';
+import { Agent, AgentRepository, Workflow, WorkflowRepository } from '@tessera/workflows';
+import { agentFactory, workflowFactory } from '@tessera/workflows/testing';
 import { DEMO_USERS_PER_SCALE, demoUserEmail } from './identity.ts';
 import { type Seeder, type SeedReport, tally } from './registry.ts';
 

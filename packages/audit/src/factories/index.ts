@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { userFactory } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import type { IAuditLog } from '../entities/audit-log.entity.ts';
 import type { IEvent } from '../entities/event.entity.ts';
 import { AuditLogRepository, type RecordAuditInput } from '../repositories/audit-log.repository.ts';

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   type MonthlyPartitionedTable,
   maintainPartitions,
   type PartitionMaintenanceOptions,
@@ -111,3 +112,10 @@ export class AuditLogRepository {
     );
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(AuditLogRepository, {
+  reads: { byResource: 'read-your-writes', byUser: 'read-your-writes', inRange: 'read-your-writes' },
+  writes: ['record', 'maintainPartitions'],
+  internal: ['query'],
+});

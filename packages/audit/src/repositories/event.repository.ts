@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translated, ValidationError, validateRows } from '@tessera/kernel';
+import { declareConsistency, translated, ValidationError, validateRows } from '@tessera/kernel';
 import { Event, type IEvent } from '../entities/event.entity.ts';
 
 /** One event to append. */
@@ -69,3 +69,9 @@ export class EventRepository {
     return this.em.find(Event, { aggregateType, aggregateId }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
   }
 }
+
+// Read consistency per method (callers override with withConsistency). The outbox relay reads the primary: a lagging copy would hand it events already marked published.
+declareConsistency(EventRepository, {
+  reads: { listUnpublished: 'primary', forAggregate: 'read-your-writes' },
+  writes: ['append', 'markPublished'],
+});

@@ -1,6 +1,7 @@
 import { ValidationError as OrmValidationError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushOrDetach,
   NotFoundError,
   TesseraError,
@@ -277,3 +278,10 @@ function asTypedError(error: unknown, em: EntityManager): TesseraError {
   }
   throw error;
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(CatalogRepository, {
+  reads: { listProjects: 'read-your-writes', projectSummaries: 'read-your-writes', findByCode: 'read-your-writes' },
+  writes: ['createProject', 'createCatalogTree', 'softDeleteProject', 'restoreProject'],
+  internal: ['newProject', 'newSeason'],
+});

@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   BatchValidationError,
+  declareConsistency,
   type EntityFieldError,
   flushOrDetach,
   NotFoundError,
+  newId,
   UniqueViolationError,
   ValidationError,
   validateEntity,
@@ -60,15 +62,14 @@ export class HandClipRepository {
   async createTag(input: TagKey & { description?: string | null; color?: string | null }): Promise<ITag> {
     const data = { ...input, description: input.description ?? null, color: input.color ?? null };
     validateEntity(this.em.getMetadata(Tag), data);
-    const taken = await this.em.findOne(
-      Tag,
-      { category: data.category, name: data.name },
-      { disableIdentityMap: true },
+    // One INSERT … RETURNING; a live tag with the same key is the unique index's violation, translated.
+    const [row] = await query<Record<string, unknown>>(
+      this.em,
+      'insert into catalog.tags (id, category, name, description, color) values ($1, $2, $3, $4, $5) returning *',
+      [newId(), data.category, data.name, data.description, data.color],
+      'catalog.tags.insert',
     );
-    if (taken) throw new UniqueViolationError('Tag', ['category', 'name'], 'ix_tags_category_name');
-    const tag = this.em.create(Tag, data);
-    await flushOrDetach(this.em, [tag]);
-    return tag;
+    return this.em.map(Tag, row as Record<string, unknown>);
   }
 
   /** Creates a player. */
@@ -240,3 +241,10 @@ function checkPlayerRows(em: EntityManager, handClipId: string, players: readonl
       failures.sort((a, b) => a.row - b.row),
     );
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(HandClipRepository, {
+  reads: { tagsOf: 'read-your-writes', playersOf: 'read-your-writes' },
+  writes: ['createTag', 'createPlayer', 'createHandClip', 'tag', 'untag', 'linkPlayers'],
+  internal: ['linked', 'liveClip'],
+});

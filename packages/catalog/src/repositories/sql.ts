@@ -1,22 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translateDbError, ValidationError } from '@tessera/kernel';
-import { CompiledQuery } from 'kysely';
+import { sql, ValidationError } from '@tessera/kernel';
 
 /**
- * Runs SQL with real bind parameters on the EntityManager's own connection (inside its transaction, if
- * any). MikroORM's `em.execute` inlines values into the SQL text; hot and bulk paths want the statement
- * sent with parameters, like raw `pg`. Database errors come back as the kernel's typed errors.
+ * Runs SQL (`$1` placeholders) through the kernel's SQL path: bound parameters, on the EntityManager's current
+ * transaction if any, in the slow-query log, and a named prepared statement when `name` is given. Database
+ * errors come back as the kernel's typed errors.
  */
-export async function query<T>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  const runner = (em.getTransactionContext() ?? em.getConnection().getClient()) as {
-    executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }>;
-  };
-  try {
-    const result = await runner.executeQuery(CompiledQuery.raw(sql, [...params]));
-    return result.rows as T[];
-  } catch (error) {
-    throw translateDbError(error, em.getMetadata());
-  }
+export function query<T>(
+  em: EntityManager,
+  text: string,
+  values: readonly unknown[] = [],
+  name?: string,
+): Promise<T[]> {
+  return sql<T>(em, name ? { name, text, values } : { text, values });
 }
 
 /** A page request: `page` from 1. */

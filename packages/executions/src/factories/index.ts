@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IUser, userFactory } from '@tessera/identity';
+import type { IUser } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { flushOrDetach } from '@tessera/kernel';
-import { type IWorkflow, workflowFactory } from '@tessera/workflows';
+import type { IWorkflow } from '@tessera/workflows';
+import { workflowFactory } from '@tessera/workflows/testing';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
 import { ExecutionLog, type IExecutionLog, type LogLevel } from '../entities/execution-log.entity.ts';
 import { ExecutionStep, type IExecutionStep, type StepStatus } from '../entities/execution-step.entity.ts';

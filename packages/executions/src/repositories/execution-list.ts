@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '@tessera/kernel';
-import { type Actor, roleFor } from '@tessera/workflows';
-import type pg from 'pg';
+import { sqlBatch, ValidationError } from '@tessera/kernel';
+import { type Actor, actorSettings } from '@tessera/workflows';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
 
 /**
- * One row of a workflow's execution list: the covering index's columns plus the id. Seed 002's index
+ * One row of a workflow's execution list: the covering index's columns plus the id. The index
  * `(workflow_id, created_at DESC) INCLUDE (status, triggered_by)` serves the filter and the order (no sort, the
  * scan stops after `limit` entries); the id costs one heap fetch per returned row.
  */
@@ -23,11 +22,14 @@ export const MAX_EXECUTION_PAGE = 500;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const LIST_TEXT =
+  'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +
+  'where workflow_id = $1 order by created_at desc limit $2';
+
 /**
  * The hot read. Row-level security needs the role and two settings local to a transaction, which through the ORM
- * costs four round trips (BEGIN, set_config, the query, COMMIT) and hydration. Here it is one round trip: the
- * settings and the query go as one simple-protocol message, which PostgreSQL runs as one implicit transaction. Values are inlined, which is safe only because every one
- * is validated first: UUIDs by pattern, the role from a fixed pair, the limit as an integer.
+ * costs four round trips (BEGIN, set_config, the query, COMMIT) and hydration. Here the settings and the query
+ * are two named prepared statements sent in one round trip, with bound parameters, returning plain typed rows.
  */
 export async function listByWorkflow(
   em: EntityManager,
@@ -40,16 +42,13 @@ export async function listByWorkflow(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXECUTION_PAGE) {
     throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
   }
-  // One simple-protocol message is one implicit transaction: the settings made with set_config(…, true), the role
-  // included, hold for the SELECT after them and are gone when the message ends, as SET LOCAL would be.
-  const text =
-    `select set_config('role', '${roleFor(actor)}', true), set_config('app.current_user_id', '${actor.userId}', true); ` +
-    `select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ` +
-    `where workflow_id = '${workflowId}' order by created_at desc limit ${limit}`;
-  const pool = (await em.getConnection().getNativeClient()) as pg.Pool;
-  const results = (await pool.query(text)) as unknown as pg.QueryResult<RawItem>[];
+  const [listed] = await sqlBatch(
+    em,
+    [{ name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] }],
+    { settings: actorSettings(actor) },
+  );
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
-  const rows = results[1]?.rows ?? [];
+  const rows = (listed ?? []) as RawItem[];
   const items: ExecutionListItem[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as RawItem;

@@ -1,16 +1,20 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushNamingFields,
   IllegalStateError,
   type MonthlyPartitionedTable,
   maintainPartitions,
   NotFoundError,
+  newId,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
+  sqlBatch,
   ValidationError,
+  validateEntity,
 } from '@tessera/kernel';
-import { type Actor, actingAs, Workflow } from '@tessera/workflows';
+import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
 import { type ExecutionListItem, listByWorkflow } from './execution-list.ts';
 import { copyLogs, type LogInput } from './log-writer.ts';
@@ -28,6 +32,12 @@ export interface StartExecutionInput {
   inputData?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
 }
+
+const START_TEXT =
+  'insert into executions.executions (id, workflow_id, workflow_version_id, triggered_by, status, input_data, ' +
+  "metadata, retry_count) select $1, w.id, w.current_version_id, $2, 'pending', $3, $4, 0 " +
+  "from workflows.workflows w where w.id = $5 and w.status <> 'archived' and w.current_version_id is not null " +
+  'returning *';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,33 +65,53 @@ export class ExecutionRepository {
         throw new ValidationError('Execution', key, 'must be a JSON object');
       }
     }
-    return this.em.transactional(async (tx) => {
-      // A share lock: the current version cannot change between reading it and referencing it.
-      const workflow = UUID_PATTERN.test(workflowId)
-        ? await tx.findOne(Workflow, { id: workflowId }, { lockMode: LockMode.PESSIMISTIC_READ })
-        : null;
-      if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
-      if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new execution');
-      if (!workflow.currentVersion) {
-        throw new IllegalStateError('Workflow', 'without a current version', 'a new execution');
-      }
-      const execution = tx.create(Execution, {
-        workflow,
-        workflowVersion: workflow.currentVersion,
-        triggeredBy: this.actor.userId,
-        status: 'pending',
-        inputData: input.inputData ?? {},
-        metadata: input.metadata ?? {},
-        retryCount: 0,
-      });
-      await flushNamingFields(tx, [execution]);
-      return execution;
-    });
+    // The same value rules as every write (NUL bytes, circular or non-finite JSON), before any SQL is sent.
+    validateEntity(
+      this.em.getMetadata(Execution),
+      { inputData: input.inputData ?? {}, metadata: input.metadata ?? {} },
+      new Set(['inputData', 'metadata']),
+    );
+    // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
+    // (the foreign key check locks the version row), and row-level security sees the actor's settings.
+    const [inserted] = UUID_PATTERN.test(workflowId)
+      ? await sqlBatch(
+          this.em,
+          [
+            {
+              name: 'executions.start',
+              text: START_TEXT,
+              values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
+            },
+          ],
+          { settings: actorSettings(this.actor) },
+        )
+      : [];
+    const row = inserted?.[0];
+    if (row) return this.em.map(Execution, row as Record<string, unknown>);
+    // Nothing inserted: say why, as the actor sees the workflow (the failure path may cost a second trip).
+    const workflow = UUID_PATTERN.test(workflowId)
+      ? await this.em.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
+      : null;
+    if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
+    if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new execution');
+    throw new IllegalStateError('Workflow', 'without a current version', 'a new execution');
   }
 
-  /** The execution with this id, as this actor may see it; NotFoundError otherwise. */
+  /**
+   * The execution with this id, as this actor may see it; NotFoundError otherwise. One round trip: the
+   * row-level security settings and a named prepared statement in one batch.
+   */
   async get(id: string): Promise<IExecution> {
-    return this.em.transactional((tx) => this.find(tx, id, false));
+    const [rows] = UUID_PATTERN.test(id)
+      ? await sqlBatch(
+          this.em,
+          [{ name: 'executions.by_id', text: 'select * from executions.executions where id = $1', values: [id] }],
+          { settings: actorSettings(this.actor) },
+        )
+      : [];
+    const row = rows?.[0];
+    if (!row) throw new NotFoundError('Execution', { id });
+    return this.em.map(Execution, row as Record<string, unknown>);
   }
 
   /** pending → running; records `started_at`. */
@@ -140,12 +170,11 @@ export class ExecutionRepository {
   }
 
   /**
-   * Appends log lines in one COPY (see copyLogs); the execution must be visible to the actor. All or nothing: any
-   * bad line is a BatchValidationError listing every bad line by index and field. Returns the count.
+   * Appends log lines in one streamed COPY (see copyLogs); the execution must be visible to the actor. All or
+   * nothing: any bad line is a BatchValidationError listing every bad line by index and field. Returns the count.
    */
   async appendLogs(executionId: string, logs: readonly LogInput[]): Promise<number> {
-    await this.get(executionId);
-    return copyLogs(this.em, executionId, logs);
+    return copyLogs(this.em, executionId, logs, this.actor);
   }
 
   /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */
@@ -187,3 +216,21 @@ export class ExecutionRepository {
     return execution;
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(ExecutionRepository, {
+  reads: { get: 'read-your-writes', listByWorkflow: 'read-your-writes' },
+  writes: [
+    'start',
+    'run',
+    'pause',
+    'resume',
+    'complete',
+    'fail',
+    'cancel',
+    'retry',
+    'appendLogs',
+    'maintainLogPartitions',
+  ],
+  internal: ['transition', 'find'],
+});

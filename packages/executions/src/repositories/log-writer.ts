@@ -1,7 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translatePartitionedError, ValidationError, validateId, validateRows } from '@tessera/kernel';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import {
+  batchOn,
+  copyOn,
+  currentScope,
+  inTransaction,
+  logged,
+  NotFoundError,
+  onConnection,
+  translateSqlError,
+  ValidationError,
+  validateId,
+  validateRows,
+} from '@tessera/kernel';
+import { type Actor, actorSettings } from '@tessera/workflows';
 import { ExecutionLog, type LogLevel } from '../entities/execution-log.entity.ts';
 
 /** One log line to append. */
@@ -15,12 +26,8 @@ export interface LogInput {
   createdAt?: Date;
 }
 
-/** Escapes a value for COPY's text format (backslash, tab, newline, carriage return). */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value)
-    ? value.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
-    : value;
-}
+const COLUMNS = ['execution_id', 'execution_step_id', 'level', 'message', 'context', 'created_at'] as const;
+const EMPTY_CONTEXT = '{}';
 
 /**
  * Validates a batch before anything is sent, by the entity's metadata (the same rules as every other write: NUL
@@ -41,41 +48,56 @@ function validate(em: EntityManager, executionId: string, logs: readonly LogInpu
   validateRows(em.getMetadata(ExecutionLog), rows, 'all-or-nothing');
 }
 
-/**
- * Appends log lines with COPY (the fastest way into PostgreSQL; MikroORM would inline every value into SQL text).
- * One COPY is one statement, so a batch is written whole or not at all. Rows whose month has no partition land in
- * the DEFAULT partition. Typed errors as everywhere: a missing execution or step is a ForeignKeyViolationError.
- */
-export async function copyLogs(em: EntityManager, executionId: string, logs: readonly LogInput[]): Promise<number> {
-  validate(em, executionId, logs);
-  if (logs.length === 0) return 0;
-  const now = new Date().toISOString();
-  const lines: string[] = new Array(logs.length);
-  for (let i = 0; i < logs.length; i++) {
-    const log = logs[i] as LogInput;
-    lines[i] = `${executionId}\t${log.stepId ?? '\\N'}\t${log.level}\t${copyText(log.message)}\t${copyText(
-      JSON.stringify(log.context ?? {}),
-    )}\t${log.createdAt ? log.createdAt.toISOString() : now}\n`;
+/** The rows, produced one at a time as the COPY writer asks for them (nothing is formatted ahead). */
+function* rowsOf(executionId: string, logs: readonly LogInput[], now: Date) {
+  for (const log of logs) {
+    yield [executionId, log.stepId ?? null, log.level, log.message, log.context ?? EMPTY_CONTEXT, log.createdAt ?? now];
   }
-  const pool = (await em.getConnection().getNativeClient()) as pg.Pool;
-  const client = await pool.connect();
+}
+
+/**
+ * Appends log lines with the kernel's COPY writer, streamed with backpressure. One COPY is one statement, so a
+ * batch is written whole or not at all; rows whose month has no partition land in the DEFAULT partition. With an
+ * `actor`, the execution must be visible to it: that check and the COPY share one connection, and the check is
+ * one round trip (the row-level security settings ride along with it), not a transaction of its own.
+ * A missing execution or step is a ForeignKeyViolationError; an invisible one a NotFoundError.
+ */
+export async function copyLogs(
+  em: EntityManager,
+  executionId: string,
+  logs: readonly LogInput[],
+  actor?: Actor,
+): Promise<number> {
+  validate(em, executionId, logs);
+  if (logs.length === 0 && !actor) return 0;
+  const started = Date.now();
+  const text = 'copy executions.execution_logs from stdin';
   try {
-    const stream = client.query(
-      copyFrom(
-        'copy executions.execution_logs (execution_id, execution_step_id, level, message, context, created_at) from stdin',
-      ),
-    );
-    await new Promise<void>((resolve, reject) => {
-      stream.on('error', reject);
-      stream.on('finish', resolve);
-      // Write in chunks of ~1000 lines: one string per line would cost a syscall-sized write each.
-      for (let i = 0; i < lines.length; i += 1000) stream.write(lines.slice(i, i + 1000).join(''));
-      stream.end();
+    const count = await onConnection(em, async (submit) => {
+      if (actor) {
+        const [visible] = await batchOn(
+          submit,
+          [
+            {
+              name: 'executions.visible',
+              text: 'select 1 from executions.executions where id = $1',
+              values: [executionId],
+            },
+          ],
+          inTransaction(em),
+          { settings: actorSettings(actor) },
+        );
+        if (!visible?.length) throw new NotFoundError('Execution', { id: executionId });
+      }
+      if (logs.length === 0) return 0;
+      return copyOn(submit, 'executions.execution_logs', COLUMNS, rowsOf(executionId, logs, new Date()));
     });
-    return logs.length;
+    logged(em, text, started, false);
+    // COPY runs past the ORM's unit of work: later read-your-writes reads of this scope wait for it.
+    if (count > 0) currentScope().noteWrite();
+    return count;
   } catch (error) {
-    throw translatePartitionedError(error, em.getMetadata());
-  } finally {
-    client.release();
+    logged(em, text, started, true);
+    throw translateSqlError(error, em);
   }
 }

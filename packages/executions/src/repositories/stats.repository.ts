@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { declareConsistency } from '@tessera/kernel';
 
 /** One row of the materialized view `workflow_execution_stats`. */
 export interface WorkflowExecutionStats {
@@ -54,3 +55,10 @@ function toStats(row: Record<string, unknown>): WorkflowExecutionStats {
     avgDurationMs: row.avg_duration_ms === null ? null : Number(row.avg_duration_ms),
   };
 }
+
+// Read consistency per method (callers override with withConsistency). The statistics are a materialized view,
+// stale until the next refresh anyway: dashboards may ask for withConsistency('replica').
+declareConsistency(ExecutionStatsRepository, {
+  reads: { forWorkflow: 'read-your-writes', all: 'read-your-writes' },
+  writes: ['refresh'],
+});

@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushNamingFields, IllegalStateError, NotFoundError, ValidationError, validateEntity } from '@tessera/kernel';
+import {
+  declareConsistency,
+  flushNamingFields,
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { type Actor, actingAs } from '@tessera/workflows';
 import { Execution } from '../entities/execution.entity.ts';
 import { ExecutionStep, type IExecutionStep, type StepStatus } from '../entities/execution-step.entity.ts';
@@ -96,3 +103,10 @@ export class StepRepository {
     return this.em.transactional((tx) => tx.findOneOrFail(ExecutionStep, { id }, { refresh: true }));
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(StepRepository, {
+  reads: { list: 'read-your-writes' },
+  writes: ['record', 'start', 'finish'],
+  internal: ['move'],
+});

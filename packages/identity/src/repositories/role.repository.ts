@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, UniqueViolationError, validateEntity } from '@tessera/kernel';
+import { declareConsistency, flushOrDetach, UniqueViolationError, validateEntity } from '@tessera/kernel';
 import { type IRole, Role } from '../entities/role.entity.ts';
 
 /** What `create` needs. */
@@ -40,3 +40,9 @@ export class RoleRepository {
     return this.em.find(Role, {}, { orderBy: { name: 'asc' } });
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(RoleRepository, {
+  reads: { findByName: 'read-your-writes', list: 'read-your-writes' },
+  writes: ['create'],
+});

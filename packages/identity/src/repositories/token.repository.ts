@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import {
+  declareConsistency,
+  flushOrDetach,
+  NotFoundError,
+  translated,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { type IToken, Token, type TokenKind } from '../entities/token.entity.ts';
 import { type IUser, User } from '../entities/user.entity.ts';
 
@@ -151,3 +158,9 @@ export class TokenRepository {
     );
   }
 }
+
+// Read consistency per method (callers override with withConsistency). Verification reads the primary: a revoked token must stop verifying at once, from any process.
+declareConsistency(TokenRepository, {
+  reads: { verify: 'primary', listForUser: 'read-your-writes' },
+  writes: ['issue', 'revoke', 'revokeAllForUser', 'extend', 'purgeExpired'],
+});

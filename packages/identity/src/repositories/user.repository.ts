@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushOrDetach,
   NotFoundError,
+  newId,
+  sql,
   translated,
   UniqueViolationError,
   ValidationError,
@@ -44,7 +47,41 @@ export const MAX_PAGE_SIZE = 500;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Users, their passwords and their roles. Every write flushes the EntityManager it was given. */
+/** A user's columns under their property names, for the hot reads that return plain rows. */
+const USER_COLUMNS =
+  'id, email, username, full_name as "fullName", hashed_password as "hashedPassword", department, ' +
+  'access_level as "accessLevel", is_active as "isActive", is_superuser as "isSuperuser", ' +
+  'last_login_at as "lastLoginAt", created_at as "createdAt", updated_at as "updatedAt"';
+
+const INSERT_USER =
+  'insert into identity.users (id, email, username, full_name, hashed_password, department, access_level, ' +
+  'is_active, is_superuser) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *';
+
+type UserRow = Omit<IUser, 'createdAt' | 'updatedAt' | 'lastLoginAt'> & {
+  createdAt: string | Date;
+  updatedAt: string | Date;
+  lastLoginAt: string | Date | null;
+};
+
+/**
+ * A row as a plain user: timestamps parsed (MikroORM's pool leaves them as text), and the password hash kept but
+ * not enumerable, so serializing the user leaves it out, as the entity's `hidden` does.
+ */
+function plainUser(row: UserRow | undefined): IUser | null {
+  if (!row) return null;
+  const user = row as unknown as IUser;
+  user.createdAt = new Date(row.createdAt);
+  user.updatedAt = new Date(row.updatedAt);
+  user.lastLoginAt = row.lastLoginAt === null ? null : new Date(row.lastLoginAt);
+  Object.defineProperty(user, 'hashedPassword', { value: row.hashedPassword, enumerable: false, writable: true });
+  return user;
+}
+
+/**
+ * Users, their passwords and their roles. The lookups are hot reads: one named prepared statement, a plain typed
+ * user (not attached to the EntityManager; the password hash is there but not enumerable). Registration is one
+ * `INSERT … RETURNING` and returns a managed entity; the other writes flush the EntityManager they were given.
+ */
 export class UserRepository {
   readonly em: EntityManager;
 
@@ -54,8 +91,8 @@ export class UserRepository {
 
   /**
    * Registers a user. The e-mail is trimmed and lower-cased, the username trimmed, and the password
-   * hashed. Bad input and a taken e-mail or username are reported as typed field errors before any write;
-   * a registration racing this one on the same e-mail still gets a UniqueViolationError, from the database.
+   * hashed. Bad input is a typed field error before any write; a taken e-mail or username is the
+   * UniqueViolationError naming the field, translated from the unique constraint (one round trip, no SELECT first).
    */
   async register(input: RegisterUserInput): Promise<IUser> {
     const data = {
@@ -71,34 +108,64 @@ export class UserRepository {
     validateEntity(this.em.getMetadata(User), data);
     if (input.password !== undefined) checkPassword(input.password);
 
-    const taken = await this.em.findOne(
-      User,
-      { $or: [{ email: data.email }, { username: data.username }] },
-      { fields: ['email', 'username'], disableIdentityMap: true },
-    );
-    if (taken) {
-      const field = taken.email === data.email ? 'email' : 'username';
-      throw new UniqueViolationError('User', [field], `uq_users_${field}`);
-    }
-
     const hashedPassword = input.password === undefined ? null : await hashPassword(input.password);
-    const user = this.em.create(User, { ...data, hashedPassword });
-    await flushOrDetach(this.em, [user]);
-    return user;
+    const [row] = await sql(this.em, {
+      name: 'identity.users.insert',
+      text: INSERT_USER,
+      values: [
+        newId(),
+        data.email,
+        data.username,
+        data.fullName,
+        hashedPassword,
+        data.department,
+        data.accessLevel,
+        data.isActive,
+        data.isSuperuser,
+      ],
+    });
+    // Managed, as before: the caller may reference it in entities it flushes later.
+    return this.em.map(User, row as Record<string, unknown>);
   }
 
   /** The user with this e-mail (matched case-insensitively, as stored), or null. */
   async findByEmail(email: string): Promise<IUser | null> {
-    return this.em.findOne(User, { email: email.trim().toLowerCase() });
+    if (typeof email !== 'string') return null;
+    const rows = await sql<UserRow>(this.em, {
+      name: 'identity.users.by_email',
+      text: `select ${USER_COLUMNS} from identity.users where email = $1`,
+      values: [email.trim().toLowerCase()],
+    });
+    return plainUser(rows[0]);
   }
 
   /** The user with this username, or null. */
   async findByUsername(username: string): Promise<IUser | null> {
-    return this.em.findOne(User, { username: username.trim() });
+    if (typeof username !== 'string') return null;
+    const rows = await sql<UserRow>(this.em, {
+      name: 'identity.users.by_username',
+      text: `select ${USER_COLUMNS} from identity.users where username = $1`,
+      values: [username.trim()],
+    });
+    return plainUser(rows[0]);
   }
 
-  /** The user with this id; throws NotFoundError when there is none. */
+  /** The user with this id (a plain user, see the class comment); throws NotFoundError when there is none. */
   async getById(id: string): Promise<IUser> {
+    const rows = UUID_PATTERN.test(id)
+      ? await sql<UserRow>(this.em, {
+          name: 'identity.users.by_id',
+          text: `select ${USER_COLUMNS} from identity.users where id = $1`,
+          values: [id],
+        })
+      : [];
+    const user = plainUser(rows[0]);
+    if (!user) throw new NotFoundError('User', { id });
+    return user;
+  }
+
+  /** The managed entity, for the writes that change it through the unit of work. */
+  async #managed(id: string): Promise<IUser> {
     const user = UUID_PATTERN.test(id) ? await this.em.findOne(User, { id }) : null;
     if (!user) throw new NotFoundError('User', { id });
     return user;
@@ -131,7 +198,7 @@ export class UserRepository {
 
   /** Marks the user inactive: its tokens stop verifying and it can no longer sign in. Idempotent. */
   async deactivate(id: string): Promise<IUser> {
-    const user = await this.getById(id);
+    const user = await this.#managed(id);
     user.isActive = false;
     await flushOrDetach(this.em, [user]);
     return user;
@@ -208,7 +275,7 @@ export class UserRepository {
 
   /** Records a successful sign-in in `last_login_at`. */
   async recordLogin(id: string, at: Date = new Date()): Promise<IUser> {
-    const user = await this.getById(id);
+    const user = await this.#managed(id);
     user.lastLoginAt = at;
     await flushOrDetach(this.em, [user]);
     return user;
@@ -223,3 +290,16 @@ function checkPassword(password: string): void {
     throw new ValidationError('User', 'password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
 }
+
+// Read consistency per method (callers override with withConsistency). Sign-in checks read the primary: a deactivation or password change must take effect at once.
+declareConsistency(UserRepository, {
+  reads: {
+    findByEmail: 'read-your-writes',
+    findByUsername: 'read-your-writes',
+    getById: 'read-your-writes',
+    list: 'read-your-writes',
+    rolesOf: 'read-your-writes',
+    verifyPassword: 'primary',
+  },
+  writes: ['register', 'deactivate', 'delete', 'assignRoles', 'revokeRoles', 'recordLogin'],
+});

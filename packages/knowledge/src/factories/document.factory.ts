@@ -1,6 +1,6 @@
 import { faker } from '@faker-js/faker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { uniqueSuffix } from '@tessera/identity';
+import { uniqueSuffix } from '@tessera/identity/testing';
 import { flushOrDetach } from '@tessera/kernel';
 import { DOCUMENT_TYPES, Document, type IDocument } from '../entities/document.entity.ts';
 

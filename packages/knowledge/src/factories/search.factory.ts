@@ -1,6 +1,7 @@
 import { faker } from '@faker-js/faker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IUser, userFactory } from '@tessera/identity';
+import type { IUser } from '@tessera/identity';
+import { userFactory } from '@tessera/identity/testing';
 import { flushOrDetach } from '@tessera/kernel';
 import { type ISearchQuery, SearchQuery } from '../entities/search-query.entity.ts';
 import { type ISearchResponse, SearchResponse } from '../entities/search-response.entity.ts';

@@ -1,14 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  flushOrDetach,
+  declareConsistency,
   jsonProblem,
   NotFoundError,
+  newId,
+  sql,
+  statementName,
   translated,
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';
 import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
-import { FULL_COLUMNS, type SqlFragment, visibleDocumentsSql } from './access.ts';
+import { FULL_COLUMNS, type SqlFragment, toNumberedParams, visibleDocumentsSql } from './access.ts';
 
 /** A document as listings return it: plain, typed, without its `content`. */
 export interface DocumentSummary {
@@ -55,6 +58,10 @@ export interface DocumentPage<T = DocumentSummary> {
 /** The largest page a document read returns. */
 export const MAX_DOCUMENT_PAGE = 500;
 
+const INSERT_DOCUMENT =
+  'insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata) ' +
+  'values ($1, $2, $3, $4, $5, $6, $7, $8) returning *';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Row = Record<string, unknown>;
@@ -98,9 +105,22 @@ export class DocumentRepository {
       metadata: input.metadata ?? null,
     };
     validateEntity(this.em.getMetadata(Document), data);
-    const document = this.em.create(Document, data);
-    await flushOrDetach(this.em, [document]);
-    return document;
+    // One statement, one round trip; a constraint violation comes back as the typed error naming the field.
+    const [row] = await sql(this.em, {
+      name: 'knowledge.documents.insert',
+      text: INSERT_DOCUMENT,
+      values: [
+        newId(),
+        data.title,
+        data.content,
+        data.documentType,
+        data.source,
+        data.accessLevel,
+        data.department,
+        data.metadata === null ? null : JSON.stringify(data.metadata),
+      ],
+    });
+    return this.em.map(Document, row as Record<string, unknown>);
   }
 
   /** The documents user `userId` may see, in creation order. */
@@ -170,6 +190,18 @@ export class DocumentRepository {
       afterId,
       limit,
     });
-    return translated(this.em, () => this.em.execute<Row[]>(q.sql, [...q.params]));
+    const { text, values } = toNumberedParams(q);
+    return sql<Row>(this.em, { name: statementName('knowledge.documents.visible', text), text, values });
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(DocumentRepository, {
+  reads: {
+    listVisible: 'read-your-writes',
+    findByMetadata: 'read-your-writes',
+    findWithMetadataKey: 'read-your-writes',
+    getVisible: 'read-your-writes',
+  },
+  writes: ['create', 'delete'],
+});

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '@tessera/identity';
-import { NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import { declareConsistency, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
 import { type ISearchQuery, SearchQuery } from '../entities/search-query.entity.ts';
 import { type ISearchResponse, type ResponseSource, SearchResponse } from '../entities/search-response.entity.ts';
 import { type IUserFeedback, UserFeedback } from '../entities/user-feedback.entity.ts';
@@ -198,3 +198,9 @@ export class SearchRepository {
     }
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(SearchRepository, {
+  reads: { historyOfUser: 'read-your-writes', historyOfSession: 'read-your-writes' },
+  writes: ['recordSearch', 'addFeedback'],
+});

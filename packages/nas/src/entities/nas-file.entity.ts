@@ -43,7 +43,13 @@ export const NasFile = defineEntity({
   properties: {
     id: idProperty(),
     folder: () => p.manyToOne(NasFolder).deleteRule('cascade'),
+    /**
+     * The absolute path. A byte that is not valid UTF-8 is written `\\xHH` (and a backslash of such a path
+     * `\\x5c`); the exact bytes are then in `rawPath`.
+     */
     filePath: p.text(),
+    /** The path's exact bytes when it is not valid UTF-8; null otherwise (then `filePath` is exact). */
+    rawPath: p.blob().nullable(),
     /** Lower-case, without the dot; empty when the name has none. */
     extension: p.string().length(32).default(''),
     sizeBytes: p.bigint('number').default(0),

@@ -30,7 +30,10 @@ export const NasFolder = defineEntity({
     id: idProperty(),
     // Deleting a folder row removes its subtree's rows: the inventory mirrors the disk.
     parent: () => p.manyToOne(NasFolder).nullable().deleteRule('cascade').index(),
+    /** The absolute path, escaped like a file's path when it is not valid UTF-8 (then `rawPath` is exact). */
     path: p.text().unique(),
+    /** The path's exact bytes when it is not valid UTF-8; null otherwise. */
+    rawPath: p.blob().nullable(),
     name: p.text(),
     depth: p.integer().default(0),
     /** Present files in the subtree. */

@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach, NotFoundError, ValidationError, validateId, valueProblem } from '@tessera/kernel';
+import {
+  declareConsistency,
+  flushOrDetach,
+  NotFoundError,
+  ValidationError,
+  validateId,
+  valueProblem,
+} from '@tessera/kernel';
 import { type INasFile, NasFile } from '../entities/nas-file.entity.ts';
 import { type INasFolder, NasFolder } from '../entities/nas-folder.entity.ts';
 
@@ -79,3 +86,14 @@ export class NasRepository {
     return file;
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(NasRepository, {
+  reads: {
+    folderByPath: 'read-your-writes',
+    fileByPath: 'read-your-writes',
+    listFolder: 'read-your-writes',
+    missingFiles: 'read-your-writes',
+  },
+  writes: ['recordChecksum'],
+});

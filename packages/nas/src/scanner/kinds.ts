@@ -19,7 +19,10 @@ add('archive', 'zip rar 7z tar gz tgz bz2 xz');
 /** The lower-case extension of a file name, without the dot ('' for none or a dot-file like `.DS_Store`). */
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
-  return dot <= 0 || dot === name.length - 1 ? '' : name.slice(dot + 1).toLowerCase();
+  if (dot <= 0 || dot === name.length - 1) return '';
+  const extension = name.slice(dot + 1).toLowerCase();
+  // The column holds 32 characters: a longer "extension" is just part of a long name.
+  return extension.length > 32 ? '' : extension;
 }
 
 /** The kind of a file with this extension (lower-case, no dot). */

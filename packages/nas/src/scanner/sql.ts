@@ -10,8 +10,8 @@
  * paths are kept in `nas_scan_seen_files` for the final sweep.
  */
 export const CREATE_STAGING = `
-create temp table if not exists nas_scan_stage_folders (id uuid, path text, parent_path text, name text, depth int, listing_hash text, changed boolean, complete boolean);
-create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text, partial boolean);
+create temp table if not exists nas_scan_stage_folders (id uuid, path text, parent_path text, name text, depth int, listing_hash text, changed boolean, complete boolean, raw_path bytea);
+create temp table if not exists nas_scan_stage_files (id uuid, file_path text, folder_path text, extension text, size_bytes bigint, modified_at timestamptz, kind text, partial boolean, raw_path bytea);
 create temp table if not exists nas_scan_seen_folders (path text, changed boolean, complete boolean);
 create temp table if not exists nas_scan_seen_files (file_path text);
 -- The sweeps probe this per folder of the subtree (whose size the planner cannot estimate from a LIKE).
@@ -40,28 +40,28 @@ export const SCAN_UNLOCK = `select pg_advisory_unlock(hashtext('tessera.nas.scan
  */
 export function mergeBatch(now: string): string {
   return `
-insert into nas.nas_folders as d (id, path, name, depth, listing_hash, last_scanned_at)
-  select id, path, name, depth, listing_hash, ${now} from nas_scan_stage_folders
+insert into nas.nas_folders as d (id, path, name, depth, listing_hash, last_scanned_at, raw_path)
+  select id, path, name, depth, listing_hash, ${now}, raw_path from nas_scan_stage_folders
   on conflict (path) do update set missing_since = null, name = excluded.name, depth = excluded.depth,
-    listing_hash = excluded.listing_hash
+    listing_hash = excluded.listing_hash, raw_path = excluded.raw_path
   where d.missing_since is not null or d.name <> excluded.name or d.depth <> excluded.depth
-    or d.listing_hash is distinct from excluded.listing_hash;
+    or d.listing_hash is distinct from excluded.listing_hash or d.raw_path is distinct from excluded.raw_path;
 update nas.nas_folders f set parent_id = p.id
   from nas_scan_stage_folders s join nas.nas_folders p on p.path = s.parent_path
   where f.path = s.path and f.parent_id is distinct from p.id;
 insert into nas_scan_seen_folders select path, changed, complete from nas_scan_stage_folders;
 insert into nas_scan_seen_files select file_path from nas_scan_stage_files where partial;
 with merged as (
-  insert into nas.nas_files as f (id, folder_id, file_path, extension, size_bytes, modified_at, kind)
-    select s.id, d.id, s.file_path, s.extension, s.size_bytes, s.modified_at, s.kind
+  insert into nas.nas_files as f (id, folder_id, file_path, extension, size_bytes, modified_at, kind, raw_path)
+    select s.id, d.id, s.file_path, s.extension, s.size_bytes, s.modified_at, s.kind, s.raw_path
     from nas_scan_stage_files s join nas.nas_folders d on d.path = s.folder_path
   on conflict (file_path) do update set
     folder_id = excluded.folder_id, extension = excluded.extension, size_bytes = excluded.size_bytes,
-    modified_at = excluded.modified_at, kind = excluded.kind, missing_since = null,
+    modified_at = excluded.modified_at, kind = excluded.kind, missing_since = null, raw_path = excluded.raw_path,
     -- A changed file's old checksum describes other bytes.
     checksum = case when f.size_bytes = excluded.size_bytes and f.modified_at = excluded.modified_at then f.checksum end
-  where (f.folder_id, f.extension, f.size_bytes, f.modified_at, f.kind, f.missing_since)
-    is distinct from (excluded.folder_id, excluded.extension, excluded.size_bytes, excluded.modified_at, excluded.kind, null)
+  where (f.folder_id, f.extension, f.size_bytes, f.modified_at, f.kind, f.missing_since, f.raw_path)
+    is distinct from (excluded.folder_id, excluded.extension, excluded.size_bytes, excluded.modified_at, excluded.kind, null, excluded.raw_path)
   returning (xmax = 0) as inserted
 )
 select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from merged;
@@ -128,6 +128,22 @@ update nas.nas_folders f set file_count = t.n, total_size_bytes = t.b, folder_co
 from totals t
 where f.id = t.folder
   and ((f.file_count, f.total_size_bytes, f.folder_count) is distinct from (t.n, t.b, t.nested) or f.path = $1)`;
+
+/**
+ * Records a run of root `$1` as started at `$3`; returns how many runs of it or below it (`$2`) never finished
+ * (their counts were not rolled up).
+ */
+export const RUN_STARTED = `
+with unfinished as (
+  select count(*)::int as n from nas.nas_scan_runs where (root = $1 or root like $2) and finished_at is null
+), started as (
+  insert into nas.nas_scan_runs (root, started_at) values ($1, $3)
+  on conflict (root) do update set started_at = excluded.started_at, finished_at = null
+)
+select n from unfinished`;
+
+/** Marks the runs of root `$1` and below it (`$2`) finished at `$3`: its roll-up covered them. */
+export const RUN_FINISHED = `update nas.nas_scan_runs set finished_at = $3 where root = $1 or root like $2`;
 
 /** Records the scan time on the root alone, when nothing changed and no roll-up is needed. */
 export const TOUCH_ROOT = `update nas.nas_folders set last_scanned_at = $2 where path = $1`;

@@ -6,7 +6,16 @@ export interface ScanProgress {
   readonly bytes: number;
   readonly batches: number;
   readonly problems: number;
+  /** Symbolic links, FIFOs, sockets and devices met: not followed and not recorded. */
+  readonly skipped: number;
 }
+
+/**
+ * Points of a scan, in order: `walk` (the walk has begun, nothing sent), `copy` (a batch's COPY of files is
+ * open), `merge` (a batch is written but not committed), `commit` (a batch is committed), `sweep` (the walk is
+ * complete, vanished files not yet marked), `rollup` (vanished marked, counts not yet rolled up), `done`.
+ */
+export type ScanStage = 'walk' | 'copy' | 'merge' | 'commit' | 'sweep' | 'rollup' | 'done';
 
 /** Options of {@link scanDirectory}. */
 export interface ScanOptions {
@@ -17,6 +26,8 @@ export interface ScanOptions {
   readonly full?: boolean;
   /** Called for each directory or file that could not be read; the scan goes on without it. */
   readonly onProblem?: (path: string, message: string) => void;
+  /** Awaited at each {@link ScanStage} (every batch passes `copy`, `merge` and `commit`): a hook for fault tests. */
+  readonly onStage?: (stage: ScanStage) => void | Promise<void>;
 }
 
 /** What a scan found and changed. */
@@ -33,4 +44,6 @@ export interface ScanResult {
   readonly vanishedFiles: number;
   readonly vanishedFolders: number;
   readonly problems: number;
+  /** Symbolic links, FIFOs, sockets and devices: not followed and not recorded. */
+  readonly skipped: number;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IUser, uniqueSuffix, userFactory } from '@tessera/identity';
+import type { IUser } from '@tessera/identity';
+import { uniqueSuffix, userFactory } from '@tessera/identity/testing';
 import type { IAgent } from '../entities/agent.entity.ts';
 import type { IWorkflow } from '../entities/workflow.entity.ts';
 import { AgentRepository, type CreateAgentInput } from '../repositories/agent.repository.ts';

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  declareConsistency,
   flushNamingFields,
   NotFoundError,
   UniqueViolationError,
@@ -118,3 +119,10 @@ export class AgentRepository {
     return agent;
   }
 }
+
+// Read consistency per method (callers override with withConsistency); writes read the primary.
+declareConsistency(AgentRepository, {
+  reads: { get: 'read-your-writes', tools: 'read-your-writes' },
+  writes: ['create', 'addTool', 'setToolEnabled'],
+  internal: ['find'],
+});

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { type CommandEntry, UsageError } from './command.ts';
+import { migrationCommands } from './commands/index.ts';
+import type { TesseraConfig } from './config.ts';
+import { openDatabase } from './database.ts';
+
+/** How a CLI built on {@link runCli} looks: its config, its extra commands, and the lines of its help. */
+export interface CliOptions {
+  /** The program name in messages (default `tessera`). */
+  readonly name?: string;
+  /** The first line of the help. */
+  readonly title?: string;
+  /** The config, loaded only when a command runs (never for `--help`). */
+  readonly config: () => Promise<TesseraConfig>;
+  /** Commands after the migration commands, e.g. a platform's backup. A same-named entry replaces a built-in. */
+  readonly commands?: readonly CommandEntry[];
+  /** Lines after the options in the help (e.g. where the database comes from). */
+  readonly footer?: readonly string[];
+}
+
+const stdout = (line = '') => process.stdout.write(`${line}\n`);
+const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The migration commands followed by `extra`; an extra command with a built-in's name replaces it. */
+export function commandList(extra: readonly CommandEntry[] = []): CommandEntry[] {
+  const names = new Set(extra.map((c) => c.name));
+  return [...migrationCommands.filter((c) => !names.has(c.name)), ...extra];
+}
+
+/** `name args` in one column, the description in the next. */
+function usageLine(command: CommandEntry): string {
+  const parts = command.help.trim().split(/\s{2,}/);
+  const description = parts.pop() ?? '';
+  return `  ${[command.name, ...parts].join(' ').padEnd(52)} ${description}`;
+}
+
+function help(options: CliOptions, commands: readonly CommandEntry[]): string {
+  const name = options.name ?? 'tessera';
+  return [
+    options.title ?? `${name}: migrations for the contexts your tessera.config lists`,
+    '',
+    `Usage: ${name} <command> [options]`,
+    '',
+    'Commands:',
+    ...commands.map(usageLine),
+    '',
+    'Options:',
+    "  --lock-timeout SECONDS   how long migrate/down wait for another run's lock (default 600)",
+    '  -h, --help               this help',
+    '',
+    ...(options.footer ?? ['The database is DATABASE_URL.']),
+  ].join('\n');
+}
+
+async function dispatch(
+  argv: readonly string[],
+  options: CliOptions,
+  commands: readonly CommandEntry[],
+): Promise<number> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    if (name === undefined && (argv.includes('--help') || argv.includes('-h') || argv.length === 0)) {
+      stdout(help(options, commands));
+      return argv.length === 0 ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${name}"`);
+  }
+  const rest = argv.filter((a) => a !== name);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    stdout(
+      usageLine(entry)
+        .trim()
+        .replace(/\s{2,}/, '\n  '),
+    );
+    return 0;
+  }
+  const command = await entry.load();
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+  });
+  const config = await options.config();
+  const db =
+    (command.needsDatabase ?? true)
+      ? await openDatabase(config, stderr, { wait: command.waitForDatabase ?? true })
+      : undefined;
+  try {
+    return await command.run({ url: db?.url ?? '', values, positionals, out: stdout, err: stderr, config });
+  } finally {
+    await db?.release();
+  }
+}
+
+/** Runs one command line (without `node` and the script) and returns the exit code; prints errors itself. */
+export async function runCli(argv: readonly string[], options: CliOptions): Promise<number> {
+  const name = options.name ?? 'tessera';
+  const commands = commandList(options.commands);
+  try {
+    return await dispatch(argv, options, commands);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      stderr(`${name}: ${(error as Error).message}\n\n${help(options, commands)}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    // Loaded only on this path: the kernel pulls in the ORM, which a fast `--help` must not pay for.
+    const { TesseraError } = await import('@tessera/kernel');
+    stderr(`\n${name}: ${error instanceof TesseraError ? `${error.code}: ` : ''}${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,10 @@
+/** @tessera/identity/testing: factories for tests and seeding (they need `@faker-js/faker` and `@mikro-orm/seeder` where used). */
+export {
+  type RoleOverrides,
+  roleFactory,
+  type TokenOverrides,
+  tokenFactory,
+  type UserOverrides,
+  uniqueSuffix,
+  userFactory,
+} from './factories/index.ts';

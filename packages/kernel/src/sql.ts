@@ -1,0 +1,297 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { withConstraintFields } from './constraint-fields.ts';
+
+/**
+ * The one raw SQL path of the kernel. A statement goes to PostgreSQL with bound parameters (never values
+ * inlined into the text), as a named prepared statement when it has a `name`, on the connection of the
+ * EntityManager's current transaction if there is one (else on a pooled connection), and is timed into the
+ * same query and slow-query log as MikroORM's own queries. Database errors come back as the kernel's typed
+ * errors naming the entity and field.
+ */
+
+/** One SQL statement: `$1`-style placeholders, its values, and a name to prepare it once per connection. */
+export interface Statement {
+  /** Set on hot statements: parsed and planned once per connection, then only bound and executed. */
+  readonly name?: string;
+  readonly text: string;
+  readonly values?: readonly unknown[];
+}
+
+/** What a statement returned: its rows (as PostgreSQL sent them) and the affected-row count. */
+export interface SqlResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** The part of kysely's connection MikroORM hands out inside a transaction; it forwards `sql` to `pg` as is. */
+interface KyselyConnection {
+  executeQuery(query: { sql: unknown; parameters: readonly unknown[]; query: unknown }): Promise<{ rows: unknown[] }>;
+}
+interface TransactionContext {
+  getExecutor(): { provideConnection<T>(use: (connection: KyselyConnection) => Promise<T>): Promise<T> };
+}
+const RAW_NODE = Object.freeze({ kind: 'RawNode', sqlFragments: [], parameters: [] });
+
+/** Statements whose Parse may or may not have reached the server before an error: re-prepared (close + parse). */
+const UNSURE = Symbol('tessera.unsurePreparedStatements');
+type Tracked = { parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> } & {
+  [UNSURE]?: Set<string>;
+};
+
+// pg's Query is a runtime class without public typings for its protocol hooks.
+type PgQueryClass = new (
+  config: object,
+) => {
+  prepare(connection: unknown): void;
+  handleError(error: unknown, connection: unknown): void;
+  callback?: (error: Error | null, result: unknown) => void;
+};
+const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
+
+/**
+ * Several statements sent in one message flight and closed by one Sync: one round trip, and PostgreSQL runs them
+ * as one implicit transaction (so `set_config(…, true)` in the first holds for the next and is gone after).
+ * Built on pg's own Query, whose result handling already collects several results.
+ */
+class BatchQuery extends PgQuery {
+  readonly #steps: readonly Statement[];
+  readonly #done: Promise<pg.QueryResult[]>;
+
+  constructor(steps: readonly Statement[]) {
+    super({ text: steps.map((s) => s.text).join('; '), queryMode: 'extended' });
+    this.#steps = steps;
+    this.#done = new Promise((resolve, reject) => {
+      this.callback = (error, result) =>
+        error ? reject(error) : resolve((Array.isArray(result) ? result : [result]) as pg.QueryResult[]);
+    });
+  }
+
+  /** Lets `await client.query(batch)` (and kysely's connection) wait for the results. */
+  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, see above
+  then<T>(resolve: (r: { rows: pg.QueryResult[] }) => T, reject?: (e: unknown) => T): Promise<T> {
+    return this.#done.then((results) => resolve({ rows: results }), reject);
+  }
+
+  override prepare(connection: Tracked & PgConnection): void {
+    const unsure = unsureOf(connection);
+    for (const step of this.#steps) {
+      const { name = '', text } = step;
+      const known = name && (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]);
+      if (name && known && known !== text) throw new Error(`prepared statement "${name}" names another SQL text`);
+      if (!known || unsure.has(name)) {
+        if (name && unsure.delete(name)) connection.close({ type: 'S', name });
+        connection.parse({ text, name });
+        if (name) connection.submittedNamedStatements[name] = text;
+      }
+      connection.bind({ portal: '', statement: name, values: step.values ?? [], valueMapper: prepareValue });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '', rows: 0 });
+    }
+    connection.sync();
+  }
+
+  override handleError(error: unknown, connection: Tracked): void {
+    // The server skips everything after an error up to the Sync: a Parse of this batch may not have run.
+    const unsure = unsureOf(connection);
+    for (const { name } of this.#steps) if (name) unsure.add(name);
+    super.handleError(error, connection);
+  }
+}
+
+function unsureOf(connection: Tracked): Set<string> {
+  connection[UNSURE] ??= new Set();
+  return connection[UNSURE];
+}
+
+interface PgConnection {
+  parse(m: { text: string; name: string }): void;
+  bind(m: object): void;
+  describe(m: object): void;
+  execute(m: object): void;
+  close(m: object): void;
+  sync(): void;
+}
+const prepareValue = (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils.prepareValue;
+
+/** The kysely transaction MikroORM runs the EntityManager's current transaction on, if any. */
+function transactionOf(em: EntityManager): TransactionContext | undefined {
+  return em.getTransactionContext() as TransactionContext | undefined;
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** MikroORM's pg pool (looked up once per connection: the lookup is async). */
+function poolOf(em: EntityManager): pg.Pool | Promise<pg.Pool> {
+  const connection = em.getConnection();
+  return pools.get(connection) ?? poolLookup(connection);
+}
+
+async function poolLookup(connection: ReturnType<EntityManager['getConnection']>): Promise<pg.Pool> {
+  const pool = (await connection.getNativeClient()) as unknown as pg.Pool;
+  pools.set(connection, pool);
+  return pool;
+}
+
+/** The time a statement took, into MikroORM's query log and slow-query log (neither ever writes values). */
+export function logged(em: EntityManager, text: string, started: number, failed: boolean): void {
+  (em.getConnection() as unknown as { logQuery(q: string, c: object): void }).logQuery(text, {
+    took: Date.now() - started,
+    ...(failed ? { level: 'error' } : {}),
+  });
+}
+
+/**
+ * A constraint or input error as the kernel's typed error naming entity and field. A partition's name
+ * (`execution_logs_default`, `audit_logs_p203103`) is first pointed back at its parent table.
+ */
+export function translateSqlError(error: unknown, em: EntityManager): unknown {
+  const metadata = em.getMetadata();
+  const e = error as { table?: unknown } | null;
+  if (e && typeof e === 'object' && typeof e.table === 'string') {
+    const parent = /^(.+)_(default|p\d{6})$/.exec(e.table)?.[1];
+    if (parent && [...metadata.getAll().values()].some((m) => m.tableName === parent)) e.table = parent;
+  }
+  return withConstraintFields(error, metadata);
+}
+
+/** Hands a pg query (config or Submittable such as a COPY stream) to the connection; resolves when pg does. */
+export type Submit = (query: object & { values?: readonly unknown[] }) => Promise<unknown>;
+
+/**
+ * Runs `use` on one connection: the one of the EntityManager's current transaction, else a pooled one held for
+ * the call. For several steps that must share a connection (a check, then a COPY). Errors are not translated here.
+ */
+export async function onConnection<T>(em: EntityManager, use: (submit: Submit) => Promise<T>): Promise<T> {
+  const ctx = transactionOf(em);
+  if (ctx) {
+    // kysely hands `sql` to pg's client.query unchanged, so configs and Submittables pass through it.
+    return ctx
+      .getExecutor()
+      .provideConnection((c) =>
+        use((query) => c.executeQuery({ sql: query, parameters: query.values ?? [], query: RAW_NODE })),
+      );
+  }
+  const client = await (await poolOf(em)).connect();
+  try {
+    return await use((query) => Promise.resolve(client.query(query as pg.QueryConfig)));
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs one statement and returns its rows; see the module comment. */
+export async function sql<R = Record<string, unknown>>(em: EntityManager, statement: Statement): Promise<R[]> {
+  return (await sqlResult<R>(em, statement)).rows;
+}
+
+/** Like {@link sql}, with the affected-row count (for UPDATE and DELETE). */
+export async function sqlResult<R = Record<string, unknown>>(
+  em: EntityManager,
+  statement: Statement,
+): Promise<SqlResult<R>> {
+  const config = { name: statement.name, text: statement.text, values: statement.values ?? [] };
+  const started = Date.now();
+  try {
+    const ctx = transactionOf(em);
+    const result = ctx
+      ? await ctx
+          .getExecutor()
+          .provideConnection((c) => c.executeQuery({ sql: config, parameters: config.values, query: RAW_NODE }))
+      : await (await poolOf(em)).query(config as pg.QueryConfig);
+    logged(em, statement.text, started, false);
+    const r = result as { rows: R[]; rowCount?: number | null; numAffectedRows?: bigint };
+    return { rows: r.rows, rowCount: Number(r.rowCount ?? r.numAffectedRows ?? r.rows.length) };
+  } catch (error) {
+    logged(em, statement.text, started, true);
+    throw translateSqlError(error, em);
+  }
+}
+
+/** Options of {@link sqlBatch}. */
+export interface BatchOptions {
+  /**
+   * Settings (`role` included) the batch's statements run under, set first with `set_config(…, true)`. Outside a
+   * transaction they end with the batch; inside the caller's transaction the batch restores the previous values at
+   * its end, so they never leak into the rest of that transaction.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** The statements that set `settings` (saving the current values first inside a transaction) and restore them. */
+function settingSteps(settings: Readonly<Record<string, string>>, inTransaction: boolean) {
+  const keys = Object.keys(settings);
+  const saved = (i: number) => `'tessera_saved.s${i}'`;
+  const set = keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ');
+  const before: Statement[] = [];
+  const after: Statement[] = [];
+  if (inTransaction) {
+    const text = `select ${keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`).join(', ')}`;
+    before.push({ name: statementName('tessera.save_settings', text), text, values: keys });
+    const restore = `select ${keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`).join(', ')}`;
+    after.push({ name: statementName('tessera.restore_settings', restore), text: restore, values: keys });
+  }
+  const text = `select ${set}`;
+  before.push({ name: statementName('tessera.settings', text), text, values: keys.flatMap((k) => [k, settings[k]]) });
+  return { before, after };
+}
+
+/** Sends `statements` on `submit`'s connection in one round trip (see {@link sqlBatch}); each one's rows. */
+export async function batchOn(
+  submit: Submit,
+  statements: readonly Statement[],
+  inTransaction: boolean,
+  options: BatchOptions = {},
+): Promise<unknown[][]> {
+  const { before, after } = options.settings
+    ? settingSteps(options.settings, inTransaction)
+    : { before: [], after: [] };
+  const batch = new BatchQuery([...before, ...statements, ...after]);
+  await submit(batch);
+  const results = (await batch).rows;
+  return statements.map((_, i) => (results[i + before.length]?.rows ?? []) as unknown[]);
+}
+
+/**
+ * Runs several statements in one round trip and returns each one's rows. Outside a transaction PostgreSQL runs
+ * them as one implicit transaction (all or nothing); inside the caller's transaction they are part of it. With
+ * `settings` (row-level security's role and variables, say) they run under those settings, which end with the
+ * batch either way.
+ */
+export async function sqlBatch(
+  em: EntityManager,
+  statements: readonly Statement[],
+  options: BatchOptions = {},
+): Promise<unknown[][]> {
+  const text = statements.map((s) => s.text).join('; ');
+  const started = Date.now();
+  try {
+    const inTransaction = transactionOf(em) !== undefined;
+    const rows = await onConnection(em, (submit) => batchOn(submit, statements, inTransaction, options));
+    logged(em, text, started, false);
+    return rows;
+  } catch (error) {
+    logged(em, text, started, true);
+    throw translateSqlError(error, em);
+  }
+}
+
+/** Whether the EntityManager is inside a transaction (the SQL path then runs on its connection). */
+export function inTransaction(em: EntityManager): boolean {
+  return transactionOf(em) !== undefined;
+}
+
+const names = new Map<string, string>();
+
+/**
+ * A stable prepared-statement name for SQL text built from a few fixed variants (optional filters, say): the
+ * same text gets the same name for the life of the process, each new text `prefix.N`.
+ */
+export function statementName(prefix: string, text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `${prefix}.${names.size}`;
+    names.set(text, name);
+  }
+  return name;
+}

@@ -1,0 +1,224 @@
+/**
+ * `pnpm bench [--scale tiny|small|full] [--out FILE]`: Tessera's hot paths against raw pg (named and unnamed) and the
+ * peer libraries, on the project's migrated schema, in one run. After a warm-up, every round runs each variant of
+ * an operation once in a random order; p50/p95 per variant and their ratios to raw pg named are printed and written
+ * as Markdown (default docs/benchmarks.md). Round trips per call are counted through a TCP proxy in a second pass.
+ * Server: TEST_DATABASE_URL or DATABASE_URL (an admin URL), else a test server started for the run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalog } from '@tessera/catalog';
+import { executions } from '@tessera/executions';
+import { identity } from '@tessera/identity';
+import { composeContexts } from '@tessera/kernel';
+import { knowledge } from '@tessera/knowledge';
+import {
+  cloneDatabase,
+  ensureTemplate,
+  loadLine,
+  machineLine,
+  percentiles,
+  startTestServer,
+} from '@tessera/test-server';
+import { migrateDatabase, templateKey } from '@tessera/testing';
+import { workflows } from '@tessera/workflows';
+import pg from 'pg';
+import { countingProxy } from './proxy.ts';
+import { SCALES, seed } from './seed.ts';
+import { makeOperations, type Operation } from './variants.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const scaleName = option('scale') ?? process.env.BENCH_SCALE ?? 'small';
+const chosen = SCALES[scaleName];
+if (!chosen) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+const scale = chosen;
+const here = dirname(fileURLToPath(import.meta.url));
+const out = option('out') ?? join(here, '../../../docs/benchmarks.md');
+const BEGIN = '<!-- bench:hot-paths:begin -->';
+const END = '<!-- bench:hot-paths:end -->';
+
+const composition = composeContexts([identity, workflows, executions, knowledge, catalog]);
+const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+const server = configured ? { adminUrl: configured, stop: async () => {} } : await startTestServer();
+const template = await ensureTemplate(server.adminUrl, templateKey(composition), (url) =>
+  migrateDatabase(composition, url),
+);
+const db = await cloneDatabase(server.adminUrl, template);
+const lines: string[] = [];
+const say = (line = '') => {
+  console.log(line);
+  lines.push(line);
+};
+
+try {
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
+  let t = performance.now();
+  const seeded = await seed(admin, scale);
+  console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const { operations, close } = await makeOperations(db.url, composition, seeded);
+  const loadBefore = loadLine();
+  say('## Hot paths: Tessera against raw pg and the peer libraries (`pnpm bench`)');
+  say();
+  say(`Run ${new Date().toISOString()} with \`pnpm bench --scale ${scaleName}\`.`);
+  say();
+  say(`- machine: ${machineLine()}; Node ${process.version}; PostgreSQL ${version} (same host, TCP)`);
+  say(`- load average at start: ${loadBefore} (1, 5, 15 min)`);
+  if ((loadavg()[0] ?? 0) > cpus().length) {
+    say(
+      '- the machine was busy (load average above the core count): absolute times are inflated and p95s are noisy; ' +
+        'compare ratios within a run, and rerun on a quiet machine',
+    );
+  }
+  say(
+    `- data: ${scale.users} users, ${scale.documents} documents, ${scale.executions} executions, ${scale.clips} hand clips`,
+  );
+  say(
+    `- ${scale.iterations} measured calls per variant after ${scale.warmup} warm-up calls, interleaved in random order`,
+  );
+  say();
+  t = performance.now();
+  const results: { op: Operation; stats: Record<string, { p50: number; p95: number }> }[] = [];
+  for (const op of operations) results.push({ op, stats: await measure(op) });
+  const loadAfter = loadLine();
+  await close();
+
+  // Second pass through a counting proxy: round trips per call (it adds latency, so it is not timed).
+  const url = new URL(db.url);
+  const proxy = await countingProxy(url.hostname, Number(url.port || 5432));
+  const proxied = new URL(db.url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  const counted = await makeOperations(proxied.toString(), composition, seeded);
+  const trips: Record<string, Record<string, number>> = {};
+  for (const op of counted.operations) {
+    trips[op.name] = {};
+    for (const [variant, run] of Object.entries(op.variants)) {
+      for (let i = 0; i < 3; i++) await run();
+      proxy.take();
+      for (let i = 0; i < 10; i++) await run();
+      (trips[op.name] as Record<string, number>)[variant] = proxy.take() / 10;
+    }
+  }
+  await counted.close();
+  await proxy.close();
+
+  say(
+    'Each ratio is p50 (p95) divided by raw `pg` with a named prepared statement in the same run; below 1 is faster.',
+  );
+  say('RT is round trips per call, counted on the wire.');
+  say();
+  for (const { op, stats } of results) {
+    const baseName = Object.keys(stats).find((n) => n.startsWith('pg named'));
+    const base = baseName ? stats[baseName] : undefined;
+    say(`### ${op.name}`);
+    say();
+    say('| variant | p50 ms | p95 ms | ratio p50 | ratio p95 | RT |');
+    say('|---|---|---|---|---|---|');
+    const sorted = Object.entries(stats).sort((a, b) => a[1].p50 - b[1].p50);
+    for (const [variant, s] of sorted) {
+      const r50 = base ? (s.p50 / base.p50).toFixed(2) : '–';
+      const r95 = base ? (s.p95 / base.p95).toFixed(2) : '–';
+      const rt = trips[op.name]?.[variant];
+      const name = variant === 'Tessera' ? '**Tessera**' : variant;
+      say(`| ${name} | ${s.p50.toFixed(3)} | ${s.p95.toFixed(3)} | ${r50} | ${r95} | ${rt?.toFixed(1) ?? '–'} |`);
+    }
+    say();
+  }
+
+  // Bulk: one call of `bulk` rows, each side in a process of its own (peak RSS), alternating, best of two.
+  const executionId = seeded.executionIds[0] as string;
+  const bulk: Record<string, { rowsPerSecond: number; maxRssMiB: number }[]> = { copy: [], tessera: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const mode of round % 2 === 0 ? ['copy', 'tessera'] : ['tessera', 'copy']) {
+      const output = execFileSync(
+        process.execPath,
+        [
+          '--conditions=@tessera/source',
+          join(here, 'bulk.ts'),
+          mode,
+          String(scale.bulk),
+          db.url,
+          executionId,
+          seeded.owner,
+        ],
+        { encoding: 'utf8' },
+      );
+      bulk[mode]?.push(JSON.parse(output.trim().split('\n').at(-1) as string));
+    }
+  }
+  const best = (mode: string) => {
+    const runs = bulk[mode] ?? [];
+    return {
+      rate: Math.max(...runs.map((r) => r.rowsPerSecond)),
+      rss: Math.min(...runs.map((r) => r.maxRssMiB)),
+    };
+  };
+  const copy = best('copy');
+  const tessera = best('tessera');
+  say(`### append ${scale.bulk} log rows in one call`);
+  say();
+  say('| variant | rows/s | peak RSS MiB | ratio rows/s | RSS over COPY |');
+  say('|---|---|---|---|---|');
+  say(`| raw COPY (pg-copy-streams) | ${copy.rate.toFixed(0)} | ${copy.rss.toFixed(0)} | 1.00 | 0 |`);
+  say(
+    `| **Tessera** appendLogs | ${tessera.rate.toFixed(0)} | ${tessera.rss.toFixed(0)} | ${(tessera.rate / copy.rate).toFixed(2)} | ${(tessera.rss - copy.rss).toFixed(0)} MiB |`,
+  );
+  say();
+  say(`Load average at the end: ${loadAfter}; measuring took ${((performance.now() - t) / 1000).toFixed(0)} s.`);
+  say();
+  say('### Running it');
+  say();
+  say(
+    '- `pnpm bench` runs the default `small` scale (a few minutes) and rewrites this section; `--out FILE` writes elsewhere.',
+  );
+  say('- `pnpm bench --scale tiny` is a smoke run; `pnpm bench --scale full` is the full scale: 100k users,');
+  say('  100k documents, 1M executions, 1M hand clips and a 1M-row append (long: seeding alone takes minutes).');
+  say('- Server: `TEST_DATABASE_URL` (an admin URL), else a test server is started. Prisma 7 generates its client');
+  say(
+    '  offline first (`PRISMA_SCHEMA_ENGINE_BINARY=/bin/true`: its generator would download an engine it does not use).',
+  );
+  say('- Every variant of an operation runs in the same process against the same database, interleaved in random');
+  say('  order after a warm-up; round trips are counted in a second pass through a counting TCP proxy.');
+  await admin.end();
+  // The results replace only their own section of the file, between the markers; other benchmarks keep theirs.
+  const section = `${BEGIN}\n${lines.join('\n')}\n${END}`;
+  const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const [head = '', rest = `${END}\n`] = current.includes(BEGIN) ? current.split(BEGIN) : [current];
+  const tail = rest.split(END)[1] ?? '\n';
+  writeFileSync(out, `${head.trimEnd() ? `${head.trimEnd()}\n\n` : ''}${section}${tail}`);
+  console.log(`\nwritten to ${out}`);
+} finally {
+  await db.drop();
+  await server.stop();
+}
+
+async function measure(op: Operation): Promise<Record<string, { p50: number; p95: number }>> {
+  const names = Object.keys(op.variants);
+  for (let i = 0; i < scale.warmup; i++) for (const name of names) await op.variants[name]?.();
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < scale.iterations; i++) {
+    const order = [...names].sort(() => Math.random() - 0.5);
+    for (const name of order) {
+      const started = performance.now();
+      await op.variants[name]?.();
+      samples[name]?.push(performance.now() - started);
+    }
+  }
+  const stats: Record<string, { p50: number; p95: number }> = {};
+  for (const name of names) {
+    const p = percentiles(samples[name] ?? []);
+    stats[name] = { p50: p.median, p95: p.p95 };
+  }
+  console.log(`${op.name}: done`);
+  return stats;
+}

@@ -1,0 +1,458 @@
+import { randomUUID } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { HandClipRepository, SearchRepository } from '@tessera/catalog';
+import { Execution, ExecutionRepository } from '@tessera/executions';
+import { User, UserRepository } from '@tessera/identity';
+import type { Composition } from '@tessera/kernel';
+import { createOrm } from '@tessera/kernel';
+import { DocumentRepository, toNumberedParams, visibleDocumentsSql } from '@tessera/knowledge';
+import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
+import { sql as dsql, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { boolean, jsonb, pgSchema, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { Kysely, sql as ksql, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import postgres from 'postgres';
+import { DataSource, EntitySchema } from 'typeorm';
+import { CANDIDATES, HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Seeded } from './seed.ts';
+
+/** One operation and its variants: each call runs the operation once with a fresh random argument. */
+export interface Operation {
+  name: string;
+  variants: Record<string, () => Promise<unknown>>;
+}
+
+const USER_COLUMNS =
+  'id, email, username, full_name as "fullName", hashed_password as "hashedPassword", department, ' +
+  'access_level as "accessLevel", is_active as "isActive", is_superuser as "isSuperuser", ' +
+  'last_login_at as "lastLoginAt", created_at as "createdAt", updated_at as "updatedAt"';
+const BY_EMAIL = `select ${USER_COLUMNS} from identity.users where email = $1`;
+const BY_ID = `select ${USER_COLUMNS} from identity.users where id = $1`;
+const EXEC_LIST =
+  'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +
+  'where workflow_id = $1 order by created_at desc limit $2';
+const EXEC_BY_ID = 'select * from executions.executions where id = $1';
+const WORKFLOW_BY_ID = 'select * from workflows.workflows where id = $1';
+const INSERT_USER = 'insert into identity.users (id, email, username) values ($1, $2, $3) returning *';
+const INSERT_DOCUMENT =
+  'insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata) ' +
+  "values ($1, $2, $3, 'TXT', $4, 1, null, $5) returning *";
+const identity = pgSchema('identity');
+const dUsers = identity.table('users', {
+  id: uuid('id').primaryKey(),
+  email: varchar('email', { length: 255 }).notNull(),
+  username: varchar('username', { length: 100 }).notNull(),
+  fullName: varchar('full_name', { length: 255 }),
+  hashedPassword: varchar('hashed_password', { length: 255 }),
+  department: varchar('department', { length: 50 }),
+  accessLevel: smallint('access_level').notNull(),
+  isActive: boolean('is_active').notNull(),
+  isSuperuser: boolean('is_superuser').notNull(),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+const dDocuments = pgSchema('knowledge').table('documents', {
+  id: uuid('id').primaryKey(),
+  title: varchar('title', { length: 500 }).notNull(),
+  content: text('content').notNull(),
+  documentType: varchar('document_type', { length: 50 }).notNull(),
+  source: varchar('source', { length: 500 }).notNull(),
+  accessLevel: smallint('access_level').notNull(),
+  department: varchar('department', { length: 50 }),
+  metadata: jsonb('metadata'),
+});
+
+const TUser = new EntitySchema<Record<string, unknown>>({
+  name: 'User',
+  tableName: 'users',
+  schema: 'identity',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    email: { type: String },
+    username: { type: String },
+    fullName: { type: String, name: 'full_name', nullable: true },
+    hashedPassword: { type: String, name: 'hashed_password', nullable: true },
+    department: { type: String, nullable: true },
+    accessLevel: { type: 'smallint', name: 'access_level', default: 1 },
+    isActive: { type: Boolean, name: 'is_active', default: true },
+    isSuperuser: { type: Boolean, name: 'is_superuser', default: false },
+    lastLoginAt: { type: 'timestamptz', name: 'last_login_at', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
+    updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
+  },
+});
+const TDocument = new EntitySchema<Record<string, unknown>>({
+  name: 'Document',
+  tableName: 'documents',
+  schema: 'knowledge',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    title: { type: String },
+    content: { type: String },
+    documentType: { type: String, name: 'document_type' },
+    source: { type: String },
+    accessLevel: { type: 'smallint', name: 'access_level', default: 1 },
+    department: { type: String, nullable: true },
+    metadata: { type: 'jsonb', nullable: true },
+  },
+});
+
+type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => unknown;
+
+/** `$n` SQL as a tagged-template call, for the libraries whose raw SQL is a template (postgres.js, drizzle, kysely). */
+function tagged<T>(tag: Tag, text: string, values: readonly unknown[]): T {
+  const parts = text.split(/\$(\d+)/);
+  const strings: string[] = [];
+  const args: unknown[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) strings.push(parts[i] as string);
+    else args.push(values[Number(parts[i]) - 1]);
+  }
+  return tag(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...args) as T;
+}
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
+
+/** Every library connected to `url` (pools of 2), and the operations over them. */
+export async function makeOperations(url: string, composition: Composition, s: Seeded) {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const orm = await createOrm(composition, url, { pool: { min: 1, max: 2 } });
+  const kysely = new Kysely<Record<string, Record<string, unknown>>>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+  });
+  const drizzlePool = new pg.Pool({ connectionString: url, max: 2 });
+  const drz = drizzle({ client: drizzlePool });
+  const pjs = postgres(url, { max: 2, onnotice: () => {} });
+  const typeorm = new DataSource({ type: 'postgres', url, entities: [TUser, TDocument], extra: { max: 2 } });
+  await typeorm.initialize();
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }) });
+  await prisma.$connect();
+
+  const dByEmail = drz
+    .select()
+    .from(dUsers)
+    .where(eq(dUsers.email, dsql.placeholder('email')))
+    .prepare('drizzle_by_email');
+  const dById = drz
+    .select()
+    .from(dUsers)
+    .where(eq(dUsers.id, dsql.placeholder('id')))
+    .prepare('drizzle_by_id');
+  const actor = { userId: s.owner };
+  const viewer = s.viewer;
+  const pattern = { tags: ['security', 'topic-2'] };
+  const docsPage = toNumberedParams(visibleDocumentsSql(viewer, { limit: 51 }));
+  const docsJson = toNumberedParams(
+    visibleDocumentsSql(viewer, {
+      where: { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] },
+      limit: 101,
+    }),
+  );
+  const docById = (id: string) =>
+    toNumberedParams(
+      visibleDocumentsSql(viewer, {
+        columns:
+          'd.id, d.title, d.document_type, d.source, d.access_level, d.department, d.metadata, d.created_at, d.updated_at, d.content',
+        where: { sql: 'd.id = ?', params: [id] },
+        limit: 1,
+      }),
+    );
+  const term = 'call';
+
+  /** The same `$n` statement through each library's raw-SQL API (where the operation has no natural builder call). */
+  const rawVariants = (name: string, text: string, values: () => unknown[]) => ({
+    'pg named': () => pool.query({ name, text, values: values() }),
+    'pg unnamed': () => pool.query(text, values()),
+    kysely: () => tagged<{ execute(db: unknown): Promise<unknown> }>(ksql as Tag, text, values()).execute(kysely),
+    drizzle: () => drz.execute(tagged(dsql as unknown as Tag, text, values())),
+    'postgres.js': () => tagged<Promise<unknown>>(pjs as unknown as Tag, text, values()),
+    typeorm: () => typeorm.query(text, values()),
+    'prisma 7': () => prisma.$queryRawUnsafe(text, ...values()),
+  });
+  const rlsOneTrip = (text: string) =>
+    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true), ` +
+    `set_config('app.is_superuser', 'false', true); ${text}`;
+
+  let n = 0;
+  const unique = () => `${process.pid}-${Date.now()}-${n++}`;
+
+  const operations: Operation[] = [
+    {
+      name: 'user by e-mail (findByEmail)',
+      variants: {
+        Tessera: () => new UserRepository(orm.em.fork()).findByEmail(pick(s.emails)),
+        'pg named': () => pool.query({ name: 'by_email', text: BY_EMAIL, values: [pick(s.emails)] }),
+        'pg unnamed': () => pool.query(BY_EMAIL, [pick(s.emails)]),
+        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { email: pick(s.emails) }),
+        kysely: () =>
+          kysely.selectFrom('identity.users').selectAll().where('email', '=', pick(s.emails)).executeTakeFirst(),
+        'drizzle prepared': () => dByEmail.execute({ email: pick(s.emails) }),
+        'postgres.js': () => pjs`select * from identity.users where email = ${pick(s.emails)}`,
+        typeorm: () => typeorm.getRepository(TUser).findOneBy({ email: pick(s.emails) }),
+        'prisma 7': () => prisma.user.findUnique({ where: { email: pick(s.emails) } }),
+      },
+    },
+    {
+      name: 'user by id',
+      variants: {
+        Tessera: () => new UserRepository(orm.em.fork()).getById(pick(s.userIds)),
+        'pg named': () => pool.query({ name: 'by_id', text: BY_ID, values: [pick(s.userIds)] }),
+        'pg unnamed': () => pool.query(BY_ID, [pick(s.userIds)]),
+        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { id: pick(s.userIds) }),
+        kysely: () =>
+          kysely.selectFrom('identity.users').selectAll().where('id', '=', pick(s.userIds)).executeTakeFirst(),
+        'drizzle prepared': () => dById.execute({ id: pick(s.userIds) }),
+        'postgres.js': () => pjs`select * from identity.users where id = ${pick(s.userIds)}`,
+        typeorm: () => typeorm.getRepository(TUser).findOneBy({ id: pick(s.userIds) }),
+        'prisma 7': () => prisma.user.findUnique({ where: { id: pick(s.userIds) } }),
+      },
+    },
+    {
+      name: 'newest 50 executions of a workflow (RLS)',
+      variants: {
+        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).listByWorkflow(pick(s.workflowIds), { limit: 50 }),
+        ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
+        'pg simple, RLS settings inlined (main)': () =>
+          pool.query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50'))),
+        'MikroORM em.find': () =>
+          orm.em
+            .fork()
+            .find(Execution, { workflow: pick(s.workflowIds) }, { orderBy: { createdAt: 'desc' }, limit: 50 }),
+      },
+    },
+    {
+      name: 'execution by id (RLS)',
+      variants: {
+        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).get(pick(s.executionIds)),
+        ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
+        'MikroORM em.findOne': () => orm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
+      },
+    },
+    {
+      name: 'workflow by id (RLS)',
+      variants: {
+        Tessera: () => new WorkflowRepository(orm.em.fork(), actor).get(pick(s.workflowIds)),
+        ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
+      },
+    },
+    {
+      name: 'documents visible to a user, page of 50',
+      variants: {
+        Tessera: () => new DocumentRepository(orm.em.fork()).listVisible(viewer, { limit: 50 }),
+        ...rawVariants('docs_page', docsPage.text, () => docsPage.values),
+      },
+    },
+    {
+      name: 'JSONB containment, 100 rows',
+      variants: {
+        Tessera: () => new DocumentRepository(orm.em.fork()).findByMetadata(viewer, pattern, { limit: 100 }),
+        ...rawVariants('docs_json', docsJson.text, () => docsJson.values),
+      },
+    },
+    {
+      name: 'document by id (access rule)',
+      variants: {
+        Tessera: () => new DocumentRepository(orm.em.fork()).getVisible(viewer, pick(s.documentIds)),
+        ...(() => {
+          const first = docById(pick(s.documentIds));
+          return rawVariants('doc_by_id', first.text, () => docById(pick(s.documentIds)).values);
+        })(),
+      },
+    },
+    {
+      name: 'ranked full-text search, page of 20',
+      variants: {
+        Tessera: () => new SearchRepository(orm.em.fork()).searchHandClips(term, { limit: 20 }),
+        ...rawVariants('fts', HAND_CLIP_SEARCH_SQL, () => [term, 21, 0, CANDIDATES]),
+      },
+    },
+    {
+      name: 'register a user',
+      variants: {
+        Tessera: () => {
+          const u = unique();
+          return new UserRepository(orm.em.fork()).register({ email: `t${u}@bench.example`, username: `t${u}` });
+        },
+        'pg named': () => {
+          const u = unique();
+          return pool.query({
+            name: 'ins_user',
+            text: INSERT_USER,
+            values: [randomUUID(), `p${u}@b.example`, `p${u}`],
+          });
+        },
+        'pg unnamed': () => {
+          const u = unique();
+          return pool.query(INSERT_USER, [randomUUID(), `q${u}@b.example`, `q${u}`]);
+        },
+        'MikroORM em.create + flush': async () => {
+          const u = unique();
+          const em = orm.em.fork();
+          em.create(User, { email: `m${u}@b.example`, username: `m${u}` } as never);
+          await em.flush();
+        },
+        kysely: () => {
+          const u = unique();
+          return kysely
+            .insertInto('identity.users')
+            .values({ id: randomUUID(), email: `k${u}@b.example`, username: `k${u}` })
+            .returningAll()
+            .executeTakeFirst();
+        },
+        drizzle: () => {
+          const u = unique();
+          return drz
+            .insert(dUsers)
+            .values({ id: randomUUID(), email: `d${u}@b.example`, username: `d${u}` } as never)
+            .returning();
+        },
+        'postgres.js': () => {
+          const u = unique();
+          return pjs`insert into identity.users (id, email, username) values (${randomUUID()}, ${`j${u}@b.example`}, ${`j${u}`}) returning *`;
+        },
+        typeorm: () => {
+          const u = unique();
+          return typeorm.getRepository(TUser).insert({ id: randomUUID(), email: `o${u}@b.example`, username: `o${u}` });
+        },
+        'prisma 7': () => {
+          const u = unique();
+          return prisma.user.create({ data: { id: randomUUID(), email: `r${u}@b.example`, username: `r${u}` } });
+        },
+      },
+    },
+    {
+      name: 'create a document',
+      variants: {
+        Tessera: () =>
+          new DocumentRepository(orm.em.fork()).create({
+            title: 'Bench',
+            content: 'body',
+            documentType: 'TXT',
+            source: '/bench/new',
+            metadata: { a: 1 },
+          }),
+        ...(() => {
+          const values = () => [randomUUID(), 'Bench', 'body', '/bench/new', JSON.stringify({ a: 1 })];
+          const raw = rawVariants('ins_doc', INSERT_DOCUMENT, values);
+          return {
+            'pg named': raw['pg named'],
+            'pg unnamed': raw['pg unnamed'],
+            'postgres.js': raw['postgres.js'],
+            drizzle: () =>
+              drz
+                .insert(dDocuments)
+                .values({
+                  id: randomUUID(),
+                  title: 'Bench',
+                  content: 'body',
+                  documentType: 'TXT',
+                  source: '/bench/new',
+                  accessLevel: 1,
+                  metadata: { a: 1 },
+                })
+                .returning(),
+            typeorm: () =>
+              typeorm.getRepository(TDocument).insert({
+                id: randomUUID(),
+                title: 'Bench',
+                content: 'body',
+                documentType: 'TXT',
+                source: '/bench/new',
+                metadata: { a: 1 },
+              }),
+            'prisma 7': () =>
+              prisma.document.create({
+                data: {
+                  id: randomUUID(),
+                  title: 'Bench',
+                  content: 'body',
+                  documentType: 'TXT',
+                  source: '/bench/new',
+                  metadata: { a: 1 },
+                },
+              }),
+          };
+        })(),
+      },
+    },
+    {
+      name: 'create a workflow (+ version 1, RLS)',
+      variants: {
+        Tessera: () =>
+          new WorkflowRepository(orm.em.fork(), actor).create({ name: `wf ${unique()}`, definition: { steps: [] } }),
+        'pg named, one transaction': async () => {
+          const client = await pool.connect();
+          try {
+            const id = randomUUID();
+            const version = randomUUID();
+            await client.query('begin');
+            await client.query({
+              name: 'wf_ins',
+              text: "insert into workflows.workflows (id, name, created_by, status) values ($1, $2, $3, 'draft')",
+              values: [id, `wf ${unique()}`, s.owner],
+            });
+            await client.query({
+              name: 'wf_ver',
+              text:
+                'insert into workflows.workflow_versions (id, workflow_id, version_number, definition, created_by) ' +
+                "values ($1, $2, 1, '{}', $3)",
+              values: [version, id, s.owner],
+            });
+            await client.query({
+              name: 'wf_cur',
+              text: 'update workflows.workflows set current_version_id = $1 where id = $2 returning *',
+              values: [version, id],
+            });
+            await client.query('commit');
+          } finally {
+            client.release();
+          }
+        },
+      },
+    },
+    {
+      name: 'start an execution (RLS)',
+      variants: {
+        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).start(pick(s.workflowIds)),
+        'pg named': () =>
+          pool.query({
+            name: 'exec_start',
+            text:
+              'insert into executions.executions (id, workflow_id, workflow_version_id, triggered_by, status) ' +
+              "select $1, w.id, w.current_version_id, $2, 'pending' from workflows.workflows w where w.id = $3 returning *",
+            values: [randomUUID(), s.owner, pick(s.workflowIds)],
+          }),
+      },
+    },
+    {
+      name: 'create a tag',
+      variants: {
+        Tessera: () => new HandClipRepository(orm.em.fork()).createTag({ category: 'bench', name: `t${unique()}` }),
+        'pg named': () =>
+          pool.query({
+            name: 'tag_ins',
+            text: 'insert into catalog.tags (id, category, name) values ($1, $2, $3) returning *',
+            values: [randomUUID(), 'bench', `p${unique()}`],
+          }),
+      },
+    },
+  ];
+
+  return {
+    operations,
+    async close() {
+      await Promise.allSettled([
+        pool.end(),
+        orm.close(),
+        kysely.destroy(),
+        drizzlePool.end(),
+        pjs.end(),
+        typeorm.destroy(),
+        prisma.$disconnect(),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { tessera } from '@tessera/test-server/vitest';
