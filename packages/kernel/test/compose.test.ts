@@ -6,6 +6,8 @@ import {
   defineContext,
   type MigrationClass,
   orderContexts,
+  ormOptions,
+  replicaSettings,
 } from '../src/index.ts';
 import { Member, Team } from './support/database.ts';
 
@@ -132,5 +134,21 @@ describe('defineContext', () => {
     expect(context.dependsOn).toEqual([identity]);
     expect(context.rawObjects).toEqual(['v_x']);
     expect(Object.isFrozen(context) && Object.isFrozen(context.dependsOn)).toBe(true);
+  });
+});
+
+describe('ormOptions', () => {
+  it("gives a read replica URL without a database the primary's database, and names each replica", () => {
+    const replicas = {
+      ...replicaSettings({}),
+      urls: ['postgresql://reader@replica-a:5432', 'postgresql://r@b:5433/other'],
+    };
+    const options = ormOptions(composeContexts([identity]), 'postgresql://app@primary:5432/tessera', {
+      replicaSettings: replicas,
+    });
+    expect(options.replicas).toEqual([
+      { name: 'replica-1', clientUrl: 'postgresql://reader@replica-a:5432/tessera' },
+      { name: 'replica-2', clientUrl: 'postgresql://r@b:5433/other' },
+    ]);
   });
 });

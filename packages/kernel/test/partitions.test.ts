@@ -8,7 +8,7 @@ import {
   translatePartitionedError,
   UniqueViolationError,
 } from '../src/index.ts';
-import { useKernelDatabase } from './support/database.ts';
+import { Reading, useKernelDatabase } from './support/database.ts';
 
 const db = useKernelDatabase();
 const readings = { schema: 'kt', table: 'readings', column: 'created_at' };
@@ -90,5 +90,16 @@ describe('monthly partitions', () => {
     ).toMatchObject({
       entity: 'readings_default',
     });
+  });
+
+  it('a row written through the ORM gets its key and creation time there, and lands in the DEFAULT partition', async () => {
+    const em = db.em();
+    const reading = em.create(Reading, { code: 'orm' });
+    await em.flush();
+    const [row] = await db.query(
+      `select tableoid::regclass::text as part, created_at from kt.readings where code = 'orm'`,
+    );
+    expect(row?.part).toBe('kt.readings_default');
+    expect(row?.created_at).toEqual(reading.createdAt);
   });
 });

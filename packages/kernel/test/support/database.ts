@@ -60,6 +60,7 @@ export const Member = defineEntity({
     email: p.string().length(100).unique(),
     score: p.integer().nullable(),
     address: p.string().columnType('inet').nullable(),
+    notes: p.json<Record<string, unknown>>().nullable(),
     ...timestampProperties(),
   },
 });
@@ -99,6 +100,7 @@ const SCHEMA_SQL = `
     email varchar(100) not null constraint uq_members_email unique,
     score integer,
     address inet,
+    notes jsonb,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now()
   );
