@@ -1,3 +1,5 @@
-import { tesseraVitestConfig } from '@tessera/vitest-config';
+import { coverage, tesseraVitestConfig } from '@tessera/vitest-config';
 
-export default tesseraVitestConfig();
+// Most of this package runs in the `tessera` processes its tests spawn (as a user runs the CLI), which vitest's
+// in-process V8 coverage cannot see: its line % is printed but not held to the 80% threshold.
+export default tesseraVitestConfig({ coverage: { ...coverage, thresholds: {} } });

@@ -1,4 +1,4 @@
 import { tesseraVitestConfig } from '@tessera/vitest-config';
 
-// The kernel's own tests need no database; the database-facing behaviour is tested through real contexts.
-export default tesseraVitestConfig({ globalSetup: [] });
+// Translation, validation and writes are tested against real PostgreSQL errors, through the shared harness.
+export default tesseraVitestConfig();

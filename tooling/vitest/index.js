@@ -7,6 +7,22 @@ import { defineConfig } from 'vitest/config';
 export const sourceConditions = ['@tessera/source'];
 
 /**
+ * Line coverage of the package's own sources, only when TESSERA_COVERAGE=1 (`pnpm coverage`), so ordinary runs
+ * stay fast. Each package runs its own vitest, so the threshold holds per package; below it the run fails.
+ */
+export const coverage = {
+  enabled: process.env.TESSERA_COVERAGE === '1',
+  provider: 'v8',
+  reporter: ['text-summary', 'json-summary'],
+  include: ['src/**/*.ts'],
+  // Migration bodies run once per template build, in whichever test process builds the shared template first
+  // (often another package's, or an earlier run's on a long-lived server), so their coverage says nothing about
+  // this package's tests. They are proven by migration:check, the schema conformance tests and the migrator's.
+  exclude: ['src/migrations/**'],
+  thresholds: { lines: 80 },
+};
+
+/**
  * The vitest config every Tessera package uses: workspace packages resolve to their TypeScript sources, and the
  * harness comes from the same `tessera()` plugin a service adds (one real PostgreSQL per run, each test file in
  * its own fork against its own database cloned from the migrated template).
@@ -18,6 +34,7 @@ export function tesseraVitestConfig(overrides = {}) {
     ssr: { resolve: { conditions: sourceConditions } },
     test: {
       include: ['test/**/*.test.ts'],
+      coverage,
       ...overrides,
     },
   });

@@ -62,4 +62,23 @@ describe('database URLs', () => {
       'cannot connect to DATABASE_URL (postgresql://a:***@h:1/d): connection refused: nothing accepts connections at h:1',
     );
   });
+
+  it.each([
+    ['authentication', 'AUTHENTICATION_FAILED', 'authentication failed for user "app": bad password'],
+    ['unknown-database', 'UNKNOWN_DATABASE', 'database "d" does not exist on h:1'],
+    ['host-not-found', 'HOST_NOT_FOUND', 'host "h" not found'],
+    ['timeout', 'CONNECTION_TIMEOUT', 'no answer from h:1 in time'],
+    ['server-starting', 'SERVER_STARTING', 'the server at h:1 is starting up'],
+    ['too-many-connections', 'TOO_MANY_CONNECTIONS', 'the server at h:1 has too many connections'],
+    ['other', 'CONNECTION_FAILED', 'bad password'],
+  ] as const)('a %s failure is %s and says so', (kind, code, detail) => {
+    const error = new DatabaseConnectionError(
+      kind,
+      'DATABASE_URL',
+      'postgresql://app:pw@h:1/d',
+      new Error('bad password'),
+    );
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(`cannot connect to DATABASE_URL (postgresql://app:***@h:1/d): ${detail}`);
+  });
 });

@@ -46,7 +46,7 @@ async function whatThePoolLeft(url: string) {
       `select current_setting('lock_timeout') as lock_timeout,
               current_setting('statement_timeout') as statement_timeout,
               current_setting('client_connection_check_interval') as check_interval,
-              (select count(*)::int from pg_locks where locktype = 'advisory') as advisory_locks`,
+              (select count(*)::int from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()) as advisory_locks`,
     );
     return rows[0];
   } finally {

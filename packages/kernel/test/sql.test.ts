@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { inTransaction, newId, sql, sqlBatch, sqlResult, statementName, UniqueViolationError } from '../src/index.ts';
+import { useKernelDatabase } from './support/database.ts';
+
+const db = useKernelDatabase();
+const addTeam = (name: string) => ({
+  name: 'kernel-test.add-team',
+  text: `insert into kt.teams (id, name, kind) values ($1, $2, 'club') returning name`,
+  values: [newId(), name],
+});
+
+describe('the SQL path', () => {
+  it('binds values (never inlines them) and reuses a named statement', async () => {
+    const tricky = "O'Brien'); drop table kt.teams; --";
+    expect(await sql(db.em(), addTeam(tricky.slice(0, 20)))).toEqual([{ name: tricky.slice(0, 20) }]);
+    expect(await sql(db.em(), addTeam('Second'))).toEqual([{ name: 'Second' }]);
+    expect(
+      await db.query(`select count(*)::int as n from kt.teams where name in ($1, 'Second')`, [tricky.slice(0, 20)]),
+    ).toEqual([{ n: 2 }]);
+  });
+
+  it('returns the affected-row count of an update', async () => {
+    await sql(db.em(), addTeam('Counted'));
+    const result = await sqlResult(db.em(), {
+      text: `update kt.teams set size = size + 1 where name = $1`,
+      values: ['Counted'],
+    });
+    expect(result).toEqual({ rows: [], rowCount: 1 });
+  });
+
+  it("runs inside the caller's transaction: its rows are seen there and rolled back with it", async () => {
+    const em = db.em();
+    expect(inTransaction(em)).toBe(false);
+    await expect(
+      em.transactional(async (tx) => {
+        expect(inTransaction(tx)).toBe(true);
+        await sql(tx, addTeam('Rolled back'));
+        expect(
+          await sql(tx, { text: `select name from kt.teams where name = $1`, values: ['Rolled back'] }),
+        ).toHaveLength(1);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await db.query(`select name from kt.teams where name = 'Rolled back'`)).toEqual([]);
+  });
+
+  it('turns a constraint error into the typed error naming the entity and field', async () => {
+    await sql(db.em(), addTeam('Twice'));
+    await expect(sql(db.em(), addTeam('Twice'))).rejects.toMatchObject({
+      constructor: UniqueViolationError,
+      entity: 'Team',
+      fields: ['name'],
+    });
+  });
+
+  it('sqlBatch: one round trip, all or nothing outside a transaction', async () => {
+    const rows = await sqlBatch(db.em(), [
+      addTeam('Batch A'),
+      { text: `select count(*)::int as n from kt.teams where name = $1`, values: ['Batch A'] },
+    ]);
+    expect(rows).toEqual([[{ name: 'Batch A' }], [{ n: 1 }]]);
+    await expect(sqlBatch(db.em(), [addTeam('Batch B'), addTeam('Batch A')])).rejects.toBeInstanceOf(
+      UniqueViolationError,
+    );
+    expect(await db.query(`select name from kt.teams where name = 'Batch B'`)).toEqual([]);
+  });
+
+  it('sqlBatch settings hold for the batch only, also inside a transaction, where the previous value comes back', async () => {
+    const read = { text: `select current_setting('tessera_test.who', true) as who` };
+    expect(await sqlBatch(db.em(), [read], { settings: { 'tessera_test.who': 'batch' } })).toEqual([
+      [{ who: 'batch' }],
+    ]);
+    await db.em().transactional(async (tx) => {
+      await sql(tx, { text: `select set_config('tessera_test.who', 'caller', true)` });
+      expect(await sqlBatch(tx, [read], { settings: { 'tessera_test.who': 'inner' } })).toEqual([[{ who: 'inner' }]]);
+      expect(await sql(tx, read)).toEqual([{ who: 'caller' }]);
+    });
+  });
+
+  it('statementName gives the same text the same name, and a new text a new one', () => {
+    const a = statementName('kernel-test', 'select 1');
+    expect(statementName('kernel-test', 'select 1')).toBe(a);
+    expect(statementName('kernel-test', 'select 2')).not.toBe(a);
+  });
+});
