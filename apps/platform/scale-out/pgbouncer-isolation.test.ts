@@ -24,6 +24,8 @@ let orm: MikroORM;
 let users: IUser[];
 
 beforeAll(async () => {
+  // The application's setting for PgBouncer 1.18 in transaction mode: no named prepared statements.
+  process.env.TESSERA_DB_PREPARED_STATEMENTS = 'false';
   server = await startTestServer();
   process.env.TESSERA_TEST_ADMIN_URL = server.adminUrl;
   database = await createTestDatabase(platform.contexts);

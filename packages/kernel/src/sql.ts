@@ -76,7 +76,8 @@ class BatchQuery extends PgQuery {
   override prepare(connection: Tracked & PgConnection): void {
     const unsure = unsureOf(connection);
     for (const step of this.#steps) {
-      const { name = '', text } = step;
+      const name = preparedName(step.name) ?? '';
+      const { text } = step;
       const known = name && (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]);
       if (name && known && known !== text) throw new Error(`prepared statement "${name}" names another SQL text`);
       if (!known || unsure.has(name)) {
@@ -94,7 +95,10 @@ class BatchQuery extends PgQuery {
   override handleError(error: unknown, connection: Tracked): void {
     // The server skips everything after an error up to the Sync: a Parse of this batch may not have run.
     const unsure = unsureOf(connection);
-    for (const { name } of this.#steps) if (name) unsure.add(name);
+    for (const step of this.#steps) {
+      const name = preparedName(step.name);
+      if (name) unsure.add(name);
+    }
     super.handleError(error, connection);
   }
 }
@@ -190,7 +194,7 @@ export async function sqlResult<R = Record<string, unknown>>(
   em: EntityManager,
   statement: Statement,
 ): Promise<SqlResult<R>> {
-  const config = { name: statement.name, text: statement.text, values: statement.values ?? [] };
+  const config = { name: preparedName(statement.name), text: statement.text, values: statement.values ?? [] };
   const started = Date.now();
   try {
     const ctx = transactionOf(em);
@@ -279,6 +283,18 @@ export async function sqlBatch(
 /** Whether the EntityManager is inside a transaction (the SQL path then runs on its connection). */
 export function inTransaction(em: EntityManager): boolean {
   return transactionOf(em) !== undefined;
+}
+
+let prepared: boolean | undefined;
+
+/**
+ * The statement's name, or undefined when named prepared statements are off: `TESSERA_DB_PREPARED_STATEMENTS=false`
+ * for a transaction pooler that cannot keep them (PgBouncer before 1.21 hands each transaction another server
+ * session, where the statement was never prepared). Statements still send bound parameters, planned per call.
+ */
+function preparedName(name: string | undefined): string | undefined {
+  prepared ??= !/^(false|0|off|no)$/i.test(process.env.TESSERA_DB_PREPARED_STATEMENTS?.trim() ?? '');
+  return prepared ? name : undefined;
 }
 
 const names = new Map<string, string>();

@@ -40,6 +40,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       maxClientConnections: 400,
     });
     process.env.TESSERA_TEST_POOLER_URL = pooler.url('postgres');
+    // PgBouncer 1.18 in transaction mode cannot keep named prepared statements: the application turns them off.
+    process.env.TESSERA_DB_PREPARED_STATEMENTS = 'false';
   }
   try {
     await cleanupStale(server.adminUrl);
