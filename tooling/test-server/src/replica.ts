@@ -244,8 +244,10 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
       return databaseUrl(adminUrl, name);
     },
     async waitForReplay() {
+      // The insert position, not the write position: with asynchronous commit a commit record can still be in the
+      // WAL buffers, past pg_current_wal_lsn(), and waiting only for the latter read a row as not yet there.
       const target = await withClient(adminUrl, async (c) => {
-        const { rows } = await c.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+        const { rows } = await c.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
         return rows[0]?.lsn;
       });
       await withClient(replicaAdminUrl, async (c) => {
