@@ -149,7 +149,7 @@ describe('a URL that is not PostgreSQL is refused before any connection is attem
     expect(result.code).toBe(1);
     expect(lines(result.stderr)).toEqual([
       'tessera: INVALID_DATABASE_URL: DATABASE_URL is not a URL: expected ' +
-        'postgresql://user:password@host:port/database (got "not-a-url")',
+        'postgresql://user@host:port/database (with a password: user:…@host) (got "not-a-url")',
     ]);
   });
 

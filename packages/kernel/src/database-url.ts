@@ -38,7 +38,7 @@ export function parseDatabaseUrl(url: string | undefined, variable = 'the databa
     throw new InvalidDatabaseUrlError(
       variable,
       url,
-      'is not a URL: expected postgresql://user:password@host:port/database',
+      'is not a URL: expected postgresql://user@host:port/database (with a password: user:…@host)',
     );
   }
   if (!POSTGRES_SCHEMES.includes(parsed.protocol)) {
