@@ -1,36 +1,19 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmbedded, type TestServer } from '@tessera/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../src/ops/health.ts';
 import type { StatsReport } from '../src/ops/stats.ts';
-
-const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
+import { spawnCli } from './cli.ts';
 
 /** Runs the real CLI with exactly these variables over a clean environment (no DATABASE_URL unless given). */
 function tessera(env: Record<string, string>, ...args: string[]) {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('TESSERA_')),
   );
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...base, TESSERA_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCli(args, { ...base, TESSERA_FROM_SOURCE: '1', ...env });
 }
 
 /** The non-empty lines of a stream. */

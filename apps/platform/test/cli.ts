@@ -10,13 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI in its own process against `url`. */
-export function tessera(url: string, ...args: string[]): Promise<CliResult> {
+/** Runs the real CLI (`script`, default the `tessera` bin) in its own process with exactly this environment. */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, script = bin): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: url, TESSERA_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -27,6 +24,16 @@ export function tessera(url: string, ...args: string[]): Promise<CliResult> {
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the real CLI in its own process against `url`. */
+export function tessera(url: string, ...args: string[]): Promise<CliResult> {
+  return tesseraWith({}, url, ...args);
+}
+
+/** The real CLI against `url`, with extra environment (e.g. TESSERA_MIGRATION_URL). */
+export function tesseraWith(env: NodeJS.ProcessEnv, url: string, ...args: string[]): Promise<CliResult> {
+  return spawnCli(args, { ...process.env, DATABASE_URL: url, TESSERA_FROM_SOURCE: '1', ...env });
 }
 
 export { emptyDatabase } from '@tessera/test-server';

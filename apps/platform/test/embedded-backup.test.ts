@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedVersionError, embeddedMajor } from '../src/embedded.ts';
 import { findTools } from '../src/ops/pgtools.ts';
-import type { CliResult } from './cli.ts';
+import { type CliResult, spawnCli } from './cli.ts';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 let home: string;
 let port: number;
 
@@ -18,21 +15,7 @@ function tessera(...args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_HOME: home, TESSERA_EMBEDDED_PORT: String(port) };
   delete env.DATABASE_URL;
   delete env.TESSERA_EMBEDDED_PG_VERSION;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=@tessera/source', cli, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCli(args, { ...env, TESSERA_FROM_SOURCE: '1' });
 }
 
 beforeAll(async () => {

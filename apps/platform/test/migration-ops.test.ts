@@ -1,33 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describeMigrations, orderMigrations } from '@tessera/migrator';
 import { type PgBouncer, startPgBouncer, testAdminUrl } from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import type { HealthReport } from '../src/ops/health.ts';
-import { type CliResult, emptyDatabase, tessera } from './cli.ts';
-
-const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
-
-/** The real CLI with extra environment (e.g. TESSERA_MIGRATION_URL). */
-function tesseraWith(env: NodeJS.ProcessEnv, url: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: url, TESSERA_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { emptyDatabase, tessera, tesseraWith } from './cli.ts';
 
 const allMigrations = orderMigrations(describeMigrations(platform), platform.schemas).map((m) => m.name);
 const newest = allMigrations.at(-1) as string;
