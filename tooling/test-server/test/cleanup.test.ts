@@ -46,10 +46,13 @@ describe('cleanupStale on the admin server', () => {
     await createDatabase(finished, completeMark());
     await createDatabase(forgotten, completeMark(Math.floor(Date.now() / 1000) - 8 * 86_400));
 
-    // A session left on the dead run's clone must not stop the drop.
+    // A session left on the dead run's clone must not stop the drop. On a shared server another run's cleanup may
+    // drop the dead clone first (it is stale for every run), so the session is best effort; the outcome is the same.
     const straggler = new Client({ connectionString: databaseUrl(adminUrl, deadClone) });
     straggler.on('error', () => {});
-    await straggler.connect();
+    await straggler.connect().catch((error: unknown) => {
+      if (!/does not exist/.test(String(error))) throw error;
+    });
     try {
       await cleanupStale(adminUrl);
     } finally {
