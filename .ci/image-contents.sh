@@ -18,7 +18,9 @@ trap cleanup EXIT
 
 pnpm turbo run build --filter=@tessera/platform... --output-logs=errors-only
 pnpm --filter=@tessera/platform deploy --prod "$OUT/app" >/dev/null
-for dev in typescript vitest turbo @biomejs/biome @tessera/test-server @tessera/testing @types/node; do
+# (Type declarations such as @types/pg, and the @types/node it brings, stay: the published packages declare them as
+# dependencies because their public types name pg's, so a service typechecks with skipLibCheck off. They are inert.)
+for dev in typescript vitest turbo @biomejs/biome @tessera/test-server @tessera/testing; do
   if [ -e "$OUT/app/node_modules/$dev" ] || ls -d "$OUT/app/node_modules/.pnpm/${dev/\//+}@"* >/dev/null 2>&1; then
     echo "FAIL: the production tree holds the dev dependency $dev" >&2
     exit 1
