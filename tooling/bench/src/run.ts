@@ -197,6 +197,11 @@ try {
   const tail = rest.split(END)[1] ?? '\n';
   writeFileSync(out, `${head.trimEnd() ? `${head.trimEnd()}\n\n` : ''}${section}${tail}`);
   console.log(`\nwritten to ${out}`);
+} catch (error) {
+  // Reported before the database is dropped: dropping it ends the libraries' idle connections, which some report
+  // as unhandled errors of their own.
+  console.error(error);
+  process.exitCode = 1;
 } finally {
   await db.drop();
   await server.stop();
@@ -204,6 +209,21 @@ try {
 
 async function measure(op: Operation): Promise<Record<string, { p50: number; p95: number }>> {
   const names = Object.keys(op.variants);
+  // Every variant must do the same work: called with the same random picks (Math.random reseeded for each),
+  // each returns as many rows as the others.
+  const counts: Record<string, number> = {};
+  const random = Math.random;
+  try {
+    for (const name of names) {
+      Math.random = seeded(42);
+      counts[name] = rowCount(await op.variants[name]?.());
+    }
+  } finally {
+    Math.random = random;
+  }
+  if (new Set(Object.values(counts)).size > 1) {
+    throw new Error(`${op.name}: the variants return different row counts: ${JSON.stringify(counts)}`);
+  }
   for (let i = 0; i < scale.warmup; i++) for (const name of names) await op.variants[name]?.();
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < scale.iterations; i++) {
@@ -221,4 +241,32 @@ async function measure(op: Operation): Promise<Record<string, { p50: number; p95
   }
   console.log(`${op.name}: done`);
   return stats;
+}
+
+/** Rows in a variant's result, whatever shape its library returns (an array, `{ rows }`, a page, one row). */
+function rowCount(result: unknown): number {
+  if (result === null || result === undefined) return 0;
+  if (Array.isArray(result)) return result.length;
+  const r = result as {
+    rows?: unknown;
+    items?: unknown;
+    nextCursor?: unknown;
+    hasMore?: unknown;
+    identifiers?: unknown;
+  };
+  // A page fetched one row past its limit to know whether another page follows.
+  if (Array.isArray(r.items)) return r.items.length + (r.nextCursor || r.hasMore ? 1 : 0);
+  for (const list of [r.rows, r.identifiers]) if (Array.isArray(list)) return list.length;
+  return 1;
+}
+
+/** A small deterministic PRNG (mulberry32), standing in for Math.random while the variants are compared. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

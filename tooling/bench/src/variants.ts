@@ -36,9 +36,10 @@ const EXEC_LIST =
 const EXEC_BY_ID = 'select * from executions.executions where id = $1';
 const WORKFLOW_BY_ID = 'select * from workflows.workflows where id = $1';
 const INSERT_USER = 'insert into identity.users (id, email, username) values ($1, $2, $3) returning *';
+// The metadata parameter is sent as text: postgres.js would JSON-encode a string bound to a jsonb parameter again.
 const INSERT_DOCUMENT =
   'insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata) ' +
-  "values ($1, $2, $3, 'TXT', $4, 1, null, $5) returning *";
+  "values ($1, $2, $3, 'TXT', $4, 1, null, $5::text::jsonb) returning *";
 const identity = pgSchema('identity');
 const dUsers = identity.table('users', {
   id: uuid('id').primaryKey(),
@@ -147,7 +148,8 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const docsPage = toNumberedParams(visibleDocumentsSql(viewer, { limit: 51 }));
   const docsJson = toNumberedParams(
     visibleDocumentsSql(viewer, {
-      where: { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] },
+      // As text, then jsonb: postgres.js would JSON-encode a string bound to a jsonb parameter again.
+      where: { sql: 'd.metadata @> ?::text::jsonb', params: [JSON.stringify(pattern)] },
       limit: 101,
     }),
   );
@@ -216,7 +218,9 @@ export async function makeOperations(url: string, composition: Composition, s: S
         Tessera: () => new ExecutionRepository(orm.em.fork(), actor).listByWorkflow(pick(s.workflowIds), { limit: 50 }),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
         'pg simple, RLS settings inlined (main)': () =>
-          pool.query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50'))),
+          pool
+            .query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50')))
+            .then((results) => (results as unknown as pg.QueryResult[]).at(-1)),
         'MikroORM em.find': () =>
           orm.em
             .fork()
@@ -291,8 +295,9 @@ export async function makeOperations(url: string, composition: Composition, s: S
         'MikroORM em.create + flush': async () => {
           const u = unique();
           const em = orm.em.fork();
-          em.create(User, { email: `m${u}@b.example`, username: `m${u}` } as never);
+          const user = em.create(User, { email: `m${u}@b.example`, username: `m${u}` } as never);
           await em.flush();
+          return user;
         },
         kysely: () => {
           const u = unique();
@@ -401,12 +406,13 @@ export async function makeOperations(url: string, composition: Composition, s: S
                 "values ($1, $2, 1, '{}', $3)",
               values: [version, id, s.owner],
             });
-            await client.query({
+            const created = await client.query({
               name: 'wf_cur',
               text: 'update workflows.workflows set current_version_id = $1 where id = $2 returning *',
               values: [version, id],
             });
             await client.query('commit');
+            return created;
           } finally {
             client.release();
           }
