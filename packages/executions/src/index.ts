@@ -10,6 +10,7 @@ export {
 } from './entities/execution-step.entity.ts';
 export {
   EXECUTION_LOGS_TABLE,
+  type ExecutionRecord,
   ExecutionRepository,
   type StartExecutionInput,
 } from './repositories/execution.repository.ts';

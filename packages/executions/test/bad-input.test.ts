@@ -3,8 +3,9 @@ import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect } from 'vitest';
 import { executions } from '../src/context.ts';
 import {
+  Execution,
+  type ExecutionRecord,
   ExecutionRepository,
-  type IExecution,
   type IExecutionStep,
   type LogInput,
   StepRepository,
@@ -15,7 +16,7 @@ import { executionIn, type Owned } from './helpers.ts';
 const db = useTestDatabase(executions);
 const schemas = ['executions', 'workflows', 'audit'];
 
-let ctx: Owned & { execution: IExecution };
+let ctx: Owned & { execution: ExecutionRecord };
 let running: IExecutionStep;
 beforeAll(async () => {
   ctx = await executionIn(db, 'running');
@@ -117,7 +118,7 @@ describe('executions refuse bad input with a typed error naming the field, and w
       name: 'a step completed before it started, through the factory',
       run: (em) =>
         executionStepFactory(em, {
-          execution: ctx.execution,
+          execution: em.getReference(Execution, ctx.execution.id),
           status: 'completed',
           startedAt: new Date('2026-01-02T00:00:00Z'),
           completedAt: new Date('2026-01-01T00:00:00Z'),

@@ -14,7 +14,14 @@ describe('executions factories', () => {
 
     const ownerId = execution.triggeredBy.id;
     const seen = await new ExecutionRepository(db.em(), { userId: ownerId }).get(execution.id);
-    expect(seen).toMatchObject({ status: 'completed', durationMs: 60_000 });
+    expect(seen).toMatchObject({
+      status: 'completed',
+      durationMs: 60_000,
+      workflowId: execution.workflow.id,
+      workflowVersionId: execution.workflowVersion.id,
+      triggeredBy: ownerId,
+    });
+    expect(seen.completedAt?.getTime()).toBe((seen.startedAt?.getTime() ?? 0) + 60_000);
     const rows = await db.query<{ step_name: string | null; level: string; message: string }>(
       `select s.step_name, l.level::text as level, l.message from executions.execution_logs l
          left join executions.execution_steps s on s.id = l.execution_step_id where l.execution_id = $1

@@ -3,7 +3,7 @@ import { userFactory } from '@tessera/identity/testing';
 import type { TestDatabase } from '@tessera/testing';
 import type { IWorkflow } from '@tessera/workflows';
 import { workflowFactory } from '@tessera/workflows/testing';
-import { ExecutionRepository, type IExecution } from '../src/index.ts';
+import { type ExecutionRecord, ExecutionRepository } from '../src/index.ts';
 
 /** What the helpers return. */
 export interface Owned {
@@ -21,7 +21,7 @@ export async function ownedWorkflow(db: TestDatabase): Promise<Owned> {
 }
 
 /** An execution moved straight to `status` in SQL (as the table owner), to test the transitions out of it. */
-export async function executionIn(db: TestDatabase, status: string): Promise<Owned & { execution: IExecution }> {
+export async function executionIn(db: TestDatabase, status: string): Promise<Owned & { execution: ExecutionRecord }> {
   const ctx = await ownedWorkflow(db);
   const execution = await ctx.repo().start(ctx.workflow.id);
   await db.query(

@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import { UserRepository } from '../src/index.ts';
+import { User, UserRepository } from '../src/index.ts';
 import { uniqueSuffix, userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
@@ -32,6 +32,26 @@ describe('UserRepository.register and lookups', () => {
     expect((await users.findByEmail(` GRACE${n}@example.com`))?.id).toBe(id);
     expect((await users.findByUsername(`grace${n}`))?.id).toBe(id);
     expect((await users.getById(id)).username).toBe(`grace${n}`);
+  });
+
+  it('returns registered and found users as plain users: the password hash readable, never serialized', async () => {
+    const n = uniqueSuffix();
+    const em = db.em();
+    const users = new UserRepository(em);
+    const registered = await users.register({
+      email: `hopper${n}@example.com`,
+      username: `hopper${n}`,
+      password: 'a long passphrase',
+    });
+    const found = await users.findByEmail(`hopper${n}@example.com`);
+    for (const user of [registered, found]) {
+      expect(user?.hashedPassword).toMatch(/^scrypt\$/);
+      expect(JSON.stringify(user)).not.toContain('hashedPassword');
+      expect(user?.createdAt).toBeInstanceOf(Date);
+      expect(user?.lastLoginAt).toBeNull();
+    }
+    // Not attached to the EntityManager: an entity pointing at the user takes a reference by id.
+    expect(em.getUnitOfWork().getById(User, registered.id)).toBeUndefined();
   });
 
   it('returns null for an unknown e-mail or username, and getById throws NotFoundError', async () => {

@@ -222,22 +222,51 @@ export interface BatchOptions {
   readonly settings?: Readonly<Record<string, string>>;
 }
 
+interface SettingTemplates {
+  readonly keys: readonly string[];
+  readonly set: Statement;
+  readonly save?: Statement;
+  readonly restore?: Statement;
+}
+
+/** The setting statements' texts and names, per set of setting names (a handful per process): built once each. */
+const settingTemplates = new Map<string, SettingTemplates>();
+
+function templatesFor(keys: readonly string[], inTransaction: boolean): SettingTemplates {
+  const cacheKey = `${inTransaction ? 't' : 'a'}:${keys.join('\u0000')}`;
+  let templates = settingTemplates.get(cacheKey);
+  if (templates === undefined) {
+    const saved = (i: number) => `'tessera_saved.s${i}'`;
+    const setText = `select ${keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
+    const set = { name: statementName('tessera.settings', setText), text: setText };
+    if (inTransaction) {
+      const saveText = `select ${keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`).join(', ')}`;
+      const restoreText = `select ${keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`).join(', ')}`;
+      templates = {
+        keys,
+        set,
+        save: { name: statementName('tessera.save_settings', saveText), text: saveText, values: keys },
+        restore: { name: statementName('tessera.restore_settings', restoreText), text: restoreText, values: keys },
+      };
+    } else {
+      templates = { keys, set };
+    }
+    settingTemplates.set(cacheKey, templates);
+  }
+  return templates;
+}
+
 /** The statements that set `settings` (saving the current values first inside a transaction) and restore them. */
 function settingSteps(settings: Readonly<Record<string, string>>, inTransaction: boolean) {
-  const keys = Object.keys(settings);
-  const saved = (i: number) => `'tessera_saved.s${i}'`;
-  const set = keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ');
-  const before: Statement[] = [];
-  const after: Statement[] = [];
-  if (inTransaction) {
-    const text = `select ${keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`).join(', ')}`;
-    before.push({ name: statementName('tessera.save_settings', text), text, values: keys });
-    const restore = `select ${keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`).join(', ')}`;
-    after.push({ name: statementName('tessera.restore_settings', restore), text: restore, values: keys });
+  const { keys, set, save, restore } = templatesFor(Object.keys(settings), inTransaction);
+  const values: string[] = new Array(keys.length * 2);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    values[2 * i] = key;
+    values[2 * i + 1] = settings[key] as string;
   }
-  const text = `select ${set}`;
-  before.push({ name: statementName('tessera.settings', text), text, values: keys.flatMap((k) => [k, settings[k]]) });
-  return { before, after };
+  const assign: Statement = { name: set.name, text: set.text, values };
+  return save && restore ? { before: [save, assign], after: [restore] } : { before: [assign], after: [] };
 }
 
 /** Sends `statements` on `submit`'s connection in one round trip (see {@link sqlBatch}); each one's rows. */

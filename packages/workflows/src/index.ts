@@ -16,6 +16,7 @@ export {
   type CreateWorkflowInput,
   type ListWorkflowsOptions,
   type PublishVersionInput,
+  type WorkflowRecord,
   WorkflowRepository,
 } from './repositories/workflow.repository.ts';
 export {

@@ -38,7 +38,11 @@ describe('WorkflowRepository lifecycle', () => {
     const repo = new WorkflowRepository(db.em(), { userId: wf.owner.id });
     const v2 = await repo.publish(wf.id, { definition: { steps: [] }, changeSummary: 'second' });
     expect(v2.versionNumber).toBe(2);
-    expect((await repo.get(wf.id)).status).toBe('active');
+    const record = await repo.get(wf.id);
+    // A plain record: the owner and the current version as ids, timestamps as dates.
+    expect(record).toMatchObject({ id: wf.id, status: 'active', createdBy: wf.owner.id, currentVersionId: v2.id });
+    expect(record.updatedAt).toBeInstanceOf(Date);
+    expect(record.updatedAt.getTime()).toBeGreaterThanOrEqual(record.createdAt.getTime());
     await repo.publish(wf.id, { definition: { steps: ['x'] } });
     expect(await currentNumber(wf.id)).toBe(3);
 

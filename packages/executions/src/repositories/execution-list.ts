@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlBatch, ValidationError } from '@tessera/kernel';
-import { type Actor, actorSettings } from '@tessera/workflows';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
 
 /**
@@ -33,19 +32,18 @@ const LIST_TEXT =
  */
 export async function listByWorkflow(
   em: EntityManager,
-  actor: Actor,
+  settings: Readonly<Record<string, string>>,
   workflowId: string,
   limit: number,
 ): Promise<ExecutionListItem[]> {
   if (!UUID_PATTERN.test(workflowId)) throw new ValidationError('Execution', 'workflow', 'must be a UUID');
-  if (!UUID_PATTERN.test(actor.userId)) throw new ValidationError('Actor', 'userId', 'must be a UUID');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXECUTION_PAGE) {
     throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
   }
   const [listed] = await sqlBatch(
     em,
     [{ name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] }],
-    { settings: actorSettings(actor) },
+    { settings },
   );
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
   const rows = (listed ?? []) as RawItem[];

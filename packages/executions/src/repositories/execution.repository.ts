@@ -33,11 +33,59 @@ export interface StartExecutionInput {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * An execution as a plain, typed row (what the hot reads return): no entity, no unit-of-work bookkeeping. The
+ * workflow, version and triggering user are their ids.
+ */
+export interface ExecutionRecord {
+  id: string;
+  workflowId: string;
+  workflowVersionId: string;
+  /** The id of the user who started it. */
+  triggeredBy: string;
+  status: ExecutionStatus;
+  inputData: Record<string, unknown>;
+  outputData: Record<string, unknown> | null;
+  errorMessage: string | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  durationMs: number | null;
+  retryCount: number;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const RECORD_COLUMNS =
+  'id, workflow_id as "workflowId", workflow_version_id as "workflowVersionId", triggered_by as "triggeredBy", ' +
+  'status, input_data as "inputData", output_data as "outputData", error_message as "errorMessage", ' +
+  'started_at as "startedAt", completed_at as "completedAt", duration_ms as "durationMs", ' +
+  'retry_count as "retryCount", metadata, created_at as "createdAt", updated_at as "updatedAt"';
+
+type RecordRow = Omit<ExecutionRecord, 'startedAt' | 'completedAt' | 'createdAt' | 'updatedAt'> & {
+  startedAt: string | Date | null;
+  completedAt: string | Date | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+};
+
+/** A row selected with {@link RECORD_COLUMNS} as a record: MikroORM's pool leaves timestamps as text. */
+function toRecord(row: RecordRow): ExecutionRecord {
+  const record = row as unknown as ExecutionRecord;
+  record.startedAt = row.startedAt === null ? null : new Date(row.startedAt);
+  record.completedAt = row.completedAt === null ? null : new Date(row.completedAt);
+  record.createdAt = new Date(row.createdAt);
+  record.updatedAt = new Date(row.updatedAt);
+  return record;
+}
+
 const START_TEXT =
   'insert into executions.executions (id, workflow_id, workflow_version_id, triggered_by, status, input_data, ' +
   "metadata, retry_count) select $1, w.id, w.current_version_id, $2, 'pending', $3, $4, 0 " +
   "from workflows.workflows w where w.id = $5 and w.status <> 'archived' and w.current_version_id is not null " +
-  'returning *';
+  `returning ${RECORD_COLUMNS}`;
+
+const RECORD_BY_ID = `select ${RECORD_COLUMNS} from executions.executions where id = $1`;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,19 +94,32 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError.
  */
 export class ExecutionRepository {
-  readonly em: EntityManager;
   readonly actor: Actor;
-  /** The EntityManager as given, for maintenance that must run as the connecting (owner) role. */
+  /**
+   * The EntityManager as given: the one-round-trip statements run on it (in its transaction, if any, with the
+   * actor's settings sent along), and so does maintenance that must run as the connecting (owner) role.
+   */
   readonly #ownerEm: EntityManager;
+  #actingEm: EntityManager | undefined;
+  readonly #settings: Record<string, string>;
 
   constructor(em: EntityManager, actor: Actor) {
-    this.em = actingAs(em, actor);
+    this.#settings = actorSettings(actor);
     this.actor = actor;
     this.#ownerEm = em;
   }
 
+  /**
+   * A fork whose transactions run as the application role with the actor's settings, for the methods that go
+   * through the unit of work. Made on first use: the hot reads and writes never need it.
+   */
+  get em(): EntityManager {
+    this.#actingEm ??= actingAs(this.#ownerEm, this.actor);
+    return this.#actingEm;
+  }
+
   /** Starts (queues, as pending) an execution of the workflow's current version. */
-  async start(workflowId: string, input: StartExecutionInput = {}): Promise<IExecution> {
+  async start(workflowId: string, input: StartExecutionInput = {}): Promise<ExecutionRecord> {
     for (const key of ['inputData', 'metadata'] as const) {
       const v = input[key];
       if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
@@ -67,7 +128,7 @@ export class ExecutionRepository {
     }
     // The same value rules as every write (NUL bytes, circular or non-finite JSON), before any SQL is sent.
     validateEntity(
-      this.em.getMetadata(Execution),
+      this.#ownerEm.getMetadata(Execution),
       { inputData: input.inputData ?? {}, metadata: input.metadata ?? {} },
       new Set(['inputData', 'metadata']),
     );
@@ -75,7 +136,7 @@ export class ExecutionRepository {
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
     const [inserted] = UUID_PATTERN.test(workflowId)
       ? await sqlBatch(
-          this.em,
+          this.#ownerEm,
           [
             {
               name: 'executions.start',
@@ -83,11 +144,11 @@ export class ExecutionRepository {
               values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
             },
           ],
-          { settings: actorSettings(this.actor) },
+          { settings: this.#settings },
         )
       : [];
     const row = inserted?.[0];
-    if (row) return this.em.map(Execution, row as Record<string, unknown>);
+    if (row) return toRecord(row as RecordRow);
     // Nothing inserted: say why, as the actor sees the workflow (the failure path may cost a second trip).
     const workflow = UUID_PATTERN.test(workflowId)
       ? await this.em.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
@@ -101,17 +162,15 @@ export class ExecutionRepository {
    * The execution with this id, as this actor may see it; NotFoundError otherwise. One round trip: the
    * row-level security settings and a named prepared statement in one batch.
    */
-  async get(id: string): Promise<IExecution> {
+  async get(id: string): Promise<ExecutionRecord> {
     const [rows] = UUID_PATTERN.test(id)
-      ? await sqlBatch(
-          this.em,
-          [{ name: 'executions.by_id', text: 'select * from executions.executions where id = $1', values: [id] }],
-          { settings: actorSettings(this.actor) },
-        )
+      ? await sqlBatch(this.#ownerEm, [{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }], {
+          settings: this.#settings,
+        })
       : [];
     const row = rows?.[0];
     if (!row) throw new NotFoundError('Execution', { id });
-    return this.em.map(Execution, row as Record<string, unknown>);
+    return toRecord(row as RecordRow);
   }
 
   /** pending → running; records `started_at`. */
@@ -179,7 +238,7 @@ export class ExecutionRepository {
 
   /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */
   listByWorkflow(workflowId: string, options: { limit?: number } = {}): Promise<ExecutionListItem[]> {
-    return listByWorkflow(this.em, this.actor, workflowId, options.limit ?? 50);
+    return listByWorkflow(this.#ownerEm, this.#settings, workflowId, options.limit ?? 50);
   }
 
   /**

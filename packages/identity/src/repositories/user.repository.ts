@@ -55,7 +55,7 @@ const USER_COLUMNS =
 
 const INSERT_USER =
   'insert into identity.users (id, email, username, full_name, hashed_password, department, access_level, ' +
-  'is_active, is_superuser) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *';
+  `is_active, is_superuser) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${USER_COLUMNS}`;
 
 type UserRow = Omit<IUser, 'createdAt' | 'updatedAt' | 'lastLoginAt'> & {
   createdAt: string | Date;
@@ -80,7 +80,7 @@ function plainUser(row: UserRow | undefined): IUser | null {
 /**
  * Users, their passwords and their roles. The lookups are hot reads: one named prepared statement, a plain typed
  * user (not attached to the EntityManager; the password hash is there but not enumerable). Registration is one
- * `INSERT … RETURNING` and returns a managed entity; the other writes flush the EntityManager they were given.
+ * `INSERT … RETURNING` and returns the same plain user; the other writes flush the EntityManager they were given.
  */
 export class UserRepository {
   readonly em: EntityManager;
@@ -109,7 +109,7 @@ export class UserRepository {
     if (input.password !== undefined) checkPassword(input.password);
 
     const hashedPassword = input.password === undefined ? null : await hashPassword(input.password);
-    const [row] = await sql(this.em, {
+    const [row] = await sql<UserRow>(this.em, {
       name: 'identity.users.insert',
       text: INSERT_USER,
       values: [
@@ -124,8 +124,9 @@ export class UserRepository {
         data.isSuperuser,
       ],
     });
-    // Managed, as before: the caller may reference it in entities it flushes later.
-    return this.em.map(User, row as Record<string, unknown>);
+    // A plain user like the reads return (no hydration into the unit of work): an entity that should point at it
+    // takes `em.getReference(User, user.id)`.
+    return plainUser(row as UserRow) as IUser;
   }
 
   /** The user with this e-mail (matched case-insensitively, as stored), or null. */

@@ -43,6 +43,28 @@ export interface ListWorkflowsOptions {
   limit?: number;
 }
 
+/**
+ * A workflow as a plain, typed row (what {@link WorkflowRepository.get} returns): no entity, no unit-of-work
+ * bookkeeping. The owner and the current version are their ids.
+ */
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  /** The id of the user who owns it. */
+  createdBy: string;
+  status: WorkflowStatus;
+  currentVersionId: string | null;
+  tags: string[] | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const RECORD_BY_ID =
+  'select id, name, description, created_by as "createdBy", status, current_version_id as "currentVersionId", ' +
+  'tags, metadata, created_at as "createdAt", updated_at as "updatedAt" from workflows.workflows where id = $1';
+
 const INSERT_WORKFLOW =
   'insert into workflows.workflows (id, name, description, tags, metadata, created_by, status) ' +
   "values ($1, $2, $3, $4, $5, $6, 'draft')";
@@ -65,12 +87,25 @@ function requireDefinition(definition: unknown): void {
  * workflow is simply not found.
  */
 export class WorkflowRepository {
-  readonly em: EntityManager;
   readonly actor: Actor;
+  /** The EntityManager as given: the one-round-trip statements run on it (in its transaction, if any). */
+  readonly #callerEm: EntityManager;
+  #actingEm: EntityManager | undefined;
+  readonly #settings: Record<string, string>;
 
   constructor(em: EntityManager, actor: Actor) {
-    this.em = actingAs(em, actor);
+    this.#settings = actorSettings(actor);
     this.actor = actor;
+    this.#callerEm = em;
+  }
+
+  /**
+   * A fork whose transactions run as the application role with the actor's settings, for the methods that go
+   * through the unit of work. Made on first use: the one-round-trip methods never need it.
+   */
+  get em(): EntityManager {
+    this.#actingEm ??= actingAs(this.#callerEm, this.actor);
+    return this.#actingEm;
   }
 
   /** Creates a workflow and its version 1, made current, in one transaction: both exist or neither. */
@@ -96,7 +131,7 @@ export class WorkflowRepository {
     // Three statements in one round trip, run by PostgreSQL as one implicit transaction: all or nothing. (One
     // statement cannot do it: the versions' policy must see the new workflow, which only a later statement can.)
     const [, , rows] = await sqlBatch(
-      this.em,
+      this.#callerEm,
       [
         {
           name: 'workflows.insert',
@@ -110,23 +145,27 @@ export class WorkflowRepository {
         },
         { name: 'workflows.make_current', text: MAKE_CURRENT, values: [versionId, id] },
       ],
-      { settings: actorSettings(this.actor) },
+      { settings: this.#settings },
     );
     return this.em.map(Workflow, rows?.[0] as Record<string, unknown>);
   }
 
   /** The workflow with this id, as this actor may see it; NotFoundError otherwise. One round trip. */
-  async get(id: string): Promise<IWorkflow> {
+  async get(id: string): Promise<WorkflowRecord> {
     const [rows] = UUID_PATTERN.test(id)
-      ? await sqlBatch(
-          this.em,
-          [{ name: 'workflows.by_id', text: 'select * from workflows.workflows where id = $1', values: [id] }],
-          { settings: actorSettings(this.actor) },
-        )
+      ? await sqlBatch(this.#callerEm, [{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }], {
+          settings: this.#settings,
+        })
       : [];
-    const row = rows?.[0];
+    const row = rows?.[0] as
+      | (Omit<WorkflowRecord, 'createdAt' | 'updatedAt'> & { createdAt: string | Date; updatedAt: string | Date })
+      | undefined;
     if (!row) throw new NotFoundError('Workflow', { id });
-    return this.em.map(Workflow, row as Record<string, unknown>);
+    // MikroORM's pool leaves timestamps as text.
+    const record = row as unknown as WorkflowRecord;
+    record.createdAt = new Date(row.createdAt);
+    record.updatedAt = new Date(row.updatedAt);
+    return record;
   }
 
   /**
