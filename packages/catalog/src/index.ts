@@ -37,6 +37,7 @@ export {
   HandClipRepository,
   type HandPlayer,
   type TagKey,
+  type TagRecord,
 } from './repositories/hand-clip.repository.ts';
 export {
   HAND_CLIP_SEARCH_SQL,

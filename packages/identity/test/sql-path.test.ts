@@ -2,7 +2,6 @@ import { copyRows, createOrm, sql, sqlBatch, sqlResult, statementName, UniqueVio
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
-import {} from '../src/index.ts';
 import { userFactory } from '../src/testing.ts';
 
 // The kernel's one SQL path and COPY writer, on a real context's tables.

@@ -6,7 +6,6 @@ import {
   flushOrDetach,
   NotFoundError,
   newId,
-  UniqueViolationError,
   ValidationError,
   validateEntity,
   validateId,
@@ -50,6 +49,17 @@ export interface HandPlayer {
   isWinner?: boolean;
 }
 
+/** A tag as {@link HandClipRepository.createTag} returns it: a plain, typed row. */
+export interface TagRecord {
+  id: string;
+  category: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** Hand clips, the tag master list, players, and the links between them. */
 export class HandClipRepository {
   readonly em: EntityManager;
@@ -59,17 +69,22 @@ export class HandClipRepository {
   }
 
   /** Creates a tag; a live tag with the same category and name is a UniqueViolationError. */
-  async createTag(input: TagKey & { description?: string | null; color?: string | null }): Promise<ITag> {
+  async createTag(input: TagKey & { description?: string | null; color?: string | null }): Promise<TagRecord> {
     const data = { ...input, description: input.description ?? null, color: input.color ?? null };
     validateEntity(this.em.getMetadata(Tag), data);
     // One INSERT … RETURNING; a live tag with the same key is the unique index's violation, translated.
-    const [row] = await query<Record<string, unknown>>(
+    const [row] = await query<Omit<TagRecord, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string }>(
       this.em,
-      'insert into catalog.tags (id, category, name, description, color) values ($1, $2, $3, $4, $5) returning *',
+      'insert into catalog.tags (id, category, name, description, color) values ($1, $2, $3, $4, $5) ' +
+        'returning id, category, name, description, color, created_at as "createdAt", updated_at as "updatedAt"',
       [newId(), data.category, data.name, data.description, data.color],
       'catalog.tags.insert',
     );
-    return this.em.map(Tag, row as Record<string, unknown>);
+    // A plain record (no hydration into the unit of work); MikroORM's pool leaves timestamps as text.
+    const tag = row as unknown as TagRecord;
+    tag.createdAt = new Date(row?.createdAt as string);
+    tag.updatedAt = new Date(row?.updatedAt as string);
+    return tag;
   }
 
   /** Creates a player. */

@@ -6,7 +6,6 @@ import {
   newId,
   sql,
   translated,
-  UniqueViolationError,
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';

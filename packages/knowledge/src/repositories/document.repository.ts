@@ -10,7 +10,7 @@ import {
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';
-import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
+import { Document, type DocumentType } from '../entities/document.entity.ts';
 import { FULL_COLUMNS, type SqlFragment, toNumberedParams, visibleDocumentsSql } from './access.ts';
 
 /** A document as listings return it: plain, typed, without its `content`. */
@@ -94,7 +94,7 @@ export class DocumentRepository {
   }
 
   /** Creates a document; bad input is a typed field error before any write. */
-  async create(input: CreateDocumentInput): Promise<IDocument> {
+  async create(input: CreateDocumentInput): Promise<DocumentDetail> {
     const data = {
       title: input.title,
       content: input.content,
@@ -120,7 +120,8 @@ export class DocumentRepository {
         data.metadata === null ? null : JSON.stringify(data.metadata),
       ],
     });
-    return this.em.map(Document, row as Record<string, unknown>);
+    // The same plain document the reads return (no hydration into the unit of work).
+    return { ...toSummary(row as Row), content: (row as Row).content as string };
   }
 
   /** The documents user `userId` may see, in creation order. */
