@@ -67,9 +67,7 @@ export function actorSettings(actor: Actor): Record<string, string> {
   if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
     throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
   }
-  return {
-    role: roleFor(actor),
-    'app.current_user_id': actor.userId,
-    'app.is_superuser': actor.isSuperuser === true ? 'true' : 'false',
-  };
+  // Only what the policies read: the role and the acting user (no policy reads `app.is_superuser`; the superuser
+  // view is the admin role).
+  return { role: roleFor(actor), 'app.current_user_id': actor.userId };
 }

@@ -175,8 +175,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     'prisma 7': () => prisma.$queryRawUnsafe(text, ...values()),
   });
   const rlsOneTrip = (text: string) =>
-    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true), ` +
-    `set_config('app.is_superuser', 'false', true); ${text}`;
+    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true); ${text}`;
 
   let n = 0;
   const unique = () => `${process.pid}-${Date.now()}-${n++}`;
