@@ -38,3 +38,27 @@ describe('EventRepository (outbox)', () => {
     expect(await db.query('select count(*)::int as n from audit.events')).toEqual([before]);
   });
 });
+
+describe('EventRepository.get', () => {
+  it('reads one event by id as a plain event; an unknown id is NotFoundError, a bad one a ValidationError', async () => {
+    const repo = new EventRepository(db.em());
+    const [appended] = await repo.append([
+      { aggregateType: 'order', aggregateId: 'o-7', type: 'order.placed', payload: { total: 12 } },
+    ]);
+    const id = appended?.id as number;
+    await expect(repo.get(id)).resolves.toEqual({
+      id,
+      aggregateType: 'order',
+      aggregateId: 'o-7',
+      type: 'order.placed',
+      payload: { total: 12 },
+      occurredAt: appended?.occurredAt,
+      publishedAt: null,
+    });
+    await repo.markPublished([id]);
+    expect((await repo.get(id)).publishedAt).toBeInstanceOf(Date);
+    await expect(repo.get(id + 1_000_000)).rejects.toMatchObject({ code: 'NOT_FOUND', entity: 'Event' });
+    await expect(repo.get(0)).rejects.toMatchObject({ entity: 'Event', field: 'id' });
+    await expect(repo.get(1.5)).rejects.toBeInstanceOf(ValidationError);
+  });
+});

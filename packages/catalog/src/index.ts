@@ -34,6 +34,7 @@ export {
 } from './repositories/catalog.repository.ts';
 export {
   type HandClipInput,
+  type HandClipRecord,
   HandClipRepository,
   type HandPlayer,
   type TagKey,

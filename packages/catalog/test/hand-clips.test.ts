@@ -92,3 +92,28 @@ describe('HandClipRepository: tags and players', () => {
     ).rejects.toMatchObject({ entity: 'HandClip' });
   });
 });
+
+describe('HandClipRepository.getHandClip', () => {
+  it('reads a live clip by id as a plain row; a soft-deleted or unknown one is NotFoundError, a bad id a ValidationError', async () => {
+    const clip = await new HandClipFactory(db.em()).createOne({
+      startSeconds: 12.5,
+      endSeconds: 80.25,
+      potSize: 1234.5,
+    });
+    const repo = new HandClipRepository(db.em());
+    const found = await repo.getHandClip(clip.id);
+    expect(found).toMatchObject({
+      id: clip.id,
+      title: clip.title,
+      startSeconds: 12.5,
+      endSeconds: 80.25,
+      potSize: 1234.5,
+    });
+    expect(found.createdAt).toBeInstanceOf(Date);
+
+    await db.query('update catalog.hand_clips set deleted_at = now() where id = $1', [clip.id]);
+    await expect(repo.getHandClip(clip.id)).rejects.toMatchObject({ code: 'NOT_FOUND', entity: 'HandClip' });
+    await expect(repo.getHandClip('0190d7a0-0000-7000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repo.getHandClip("1' or '1'='1")).rejects.toMatchObject({ entity: 'HandClip', field: 'id' });
+  });
+});

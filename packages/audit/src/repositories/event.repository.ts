@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, translated, ValidationError, validateRows } from '@tessera/kernel';
+import { declareConsistency, NotFoundError, sql, translated, ValidationError, validateRows } from '@tessera/kernel';
 import { Event, type IEvent } from '../entities/event.entity.ts';
+
+const EVENT_BY_ID =
+  'select id, aggregate_type as "aggregateType", aggregate_id as "aggregateId", type, payload, ' +
+  'occurred_at as "occurredAt", published_at as "publishedAt" from audit.events where id = $1';
 
 /** One event to append. */
 export interface AppendEventInput {
@@ -64,6 +68,22 @@ export class EventRepository {
     return this.em.nativeUpdate(Event, { id: { $in: [...ids] }, publishedAt: null }, { publishedAt: at });
   }
 
+  /** The event with this id (a plain event, like `append` returns); NotFoundError when there is none. One round trip. */
+  async get(id: number): Promise<IEvent> {
+    if (!Number.isSafeInteger(id) || id < 1)
+      throw new ValidationError('Event', 'id', 'must be a positive whole number');
+    const [row] = await sql<
+      Omit<IEvent, 'occurredAt' | 'publishedAt'> & { occurredAt: string; publishedAt: string | null }
+    >(this.em, { name: 'audit.events.by_id', text: EVENT_BY_ID, values: [id] });
+    if (!row) throw new NotFoundError('Event', { id });
+    // bigint arrives as text and timestamps as text (MikroORM's pool); the entity maps both the same way.
+    const event = row as unknown as IEvent;
+    event.id = Number(row.id);
+    event.occurredAt = new Date(row.occurredAt);
+    event.publishedAt = row.publishedAt === null ? null : new Date(row.publishedAt);
+    return event;
+  }
+
   /** Every event of one aggregate, in the order they were appended. */
   async forAggregate(aggregateType: string, aggregateId: string): Promise<IEvent[]> {
     return this.em.find(Event, { aggregateType, aggregateId }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
@@ -72,6 +92,6 @@ export class EventRepository {
 
 // Read consistency per method (callers override with withConsistency). The outbox relay reads the primary: a lagging copy would hand it events already marked published.
 declareConsistency(EventRepository, {
-  reads: { listUnpublished: 'primary', forAggregate: 'read-your-writes' },
+  reads: { get: 'read-your-writes', listUnpublished: 'primary', forAggregate: 'read-your-writes' },
   writes: ['append', 'markPublished'],
 });

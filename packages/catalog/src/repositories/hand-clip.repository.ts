@@ -49,6 +49,41 @@ export interface HandPlayer {
   isWinner?: boolean;
 }
 
+/** A hand clip as {@link HandClipRepository.getHandClip} returns it: a plain, typed row (relations as ids). */
+export interface HandClipRecord {
+  id: string;
+  episodeId: string | null;
+  videoFileId: string | null;
+  handNumber: number | null;
+  title: string | null;
+  startSeconds: number | null;
+  endSeconds: number | null;
+  notes: string | null;
+  board: string | null;
+  potSize: number | null;
+  highlightScore: number | null;
+  sheetSource: string | null;
+  sheetRowNumber: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const HAND_CLIP_BY_ID =
+  'select id, episode_id as "episodeId", video_file_id as "videoFileId", hand_number as "handNumber", title, ' +
+  'start_seconds as "startSeconds", end_seconds as "endSeconds", notes, board, pot_size as "potSize", ' +
+  'highlight_score as "highlightScore", sheet_source as "sheetSource", sheet_row_number as "sheetRowNumber", ' +
+  'created_at as "createdAt", updated_at as "updatedAt" from catalog.hand_clips where id = $1 and deleted_at is null';
+
+type HandClipRow = Omit<HandClipRecord, 'startSeconds' | 'endSeconds' | 'potSize' | 'createdAt' | 'updatedAt'> & {
+  startSeconds: string | null;
+  endSeconds: string | null;
+  potSize: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+const decimal = (v: string | null) => (v === null ? null : Number(v));
+
 /** A tag as {@link HandClipRepository.createTag} returns it: a plain, typed row. */
 export interface TagRecord {
   id: string;
@@ -85,6 +120,21 @@ export class HandClipRepository {
     tag.createdAt = new Date(row?.createdAt as string);
     tag.updatedAt = new Date(row?.updatedAt as string);
     return tag;
+  }
+
+  /** The live (not soft-deleted) hand clip with this id; NotFoundError otherwise. One named statement, a plain row. */
+  async getHandClip(id: string): Promise<HandClipRecord> {
+    validateId('HandClip', 'id', id);
+    const [row] = await query<HandClipRow>(this.em, HAND_CLIP_BY_ID, [id], 'catalog.hand_clips.by_id');
+    if (!row) throw new NotFoundError('HandClip', { id });
+    // numeric and timestamps arrive as text (MikroORM's pool); the entity maps them to numbers and dates.
+    const clip = row as unknown as HandClipRecord;
+    clip.startSeconds = decimal(row.startSeconds);
+    clip.endSeconds = decimal(row.endSeconds);
+    clip.potSize = decimal(row.potSize);
+    clip.createdAt = new Date(row.createdAt);
+    clip.updatedAt = new Date(row.updatedAt);
+    return clip;
   }
 
   /** Creates a player. */
@@ -259,7 +309,7 @@ function checkPlayerRows(em: EntityManager, handClipId: string, players: readonl
 
 // Read consistency per method (callers override with withConsistency); writes read the primary.
 declareConsistency(HandClipRepository, {
-  reads: { tagsOf: 'read-your-writes', playersOf: 'read-your-writes' },
+  reads: { getHandClip: 'read-your-writes', tagsOf: 'read-your-writes', playersOf: 'read-your-writes' },
   writes: ['createTag', 'createPlayer', 'createHandClip', 'tag', 'untag', 'linkPlayers'],
   internal: ['linked', 'liveClip'],
 });
