@@ -61,7 +61,7 @@ export interface SeasonInput {
   events?: EventInput[];
 }
 
-/** A whole catalog tree to create at once (seed 003 section 6.2). */
+/** A whole catalog tree to create at once: a project and its seasons, events and episodes. */
 export interface CatalogTreeInput {
   project: ProjectInput;
   seasons: SeasonInput[];
@@ -106,7 +106,7 @@ export class CatalogRepository {
 
   /**
    * Creates a project and its seasons, events and episodes in one transaction, each season in its own
-   * savepoint (seed 003 section 6.2): a season that fails (bad data, a constraint) is rolled back to its
+   * savepoint: a season that fails (bad data, a constraint) is rolled back to its
    * savepoint and reported in `skipped`, and the project and every other season commit. A bad project fails
    * the whole call and writes nothing.
    */
@@ -139,7 +139,7 @@ export class CatalogRepository {
 
   /**
    * One page of live projects by code, each with its live seasons and their live events loaded eagerly
-   * (seed 003 section 10.1: one query per level, `select-in`, not a row per combination).
+   * (one query per level, `select-in`, not a row per combination).
    */
   async listProjects(options: PageOptions = {}): Promise<ProjectPage<IProject>> {
     const { page, limit, offset } = pageOf('Project', options);
@@ -157,7 +157,7 @@ export class CatalogRepository {
     return { items, total, page, limit };
   }
 
-  /** One page of live projects with only the columns a list needs (section 10.1 item 3), as plain rows. */
+  /** One page of live projects with only the columns a list needs (id, code, name), as plain rows. */
   async projectSummaries(options: PageOptions = {}) {
     const { page, limit, offset } = pageOf('Project', options);
     return query<{ id: string; code: string; name: string }>(
