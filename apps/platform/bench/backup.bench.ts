@@ -1,5 +1,5 @@
 /**
- * bench:backup — `tessera backup` and `tessera restore` on a database of at least 1 GB against the seed's targets
+ * bench:backup — `tessera backup` and `tessera restore` on a database of at least 1 GB against the targets
  * (backup < 5 min, restore < 10 min), with plain pg_dump/pg_restore on the same dump as the baseline, measured in
  * the same run. BENCH_DATABASE_URL names the server (default: the local PostgreSQL on 127.0.0.1:5432); scratch
  * databases are created there and dropped afterwards. BENCH_GB sets the size (default 1.1).

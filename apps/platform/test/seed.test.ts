@@ -26,7 +26,7 @@ async function fingerprint(): Promise<Record<string, string>> {
 const count = async (sql: string) => Number((await db.query<{ n: string }>(sql))[0]?.n);
 
 describe('tessera seed', () => {
-  it('loads seed 004 sample users and documents plus demo data; a second run changes nothing', async () => {
+  it('loads the sample users and documents plus demo data; a second run changes nothing', async () => {
     const first = await tessera(db.url, 'seed');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/identity +users 13 created, 0 existing/);

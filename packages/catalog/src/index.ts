@@ -21,6 +21,8 @@ export {
   VideoFile,
   type VideoVersionType,
 } from './entities/video-file.entity.ts';
+export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './import/sheet-import.ts';
+export { SheetCellError, type SheetColumn } from './import/sheet-rows.ts';
 export {
   CatalogRepository,
   type CatalogTreeInput,
@@ -46,6 +48,5 @@ export {
   type SearchPage,
   SearchRepository,
 } from './repositories/search.repository.ts';
-export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './repositories/sheet-import.ts';
 export { restore, softDelete } from './repositories/soft-delete.ts';
 export { type PageOptions, query } from './repositories/sql.ts';

@@ -9,7 +9,7 @@ const db = useTestDatabase(catalog);
 const count = async (sql: string, params: unknown[]) =>
   (await db.query<{ n: number }>(`select count(*)::int as n ${sql}`, params))[0]?.n;
 
-describe('createCatalogTree: one savepoint per season (seed 003 section 6.2)', () => {
+describe('createCatalogTree: one savepoint per season', () => {
   it('creates the whole tree: project, seasons, events and episodes', async () => {
     const { project, seasons, skipped } = await new CatalogRepository(db.em()).createCatalogTree({
       project: { code: 'WSOP_TREE', name: 'World Series of Poker' },
@@ -103,7 +103,7 @@ describe('createCatalogTree: one savepoint per season (seed 003 section 6.2)', (
   });
 });
 
-describe('eager loading and pagination (seed 003 section 10.1)', () => {
+describe('eager loading and pagination: one query per level, pages of plain rows', () => {
   it('pages projects by code with their live seasons and events loaded, and a total', async () => {
     const em = db.em();
     const repo = new CatalogRepository(em);

@@ -7,7 +7,7 @@ const db = useTestDatabase(catalog);
 describeSchemaConformance(catalog, db, new URL('..', import.meta.url));
 
 describe('catalog schema', () => {
-  it('has every index of seed 003 section 5.1, unique where the seed says (and only among live rows)', async () => {
+  it('has the lookup indexes of every table; codes, paths, sheet rows and tags unique among live rows only', async () => {
     const rows = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where schemaname in ('catalog', 'nas') order by 1`,
     );

@@ -95,7 +95,7 @@ describe('importHandClipsCsv: upsert by (sheet_source, sheet_row_number), sync s
     const csv = [HEADER, '1,Changed,10,20,changed,,,,,,', '2,Backwards,100,50,end before start,,,,,,'].join('\n');
     const error = await importHandClipsCsv(db.em(), 'sheet-c', csv).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SheetImportError);
-    expect(error).toMatchObject({ sheetSource: 'sheet-c', row: 3 });
+    expect(error).toMatchObject({ sheetSource: 'sheet-c', row: 3, column: 'end' });
     expect((error as Error).cause).toBeInstanceOf(CheckViolationError);
     expect((error as Error).cause).toMatchObject({ entity: 'HandClip', field: 'endSeconds' });
     expect((await clipsOf('sheet-c')).map((c) => c.title)).toEqual(['Kept']);
@@ -106,18 +106,18 @@ describe('importHandClipsCsv: upsert by (sheet_source, sheet_row_number), sync s
     });
   });
 
-  it('an unknown video file, a bad number and a bad tag are typed errors naming the field', async () => {
-    const cases: [string, string][] = [
-      ['1,X,1,2,n,,,,/nas/none.mp4,,', 'videoFile'],
-      ['1,X,1,2,n,,lots,,,,', 'potSize'],
-      ['1,X,1,2,n,,,,,justaname,', 'tags'],
-      ['1,X,1,2,n,,,9,,,', 'highlightScore'],
+  it('an unknown video file, a bad number and a bad tag are typed errors naming the row, column and field', async () => {
+    const cases: [string, string, string][] = [
+      ['1,X,1,2,n,,,,/nas/none.mp4,,', 'videoFile', 'video_file'],
+      ['1,X,1,2,n,,lots,,,,', 'potSize', 'pot_size'],
+      ['1,X,1,2,n,,,,,justaname,', 'tags', 'tags'],
+      ['1,X,1,2,n,,,9,,,', 'highlightScore', 'highlight_score'],
     ];
-    for (const [line, field] of cases) {
+    for (const [line, field, column] of cases) {
       const error = await importHandClipsCsv(db.em(), 'sheet-d', `${HEADER}\n${line}`).catch((e: unknown) => e);
       expect(error, field).toBeInstanceOf(SheetImportError);
       expect((error as Error).cause, field).toMatchObject({ entity: 'HandClip', field });
-      expect((error as SheetImportError).row).toBe(2);
+      expect(error, field).toMatchObject({ row: 2, column });
     }
     expect(await clipsOf('sheet-d')).toEqual([]);
   });

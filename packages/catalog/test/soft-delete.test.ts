@@ -43,6 +43,10 @@ describe('soft delete: deleted rows are hidden, restorable, and do not block re-
     const back = await new CatalogRepository(db.em()).listProjects({ limit: 100 });
     const restored = back.items.find((p) => p.code === 'SOFT_TREE');
     expect(restored?.seasons.getItems().map((s) => s.events.getItems().map((e) => e.name))).toEqual([['Main']]);
+    // The bottom level too: the episodes' update runs although the statement's result does not read it.
+    expect(
+      await db.query(`select count(*)::int as n from catalog.episodes where title = 'Day 1' and deleted_at is null`),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('a project code is free again once its project is soft-deleted; restoring the old one then fails, typed', async () => {

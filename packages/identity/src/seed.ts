@@ -2,7 +2,7 @@ import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
 import { User } from './index.ts';
 import { userFactory } from './testing.ts';
 
-/** The sample users of seed 004, section 8. */
+/** The sample users: an administrator (access level 3), an engineer (2) and an intern (1). */
 export const SAMPLE_USERS = [
   { email: 'admin@company.com', username: 'admin', fullName: 'Admin User', department: 'Management', accessLevel: 3 },
   {
@@ -30,7 +30,7 @@ export const DEMO_USERS_PER_SCALE = 10;
 /** The e-mail of demo user `i`: the natural key that makes re-seeding a no-op. */
 export const demoUserEmail = (i: number) => `demo.user.${String(i).padStart(5, '0')}@example.com`;
 
-/** Seed 004's three sample users and `10 × scale` demo users, found again by e-mail on the next run. */
+/** The three sample users and `10 × scale` demo users, found again by e-mail on the next run. */
 export const identitySeeder: Seeder = {
   async run({ em, scale }) {
     const wanted = [

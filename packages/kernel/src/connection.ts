@@ -9,7 +9,7 @@ import {
 import { TesseraError } from './errors.ts';
 
 /**
- * How every Tessera process connects (seed 003 §6.1, seed 002 §3). Read from the environment by
+ * How every Tessera process connects: pool sizes, timeouts and retries. Read from the environment by
  * {@link connectionSettings}; each field documents its variable and default.
  */
 export interface ConnectionSettings {

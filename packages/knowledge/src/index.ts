@@ -1,4 +1,4 @@
-/** @tessera/knowledge: documents, search queries, responses and feedback of the RAG platform (seed 004). */
+/** @tessera/knowledge: documents, search queries, responses and feedback of the RAG platform. */
 export { knowledge } from './context.ts';
 export {
   ACCESS_LEVELS,

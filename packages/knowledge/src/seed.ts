@@ -4,7 +4,7 @@ import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
 import { Document, SearchQuery } from './index.ts';
 import { documentData, feedbackFactory, searchQueryFactory, searchResponseFactory, seedFactories } from './testing.ts';
 
-/** The sample documents of seed 004, section 8 (their source path is the natural key). */
+/** The sample documents (their source path is the natural key). */
 export const SAMPLE_DOCUMENTS = [
   {
     title: 'Company Handbook',
@@ -43,7 +43,7 @@ const demoSource = (i: number) => `/demo/documents/doc-${String(i).padStart(6, '
 const demoSession = (i: number) => `demo-session-${String(i).padStart(6, '0')}`;
 
 /**
- * Seed 004's sample documents, `50 × scale` demo documents (found again by source path) and `20 × scale`
+ * The sample documents, `50 × scale` demo documents (found again by source path) and `20 × scale`
  * demo searches with answers and, for every other one, feedback (found again by session id), spread over
  * the last 120 days so `tessera retention` has old history to delete.
  */

@@ -23,7 +23,7 @@ async function rejected(input: CreateDocumentInput) {
   return { error, written: rows.length };
 }
 
-describe('DocumentRepository.create (test case 2: documents and JSONB)', () => {
+describe('DocumentRepository.create: documents and their JSONB metadata', () => {
   it('stores the document with its JSONB metadata, access level 1 by default', async () => {
     const doc = await new DocumentRepository(db.em()).create(
       valid({ source: '/docs/created.pdf', metadata: { page_count: 10, author: 'Test Author' } }),
@@ -73,7 +73,7 @@ describe('DocumentRepository.create (test case 2: documents and JSONB)', () => {
   });
 });
 
-describe('DocumentRepository reads: the access rule of seed 004', () => {
+describe("DocumentRepository reads: only documents at or below the user's level, unrestricted or of their department", () => {
   it('a user sees documents at or below their level, unrestricted or of their department', async () => {
     const em = db.em();
     const dept = `Eng-${Date.now() % 100000}`;

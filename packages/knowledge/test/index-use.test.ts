@@ -45,7 +45,7 @@ beforeAll(async () => {
   await db.query('vacuum analyze knowledge.documents, identity.users, knowledge.search_queries');
 }, 60_000);
 
-describe('index use, read from EXPLAIN (test case 7)', () => {
+describe('index use, read from EXPLAIN', () => {
   it('JSONB containment through the repository SQL uses the GIN index ix_documents_metadata', async () => {
     const q = toNumberedParams(
       visibleDocumentsSql(userId, {

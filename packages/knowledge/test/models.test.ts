@@ -9,7 +9,7 @@ import { documentFactory, feedbackFactory, searchQueryFactory, searchResponseFac
 
 const db = useTestDatabase(knowledge);
 
-describe('seed 004 users, kept by the identity context (test case 1)', () => {
+describe('knowledge users (access level, department), kept by the identity context', () => {
   it('a user is created with department and level; the level defaults to 1; e-mails are unique', async () => {
     const users = new UserRepository(db.em());
     const engineer = await users.register({
@@ -28,7 +28,7 @@ describe('seed 004 users, kept by the identity context (test case 1)', () => {
   });
 });
 
-describe('relations (test cases 3 and 4)', () => {
+describe('relations: a query, its response and its feedback', () => {
   it('a query belongs to its user and loads its response and feedback', async () => {
     const em = db.em();
     const query = await searchQueryFactory(em, { sessionId: 'test-session-123' });
@@ -50,7 +50,7 @@ describe('relations (test cases 3 and 4)', () => {
   });
 });
 
-describe('cascades (test case 5)', () => {
+describe('cascades', () => {
   const countsFor = async (userId: string) => {
     const [row] = await db.query<{ queries: number; responses: number; feedback: number }>(
       `select (select count(*)::int from knowledge.search_queries where user_id = $1) as queries,
@@ -92,7 +92,7 @@ describe('cascades (test case 5)', () => {
   });
 });
 
-describe('timestamps (test case 6)', () => {
+describe('timestamps', () => {
   it('created_at and updated_at are set on insert, also by the database default for raw inserts', async () => {
     const doc = await documentFactory(db.em());
     expect(doc.createdAt).toBeInstanceOf(Date);

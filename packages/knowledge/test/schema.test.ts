@@ -6,8 +6,8 @@ const db = useTestDatabase(knowledge);
 
 describeSchemaConformance(knowledge, db, new URL('..', import.meta.url));
 
-describe('knowledge schema (seed 004 section 2.2)', () => {
-  it('creates the four tables with every index of the seed, the metadata one as GIN', async () => {
+describe('knowledge schema', () => {
+  it('creates the four tables with their lookup indexes, the metadata one as GIN', async () => {
     const rows = await db.query<{ table: string; index: string; method: string; columns: string }>(
       `select t.relname as table, i.relname as index, am.amname as method,
               pg_get_indexdef(i.oid) as columns

@@ -89,7 +89,7 @@ describe('SearchRepository.recordSearch: query, response and feedback in one tra
   });
 });
 
-describe('one response per query (test case 3)', () => {
+describe('one response per query', () => {
   it('a second response to the same query is a UniqueViolationError on query', async () => {
     const user = await userFactory(db.em());
     const { query } = await new SearchRepository(db.em()).recordSearch(search(user.id));
@@ -108,7 +108,7 @@ describe('one response per query (test case 3)', () => {
   });
 });
 
-describe('SearchRepository.addFeedback (test case 4)', () => {
+describe('SearchRepository.addFeedback', () => {
   it('adds a rating to an existing query; out of range is a CheckViolationError', async () => {
     const query = await searchQueryFactory(db.em());
     const repo = new SearchRepository(db.em());

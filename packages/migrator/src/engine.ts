@@ -121,6 +121,43 @@ interface Loaded {
   readonly transactional: boolean;
 }
 
+/** One migration of a run, up or down. */
+interface RunStep {
+  readonly name: string;
+  readonly context: string;
+  readonly transactional: boolean;
+  readonly outOfOrder: boolean;
+  /** Applying only: a non-transactional migration that fails is recorded against this checksum. */
+  readonly checksum?: string;
+  /** The SQL to run. */
+  statements(): Promise<readonly string[]>;
+  /** The journal write, in the migration's transaction when it has one; `ms` since the step started. */
+  record(ms: number): Promise<void>;
+}
+
+/**
+ * The applied migrations `down` reverts, newest first: the last `steps` (default 1), or every one applied after
+ * `to` (`'0'`: all of them). A `to` that names no applied migration, or `steps` that is not a positive whole
+ * number, is a MigrationDefinitionError.
+ */
+export function downTargets(
+  applied: readonly AppliedMigration[],
+  options: { to?: string; steps?: number },
+): AppliedMigration[] {
+  const newestFirst = [...applied].reverse();
+  if (options.to !== undefined) {
+    if (options.to === '0') return newestFirst;
+    const index = newestFirst.findIndex((a) => a.name === options.to);
+    if (index === -1) throw new MigrationDefinitionError(`down --to ${options.to}: no applied migration has that name`);
+    return newestFirst.slice(0, index);
+  }
+  const steps = options.steps ?? 1;
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new MigrationDefinitionError(`down: steps must be a positive integer (got ${steps})`);
+  }
+  return newestFirst.slice(0, steps);
+}
+
 /**
  * The unified migration run over a composition of contexts: one advisory lock for the whole run, a checksum
  * per applied migration, a dependency-aware deterministic order, one transaction per migration (unless a
@@ -405,40 +442,67 @@ export class MigrationEngine {
     }
   }
 
-  /** Applies every pending migration. Returns what it applied (nothing when the database is up to date). */
-  async up(): Promise<PlannedMigration[]> {
+  /**
+   * Runs `fn` under the migration lock once the journal agrees with the code (no applied migration edited or
+   * missing): the part every run that changes the schema shares.
+   */
+  async #consistentRun<T>(fn: (state: Inspection) => Promise<T>): Promise<T> {
     return this.#locked(async () => {
       const state = await this.#inspect();
       this.#assertConsistent(state);
+      return fn(state);
+    });
+  }
+
+  /**
+   * Runs each step in order, one migration at a time, announcing its start and end: the one loop of `up` and
+   * `down`. A step's statements are emitted once it starts; its journal write is timed from then.
+   */
+  async #runSteps(direction: 'up' | 'down', steps: readonly RunStep[]): Promise<void> {
+    for (const [i, step] of steps.entries()) {
+      const { name, context, transactional } = step;
+      this.#options.onEvent?.({
+        type: 'migration-start',
+        direction,
+        name,
+        context,
+        index: i + 1,
+        total: steps.length,
+        transactional,
+        outOfOrder: step.outOfOrder,
+      });
+      const t0 = performance.now();
+      const statements = await step.statements();
+      await this.#apply(step, direction, statements, transactional, () => step.record(performance.now() - t0));
+      this.#options.onEvent?.({ type: 'migration-done', direction, name, context, ms: performance.now() - t0 });
+    }
+  }
+
+  /** Applies every pending migration. Returns what it applied (nothing when the database is up to date). */
+  async up(): Promise<PlannedMigration[]> {
+    return this.#consistentRun(async (state) => {
       await this.#assertNoPartialFailure(state.pending);
       await this.#repairInvalidIndexes();
       const plan = await this.#toPlan(state.pending, state.applied);
-      for (const [i, m] of plan.entries()) {
-        const start = { direction: 'up' as const, name: m.name, context: m.context, index: i + 1, total: plan.length };
-        this.#options.onEvent?.({
-          type: 'migration-start',
-          ...start,
-          transactional: m.transactional,
-          outOfOrder: m.outOfOrder,
-        });
-        const t0 = performance.now();
-        await this.#apply(m, 'up', m.statements, m.transactional, () =>
-          recordApplied(this.#client, {
-            name: m.name,
-            context: m.context,
-            checksum: m.checksum,
-            transactional: m.transactional,
-            executionMs: performance.now() - t0,
-          }),
-        );
-        this.#options.onEvent?.({
-          type: 'migration-done',
-          direction: 'up',
+      await this.#runSteps(
+        'up',
+        plan.map((m) => ({
           name: m.name,
           context: m.context,
-          ms: performance.now() - t0,
-        });
-      }
+          transactional: m.transactional,
+          outOfOrder: m.outOfOrder,
+          checksum: m.checksum,
+          statements: async () => m.statements,
+          record: (executionMs) =>
+            recordApplied(this.#client, {
+              name: m.name,
+              context: m.context,
+              checksum: m.checksum,
+              transactional: m.transactional,
+              executionMs,
+            }),
+        })),
+      );
       return plan;
     });
   }
@@ -448,51 +512,21 @@ export class MigrationEngine {
    * applied after `to` (`to: '0'` reverts everything). Returns the names reverted.
    */
   async down(options: { to?: string; steps?: number } = {}): Promise<string[]> {
-    return this.#locked(async () => {
-      const state = await this.#inspect();
-      this.#assertConsistent(state);
-      const newestFirst = [...state.applied].reverse();
-      let targets: AppliedMigration[];
-      if (options.to !== undefined) {
-        if (options.to === '0') {
-          targets = newestFirst;
-        } else {
-          const index = newestFirst.findIndex((a) => a.name === options.to);
-          if (index === -1) {
-            throw new MigrationDefinitionError(`down --to ${options.to}: no applied migration has that name`);
-          }
-          targets = newestFirst.slice(0, index);
-        }
-      } else {
-        const steps = options.steps ?? 1;
-        if (!Number.isInteger(steps) || steps < 1) {
-          throw new MigrationDefinitionError(`down: steps must be a positive integer (got ${steps})`);
-        }
-        targets = newestFirst.slice(0, steps);
-      }
-      for (const [i, a] of targets.entries()) {
+    return this.#consistentRun(async (state) => {
+      const targets = downTargets(state.applied, options);
+      const steps: RunStep[] = [];
+      for (const a of targets) {
         const { entry, transactional } = await this.#load(a.name);
-        this.#options.onEvent?.({
-          type: 'migration-start',
-          direction: 'down',
+        steps.push({
           name: a.name,
           context: a.context,
-          index: i + 1,
-          total: targets.length,
           transactional,
           outOfOrder: false,
-        });
-        const t0 = performance.now();
-        const statements = await this.#emit(entry, 'down');
-        await this.#apply(a, 'down', statements, transactional, () => recordReverted(this.#client, a.name));
-        this.#options.onEvent?.({
-          type: 'migration-done',
-          direction: 'down',
-          name: a.name,
-          context: a.context,
-          ms: performance.now() - t0,
+          statements: () => this.#emit(entry, 'down'),
+          record: () => recordReverted(this.#client, a.name),
         });
       }
+      await this.#runSteps('down', steps);
       return targets.map((t) => t.name);
     });
   }
@@ -565,7 +599,7 @@ export class MigrationEngine {
    * statement left, and records a failure (for `resolve`) when it gives up.
    */
   async #apply(
-    migration: { name: string; context: string; checksum?: string },
+    migration: { readonly name: string; readonly context: string; readonly checksum?: string },
     direction: 'up' | 'down',
     statements: readonly string[],
     transactional: boolean,

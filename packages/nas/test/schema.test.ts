@@ -7,7 +7,7 @@ const db = useTestDatabase(nas);
 describeSchemaConformance(nas, db, new URL('..', import.meta.url));
 
 describe('nas schema', () => {
-  it('has the indexes of seed 003 section 5.1, under their seed names', async () => {
+  it('indexes files by path (unique) and by folder, under stable names', async () => {
     const rows = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where schemaname = 'nas' and indexname like 'ix_nas_files%' order by 1`,
     );

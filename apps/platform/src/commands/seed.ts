@@ -7,7 +7,7 @@ import { type Command, UsageError } from './types.ts';
 const MAX_SCALE = 2000;
 
 /**
- * `tessera seed [--scale N]`: seed 004's sample users and documents plus demo data for every context that has
+ * `tessera seed [--scale N]`: the sample users and documents plus demo data for every context that has
  * a seeder, each context in its own transaction. Idempotent: existing rows are found by natural keys and kept.
  */
 export const seed: Command = {

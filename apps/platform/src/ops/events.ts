@@ -1,5 +1,5 @@
 /**
- * Operations events (seed 003 §8.2): what the database side of the platform announces when a migration run,
+ * Operations events: what the database side of the platform announces when a migration run,
  * a backup or a restore completes. Services subscribe in-process; a sink (the audit context's `audit.events`
  * table) keeps a durable record.
  */

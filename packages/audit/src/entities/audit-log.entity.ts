@@ -2,14 +2,14 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
 import { currentUserSql, partitionKeyCreatedAt } from '@tessera/kernel';
 
-/** The actions seed 002 audits; a PostgreSQL native enum `audit_action`. */
+/** The audited actions; a PostgreSQL native enum `audit_action`. */
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'logout', 'execute', 'cancel'] as const;
 
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
- * One audit record (seed 002). Append-only, so the key is a bigint identity; the table is range-partitioned
+ * One audit record. Append-only, so the key is a bigint identity; the table is range-partitioned
  * by month on `created_at` in raw SQL (see the migration), which is why `created_at` is part of the key:
  * PostgreSQL requires every unique key of a partitioned table to contain the partition key.
  */

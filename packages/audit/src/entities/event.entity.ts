@@ -5,7 +5,7 @@ import { defineChecks, jsonObjectCheck } from '@tessera/kernel';
 const checks = defineChecks('Event', 'audit.events', [jsonObjectCheck('payload', 'payload')]);
 
 /**
- * A domain event (seed 001's Event, seed 003's emitted events): an append-only log that doubles as an outbox.
+ * A domain event (what a context announces, e.g. a completed migration run): an append-only log that doubles as an outbox.
  * A publisher reads the unpublished events in id order and stamps `published_at` once they are delivered.
  */
 export const Event = defineEntity({

@@ -1,6 +1,6 @@
 import { idProperty, softDeleteProperties, timestampProperties } from '@tessera/kernel';
 
-/** Seed 003's TimestampMixin plus the id: every catalog table has these four columns. */
+/** The id, the created and updated times and the soft-delete time: every catalog table has these four columns. */
 export function catalogBase() {
   return { id: idProperty(), ...timestampProperties(), ...softDeleteProperties() };
 }

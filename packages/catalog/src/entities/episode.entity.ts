@@ -22,7 +22,7 @@ const checks = defineChecks('Episode', 'catalog.episodes', [
   },
 ]);
 
-/** One broadcast unit of an event (seed 003 Episode), e.g. "Day 2, part 1". 12 columns. */
+/** One broadcast unit of an event, e.g. "Day 2, part 1". 12 columns. */
 export const Episode = defineEntity({
   name: 'Episode',
   tableName: 'episodes',

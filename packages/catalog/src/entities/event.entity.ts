@@ -49,7 +49,7 @@ const checks = defineChecks('Event', 'catalog.events', [
   },
 ]);
 
-/** A tournament or event of a season (seed 003 Event): buy-in, field and prize pool. 15 columns. */
+/** A tournament or event of a season: buy-in, field and prize pool. 15 columns. */
 export const Event = defineEntity({
   name: 'Event',
   tableName: 'events',

@@ -18,7 +18,7 @@ const checks = defineChecks('GoogleSheetSync', 'catalog.google_sheet_sync', [
 ]);
 
 /**
- * The sync state of one sheet source (seed 003 GoogleSheetSync): one row per source, updated by each
+ * The sync state of one sheet source: one row per source, updated by each
  * import. It is state, not catalog content, so it has no soft delete.
  */
 export const GoogleSheetSync = defineEntity({

@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { HandClip } from './hand-clip.entity.ts';
 import { Player } from './player.entity.ts';
 
-/** The hand clip-player pivot (seed 003 hand_clip_players): who played the hand, and who won it. */
+/** The hand clip-player pivot: who played the hand, and who won it. */
 export const HandClipPlayer = defineEntity({
   name: 'HandClipPlayer',
   tableName: 'hand_clip_players',

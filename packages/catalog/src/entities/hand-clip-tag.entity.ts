@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { HandClip } from './hand-clip.entity.ts';
 import { Tag } from './tag.entity.ts';
 
-/** The hand clip-tag pivot (seed 003 hand_clip_tags): the composite key makes tagging idempotent. */
+/** The hand clip-tag pivot: the composite key makes tagging idempotent. */
 export const HandClipTag = defineEntity({
   name: 'HandClipTag',
   tableName: 'hand_clip_tags',

@@ -54,7 +54,7 @@ const checks = defineChecks('HandClip', 'catalog.hand_clips', [
   },
 ]);
 
-/** One analysed poker hand in a video (seed 003 HandClip), possibly imported from a sheet row. 16 columns. */
+/** One analysed poker hand in a video, possibly imported from a sheet row. 16 columns. */
 export const HandClip = defineEntity({
   name: 'HandClip',
   tableName: 'hand_clips',

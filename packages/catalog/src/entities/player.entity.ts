@@ -19,7 +19,7 @@ const checks = defineChecks('Player', 'catalog.players', [
   },
 ]);
 
-/** A poker player (seed 003 Player). 9 columns. */
+/** A poker player. 9 columns. */
 export const Player = defineEntity({
   name: 'Player',
   tableName: 'players',

@@ -3,7 +3,7 @@ import { defineChecks, notDeletedFilter, updatedAtTrigger } from '@tessera/kerne
 import { catalogBase, NOT_DELETED } from './common.ts';
 import { Season } from './season.entity.ts';
 
-/** Project codes: upper-case letters, digits and `_`, as seed 003's factory writes them (`PROJECT_1`). */
+/** Project codes: upper-case letters, digits and `_`, as the project factory writes them (`PROJECT_1`). */
 export const PROJECT_CODE_PATTERN = /^[A-Z0-9_]{2,32}$/;
 
 const checks = defineChecks('Project', 'catalog.projects', [
@@ -23,7 +23,7 @@ const checks = defineChecks('Project', 'catalog.projects', [
   },
 ]);
 
-/** A poker series (WSOP, EPT, …): the root of the catalog. 9 columns, as in seed 003. */
+/** A poker series (WSOP, EPT, …): the root of the catalog. 9 columns. */
 export const Project = defineEntity({
   name: 'Project',
   tableName: 'projects',

@@ -21,7 +21,7 @@ const checks = defineChecks('Season', 'catalog.seasons', [
   },
 ]);
 
-/** One year of a series (seed 003 Season). 10 columns. */
+/** One year of a series. 10 columns. */
 export const Season = defineEntity({
   name: 'Season',
   tableName: 'seasons',

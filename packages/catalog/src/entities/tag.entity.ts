@@ -26,7 +26,7 @@ const checks = defineChecks('Tag', 'catalog.tags', [
   },
 ]);
 
-/** A tag of the master list (seed 003 Tag), unique by category and name, e.g. `action/bluff`. 8 columns. */
+/** A tag of the master list, unique by category and name, e.g. `action/bluff`. 8 columns. */
 export const Tag = defineEntity({
   name: 'Tag',
   tableName: 'tags',

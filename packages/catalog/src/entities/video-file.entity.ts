@@ -55,7 +55,7 @@ const checks = defineChecks('VideoFile', 'catalog.video_files', [
   },
 ]);
 
-/** A video file of an episode with its technical metadata (seed 003 VideoFile), linked to the NAS file. 22 columns. */
+/** A video file of an episode with its technical metadata, linked to the NAS file. 22 columns. */
 export const VideoFile = defineEntity({
   name: 'VideoFile',
   tableName: 'video_files',

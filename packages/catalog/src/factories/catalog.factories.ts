@@ -18,7 +18,7 @@ const next = () => {
   return `${process.pid}_${sequence}`;
 };
 
-/** Projects with a unique `PROJECT_<n>` code and a company name (seed 003 section 11.2). */
+/** Projects with a unique `PROJECT_<n>` code and a company name. */
 export class ProjectFactory extends Factory<IProject> {
   readonly model = Project;
   protected definition(): EntityData<IProject> {

@@ -115,7 +115,8 @@ export class Migration20261121102246_catalog_initial extends Migration {
     this.addSql(`alter table "catalog"."hand_clip_players" add constraint "fk_hand_clip_players_hand_clip_id" foreign key ("hand_clip_id") references "catalog"."hand_clips" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "catalog"."hand_clip_players" add constraint "fk_hand_clip_players_player_id" foreign key ("player_id") references "catalog"."players" ("id") on update cascade on delete cascade;`);
 
-    // Seed 003 section 5.2: full-text GIN expression indexes (the generator does not model them; see rawObjects).
+    // Full-text GIN expression indexes on video titles and clip notes (the generator does not model them; see
+    // rawObjects).
     this.addSql(`create index "ix_video_files_title_gin" on "catalog"."video_files" using gin (to_tsvector('english'::regconfig, (display_title)::text));`);
     this.addSql(`create index "ix_hand_clips_notes_gin" on "catalog"."hand_clips" using gin (to_tsvector('english'::regconfig, notes));`);
   }

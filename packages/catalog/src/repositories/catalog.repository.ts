@@ -61,7 +61,7 @@ export interface SeasonInput {
   events?: EventInput[];
 }
 
-/** A whole catalog tree to create at once (seed 003 section 6.2). */
+/** A whole catalog tree to create at once: a project and its seasons, events and episodes. */
 export interface CatalogTreeInput {
   project: ProjectInput;
   seasons: SeasonInput[];
@@ -106,7 +106,7 @@ export class CatalogRepository {
 
   /**
    * Creates a project and its seasons, events and episodes in one transaction, each season in its own
-   * savepoint (seed 003 section 6.2): a season that fails (bad data, a constraint) is rolled back to its
+   * savepoint: a season that fails (bad data, a constraint) is rolled back to its
    * savepoint and reported in `skipped`, and the project and every other season commit. A bad project fails
    * the whole call and writes nothing.
    */
@@ -139,7 +139,7 @@ export class CatalogRepository {
 
   /**
    * One page of live projects by code, each with its live seasons and their live events loaded eagerly
-   * (seed 003 section 10.1: one query per level, `select-in`, not a row per combination).
+   * (one query per level, `select-in`, not a row per combination).
    */
   async listProjects(options: PageOptions = {}): Promise<ProjectPage<IProject>> {
     const { page, limit, offset } = pageOf('Project', options);
@@ -157,7 +157,7 @@ export class CatalogRepository {
     return { items, total, page, limit };
   }
 
-  /** One page of live projects with only the columns a list needs (section 10.1 item 3), as plain rows. */
+  /** One page of live projects with only the columns a list needs (id, code, name), as plain rows. */
   async projectSummaries(options: PageOptions = {}) {
     const { page, limit, offset } = pageOf('Project', options);
     return query<{ id: string; code: string; name: string }>(
@@ -179,13 +179,17 @@ export class CatalogRepository {
   async softDeleteProject(id: string): Promise<Date> {
     validateId('Project', 'id', id);
     const at = new Date();
+    // One statement, so the four updates are atomic without a transaction of their own. All the data-modifying
+    // CTEs run against the same snapshot and none sees another's changes to a table: each level finds its rows
+    // through the ids the level above returned, never by reading back what that level wrote. PostgreSQL runs every
+    // data-modifying CTE to completion whether or not the final select reads it, so `x` needs no reference there.
     const rows = await query<{ n: number }>(
       this.em,
       `with p as (update catalog.projects set deleted_at = $2 where id = $1 and deleted_at is null returning id),
        s as (update catalog.seasons set deleted_at = $2 where project_id in (select id from p) and deleted_at is null returning id),
        e as (update catalog.events set deleted_at = $2 where season_id in (select id from s) and deleted_at is null returning id),
        x as (update catalog.episodes set deleted_at = $2 where event_id in (select id from e) and deleted_at is null returning id)
-       select ((select count(*) from p) + 0 * (select count(*) from x))::int as n`,
+       select (select count(*) from p)::int as n`,
       [id, at],
     );
     if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id });
@@ -200,6 +204,11 @@ export class CatalogRepository {
   async restoreProject(id: string): Promise<void> {
     validateId('Project', 'id', id);
     await this.em.transactional(async (tx) => {
+      // The snapshot trick: every data-modifying CTE of the statement sees the same snapshot, taken before any of
+      // them ran. So the subquery in `p`'s RETURNING still reads the project's old `deleted_at` (the timestamp
+      // that marks what was deleted with it), although `p` itself has just set it to null; the levels below match
+      // that timestamp. Each level finds its rows through the ids the level above returned. PostgreSQL runs every
+      // data-modifying CTE to completion whether or not the final select reads it, so `x` needs no reference there.
       const rows = await query<{ n: number }>(
         tx,
         `with p as (update catalog.projects set deleted_at = null where id = $1 and deleted_at is not null
@@ -207,7 +216,7 @@ export class CatalogRepository {
          s as (update catalog.seasons set deleted_at = null where project_id in (select id from p) and deleted_at = (select at from p) returning id),
          e as (update catalog.events set deleted_at = null where season_id in (select id from s) and deleted_at = (select at from p) returning id),
          x as (update catalog.episodes set deleted_at = null where event_id in (select id from e) and deleted_at = (select at from p) returning id)
-         select ((select count(*) from p) + 0 * (select count(*) from x))::int as n`,
+         select (select count(*) from p)::int as n`,
         [id],
       );
       if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id, deleted: true });

@@ -21,7 +21,8 @@ export interface SearchPage {
   hasMore: boolean;
 }
 
-// The expressions must be exactly those of the GIN indexes (seed 003 section 5.2), or PostgreSQL cannot use them.
+// The expressions must be exactly those of the full-text GIN indexes of the catalog's initial migration, or
+// PostgreSQL cannot use them.
 const VIDEO_VECTOR = `to_tsvector('english'::regconfig, (display_title)::text)`;
 const CLIP_VECTOR = `to_tsvector('english'::regconfig, notes)`;
 

@@ -1,5 +1,5 @@
 /**
- * Seed 002's duration trigger, shared by executions and execution_steps: when a row first gets `completed_at`,
+ * The duration trigger, shared by executions and execution_steps: when a row first gets `completed_at`,
  * the database computes `duration_ms`, so writes from outside the ORM get it too.
  */
 export function durationTrigger(table: string) {

@@ -4,14 +4,14 @@ import { viaExecutionPolicy } from './duration.ts';
 import { Execution } from './execution.entity.ts';
 import { ExecutionStep } from './execution-step.entity.ts';
 
-/** Log severities (seed 002); a PostgreSQL native enum `log_level`. */
+/** Log severities; a PostgreSQL native enum `log_level`. */
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * One log line of an execution (seed 002). Append-only and high-volume: a bigint identity key, range-partitioned
+ * One log line of an execution. Append-only and high-volume: a bigint identity key, range-partitioned
  * by month on `created_at` in raw SQL (see the migration), hence `created_at` in the key. Written in bulk by COPY.
  */
 export const ExecutionLog = defineEntity({

@@ -3,7 +3,7 @@ import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from 
 import { durationCheck, durationTrigger, viaExecutionPolicy } from './duration.ts';
 import { Execution } from './execution.entity.ts';
 
-/** A step's lifecycle (seed 002); a PostgreSQL native enum `step_status`. */
+/** A step's lifecycle; a PostgreSQL native enum `step_status`. */
 export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skipped'] as const;
 
 /** One of {@link STEP_STATUSES}. */

@@ -4,7 +4,7 @@ import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updated
 import { ADMIN_ROLE, currentUserSql, Workflow, WorkflowVersion } from '@tessera/workflows';
 import { durationCheck, durationTrigger } from './duration.ts';
 
-/** An execution's lifecycle (seed 002); a PostgreSQL native enum `execution_status`. */
+/** An execution's lifecycle; a PostgreSQL native enum `execution_status`. */
 export const EXECUTION_STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
 
 /** One of {@link EXECUTION_STATUSES}. */
@@ -30,7 +30,7 @@ const checks = defineChecks('Execution', 'executions.executions', [
   jsonObjectCheck('metadata', 'metadata'),
 ]);
 
-/** One run of a workflow version (seed 002). */
+/** One run of a workflow version. */
 export const Execution = defineEntity({
   name: 'Execution',
   tableName: 'executions',
@@ -61,7 +61,7 @@ export const Execution = defineEntity({
       expression:
         'create index "ix_executions_completed_at" on "executions"."executions" ("completed_at" desc) where completed_at is not null',
     },
-    // The covering index of seed 002: listing a workflow's executions newest first is an index-only scan.
+    // The covering index: listing a workflow's executions newest first is an index-only scan.
     {
       name: 'ix_executions_list',
       expression:

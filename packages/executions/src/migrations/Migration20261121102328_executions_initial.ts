@@ -61,7 +61,8 @@ export class Migration20261121102328_executions_initial extends Migration {
     // partitionBy wants a fixed list of partitions and ours change every month (kernel partitions.ts). The DEFAULT
     // partition takes any row whose month has no partition yet, so no write ever fails.
     this.addSql(`create table "executions"."execution_logs_default" partition of "executions"."execution_logs" default;`);
-    // Seed 002's dashboard view; the unique index is what REFRESH … CONCURRENTLY needs.
+    // The dashboard's per-workflow execution counts and mean duration; the unique index is what
+    // REFRESH … CONCURRENTLY needs.
     this.addSql(`create materialized view "executions"."workflow_execution_stats" as select workflow_id, count(*) as total_executions, count(*) filter (where status = 'completed') as successful_count, count(*) filter (where status = 'failed') as failed_count, avg(duration_ms) as avg_duration_ms from "executions"."executions" group by workflow_id;`);
     this.addSql(`create unique index "ix_workflow_execution_stats_workflow_id" on "executions"."workflow_execution_stats" ("workflow_id");`);
     // The application role (created by the workflows migration) works on these tables under the policies above.

@@ -12,7 +12,7 @@ export interface WorkflowExecutionStats {
 }
 
 /**
- * Seed 002's dashboard numbers. A materialized view: reading is cheap, and the numbers are as of the last
+ * The dashboard numbers. A materialized view: reading is cheap, and the numbers are as of the last
  * {@link ExecutionStatsRepository.refresh}. Materialized views have no row-level security, so this repository
  * is for operators and dashboards, and runs as the connecting role (which owns the view and may refresh it).
  */

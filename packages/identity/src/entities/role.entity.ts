@@ -11,7 +11,7 @@ const checks = defineChecks('Role', 'identity.roles', [
   },
 ]);
 
-/** A named role (seed 000's "role association"); users get roles through {@link UserRole}. */
+/** A named role; users get roles through {@link UserRole}. */
 export const Role = defineEntity({
   name: 'Role',
   tableName: 'roles',

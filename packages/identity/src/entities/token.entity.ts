@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 import { User } from './user.entity.ts';
 
-/** The kinds of token seed 001 issues; a PostgreSQL native enum `token_kind`. */
+/** The kinds of token the platform issues; a PostgreSQL native enum `token_kind`. */
 export const TOKEN_KINDS = ['access', 'refresh', 'api', 'reset'] as const;
 
 /** One of {@link TOKEN_KINDS}. */
@@ -29,7 +29,7 @@ const checks = defineChecks('Token', 'identity.tokens', [
   },
 ]);
 
-/** An access, refresh, API or password-reset token of a user (seed 001). Only the token's hash is stored. */
+/** An access, refresh, API or password-reset token of a user. Only the token's hash is stored. */
 export const Token = defineEntity({
   name: 'Token',
   tableName: 'tokens',

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 
-/** The e-mail rule of seed 002, shared by the database CHECK and the application. */
+/** The e-mail rule, shared by the database CHECK and the application. */
 export const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 
 const checks = defineChecks('User', 'identity.users', [
@@ -28,7 +28,7 @@ const checks = defineChecks('User', 'identity.users', [
   },
 ]);
 
-/** A platform user: the union of seed 002's and seed 004's users. */
+/** A platform user: an account of the workflow platform and of the knowledge base (with an access level). */
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',

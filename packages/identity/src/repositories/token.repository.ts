@@ -51,7 +51,7 @@ export function generateRawToken(): string {
 }
 
 /**
- * Access, refresh, API and password-reset tokens (seed 001). A token is 256 random bits, so a plain
+ * Access, refresh, API and password-reset tokens. A token is 256 random bits, so a plain
  * SHA-256 (no salt, no slow hash) is enough to make a stolen table useless, and it keeps lookups by hash.
  */
 export class TokenRepository {

@@ -14,7 +14,7 @@ import { type IUser, User } from '../entities/user.entity.ts';
 import { UserRole } from '../entities/user-role.entity.ts';
 import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches } from './password.ts';
 
-/** What `register` needs; `password` is optional because some users sign in elsewhere (seed 004). */
+/** What `register` needs; `password` is optional because some users sign in elsewhere. */
 export interface RegisterUserInput {
   email: string;
   username: string;

@@ -1,13 +1,13 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 
-/** The document formats seed 004 ingests. */
+/** The document formats the knowledge base ingests. */
 export const DOCUMENT_TYPES = ['PDF', 'DOCX', 'TXT', 'MARKDOWN'] as const;
 
 /** One of {@link DOCUMENT_TYPES}. */
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
-/** Access levels 1 (L1, everyone) to 3 (L3, most restricted), shared by users and documents (seed 004). */
+/** Access levels 1 (L1, everyone) to 3 (L3, most restricted), shared by users and documents. */
 export const ACCESS_LEVELS = [1, 2, 3] as const;
 
 const isAccessLevel = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3;
@@ -39,7 +39,7 @@ const checks = defineChecks('Document', 'knowledge.documents', [
   jsonObjectCheck('metadata', 'metadata'),
 ]);
 
-/** A document of the RAG platform (seed 004): its text, where it came from, and who may see it. */
+/** A document of the RAG platform: its text, where it came from, and who may see it. */
 export const Document = defineEntity({
   name: 'Document',
   tableName: 'documents',

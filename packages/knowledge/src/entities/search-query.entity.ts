@@ -15,7 +15,7 @@ const checks = defineChecks('SearchQuery', 'knowledge.search_queries', [
 ]);
 
 /**
- * A question a user asked (seed 004). History is immutable, so it has one `timestamp` (when it was asked)
+ * A question a user asked. History is immutable, so it has one `timestamp` (when it was asked)
  * instead of created/updated; retention deletes rows by it. Deleting the user deletes its queries.
  */
 export const SearchQuery = defineEntity({

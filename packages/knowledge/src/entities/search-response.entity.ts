@@ -21,7 +21,7 @@ const checks = defineChecks('SearchResponse', 'knowledge.search_responses', [
 ]);
 
 /**
- * The answer to a search query (seed 004): exactly one per query, enforced by a unique foreign key.
+ * The answer to a search query: exactly one per query, enforced by a unique foreign key.
  * Deleting the query deletes its response.
  */
 export const SearchResponse = defineEntity({

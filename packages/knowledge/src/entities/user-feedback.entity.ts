@@ -13,7 +13,7 @@ const checks = defineChecks('UserFeedback', 'knowledge.user_feedback', [
   },
 ]);
 
-/** A user's rating (1-5) of the answer to a query (seed 004). Deleting the query or the user deletes it. */
+/** A user's rating (1-5) of the answer to a query. Deleting the query or the user deletes it. */
 export const UserFeedback = defineEntity({
   name: 'UserFeedback',
   tableName: 'user_feedback',

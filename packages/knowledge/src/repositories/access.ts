@@ -1,5 +1,5 @@
 /**
- * The access rule of seed 004, in exactly one place: a user sees a document when the document's access level
+ * The access rule, in exactly one place: a user sees a document when the document's access level
  * is at most the user's, and the document has no department or the user's department. A deactivated or unknown
  * user sees nothing. Every document read in {@link DocumentRepository} is built on {@link visibleDocumentsSql}.
  */

@@ -82,7 +82,7 @@ function toSummary(r: Row): DocumentSummary {
 }
 
 /**
- * Documents, always read through the access rule of seed 004 ({@link visibleDocumentsSql}): there is no
+ * Documents, always read through the access rule ({@link visibleDocumentsSql}): there is no
  * read that skips it. Reads are the hot path, so they run one SQL statement and return typed plain rows
  * (no hydration, no identity map); writes go through the entity and its checks.
  */

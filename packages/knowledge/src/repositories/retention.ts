@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { translated, ValidationError } from '@tessera/kernel';
 
-/** How long search history is kept by default (seed 004: 90 days). */
+/** How long search history is kept by default: 90 days. */
 export const DEFAULT_RETENTION_DAYS = 90;
 
 /** The default number of queries deleted per batch (each batch is its own short transaction). */

@@ -33,7 +33,7 @@ const checks = defineChecks('NasFile', 'nas.nas_files', [
 ]);
 
 /**
- * A file of the NAS inventory (seed 003 NASFile), one row per absolute path. A file that a scan no longer
+ * A file of the NAS inventory, one row per absolute path. A file that a scan no longer
  * finds is marked (`missingSince`), never deleted: catalog video files may still point at it.
  */
 export const NasFile = defineEntity({

@@ -19,7 +19,7 @@ const checks = defineChecks('NasFolder', 'nas.nas_folders', [
 ]);
 
 /**
- * A folder of the NAS inventory (seed 003 NASFolder): a tree through `parent`, one row per absolute path.
+ * A folder of the NAS inventory: a tree through `parent`, one row per absolute path.
  * The counts and the size are rolled up over the whole subtree by each scan, over present files only.
  */
 export const NasFolder = defineEntity({

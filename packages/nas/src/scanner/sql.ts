@@ -18,6 +18,13 @@ create temp table if not exists nas_scan_seen_files (file_path text);
 create index if not exists nas_scan_seen_folders_path on nas_scan_seen_folders (path);
 truncate nas_scan_stage_folders, nas_scan_stage_files, nas_scan_seen_folders, nas_scan_seen_files;`;
 
+/**
+ * Opens one of the scan's transactions. Each batch commits on its own; a scan is idempotent, so a crash losing
+ * the last unflushed commits only means the next scan redoes them. Not waiting for each commit's WAL flush keeps
+ * the disk out of the loop. SET LOCAL: the setting ends with the transaction.
+ */
+export const BEGIN_UNSYNCED = 'begin; set local synchronous_commit to off';
+
 /** The folders of the scanned subtree: `$1` the root path, `$2` its LIKE prefix (`<root>/%`, escaped). */
 const subtree = (alias: string) => `(${alias}.path = $1 or ${alias}.path like $2)`;
 

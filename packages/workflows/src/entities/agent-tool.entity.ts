@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 import { Agent } from './agent.entity.ts';
 
-/** A tool an agent may call (seed 002); the name is unique per agent. */
+/** A tool an agent may call; the name is unique per agent. */
 export const AgentTool = defineEntity({
   name: 'AgentTool',
   tableName: 'agent_tools',

@@ -3,7 +3,7 @@ import { User } from '@tessera/identity';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
 
-/** The agent frameworks of seed 002; a PostgreSQL native enum `agent_type`. */
+/** The agent frameworks; a PostgreSQL native enum `agent_type`. */
 export const AGENT_TYPES = ['semantic_kernel', 'autogen', 'custom'] as const;
 /** One of {@link AGENT_TYPES}. */
 export type AgentType = (typeof AGENT_TYPES)[number];
@@ -36,7 +36,7 @@ const checks = defineChecks('Agent', 'workflows.agents', [
   },
 ]);
 
-/** An agent's configuration (seed 002). */
+/** An agent's configuration. */
 export const Agent = defineEntity({
   name: 'Agent',
   tableName: 'agents',

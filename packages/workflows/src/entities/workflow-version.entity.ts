@@ -13,7 +13,7 @@ const checks = defineChecks('WorkflowVersion', 'workflows.workflow_versions', [
   },
 ]);
 
-/** One immutable version of a workflow's definition (seed 002); numbered 1, 2, 3… per workflow without gaps. */
+/** One immutable version of a workflow's definition; numbered 1, 2, 3… per workflow without gaps. */
 export const WorkflowVersion = defineEntity({
   name: 'WorkflowVersion',
   tableName: 'workflow_versions',

@@ -4,7 +4,7 @@ import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updated
 import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
 import { WorkflowVersion } from './workflow-version.entity.ts';
 
-/** A workflow's lifecycle (seed 002); a PostgreSQL native enum `workflow_status`. */
+/** A workflow's lifecycle; a PostgreSQL native enum `workflow_status`. */
 export const WORKFLOW_STATUSES = ['draft', 'active', 'archived'] as const;
 
 /** One of {@link WORKFLOW_STATUSES}. */
@@ -26,7 +26,7 @@ const checks = defineChecks('Workflow', 'workflows.workflows', [
 const actor = (row: 'NEW' | 'OLD') => `coalesce(${currentUserSql}, ${row}.created_by)`;
 
 /**
- * Seed 002's audit trigger, writing into the audit context's `audit_logs` (workflows depends on audit): every
+ * The audit trigger, writing into the audit context's `audit_logs` (workflows depends on audit): every
  * insert, update and delete of a workflow leaves a row with the state before and after.
  */
 const auditTrigger = {
@@ -48,7 +48,7 @@ const auditTrigger = {
   RETURN OLD;`,
 };
 
-/** A workflow definition (seed 002): versions live in `workflow_versions`, the current one is referenced here. */
+/** A workflow definition: versions live in `workflow_versions`, the current one is referenced here. */
 export const Workflow = defineEntity({
   name: 'Workflow',
   tableName: 'workflows',
@@ -59,7 +59,7 @@ export const Workflow = defineEntity({
     description: p.text().nullable(),
     createdBy: () => p.manyToOne(User).fieldName('created_by').deleteRule('restrict').index(),
     status: p.enum(WORKFLOW_STATUSES).nativeEnumName('workflow_status').default('draft').index(),
-    // The circular FK of seed 002: deleting the current version leaves the workflow without one, not broken.
+    // The circular FK: deleting the current version leaves the workflow without one, not broken.
     currentVersion: () => p.manyToOne(WorkflowVersion).nullable().deleteRule('set null'),
     tags: p.array().nullable(),
     metadata: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
@@ -71,7 +71,7 @@ export const Workflow = defineEntity({
   ],
   checks,
   triggers: [updatedAtTrigger('workflows'), auditTrigger],
-  // Seed 002's policies, made safe: an unset setting matches nothing (see rls.ts).
+  // Row-level security policies, made safe: an unset setting matches nothing (see rls.ts).
   policies: [
     { name: 'workflows_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
     // The superuser view is a database role, not a setting the application role could set itself.
