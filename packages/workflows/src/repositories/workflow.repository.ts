@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
-  flushNamingFields,
+  flushOrDetach,
   IllegalStateError,
   NotFoundError,
   newId,
@@ -151,7 +151,7 @@ export class WorkflowRepository {
       });
       workflow.currentVersion = version;
       if (workflow.status === 'draft') workflow.status = 'active';
-      await flushNamingFields(tx, [version, workflow]);
+      await flushOrDetach(tx, [version, workflow]);
       return version;
     });
   }
@@ -165,7 +165,7 @@ export class WorkflowRepository {
       const version = await tx.findOne(WorkflowVersion, { workflow, versionNumber });
       if (!version) throw new NotFoundError('WorkflowVersion', { workflowId, versionNumber });
       workflow.currentVersion = version;
-      await flushNamingFields(tx, [workflow]);
+      await flushOrDetach(tx, [workflow]);
       return workflow;
     });
   }
@@ -176,7 +176,7 @@ export class WorkflowRepository {
       const workflow = await this.find(tx, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'archived');
       workflow.status = 'archived';
-      await flushNamingFields(tx, [workflow]);
+      await flushOrDetach(tx, [workflow]);
       return workflow;
     });
   }
