@@ -1,5 +1,5 @@
 import { EntityMetadata, type EntityName, type MetadataStorage } from '@mikro-orm/core';
-import { checksOf } from './checks.ts';
+import { checkByConstraint, checksOf } from './checks.ts';
 import {
   CheckViolationError,
   ForeignKeyViolationError,
@@ -232,6 +232,12 @@ export function translateDbError(error: unknown, metadata: MetadataStorage, hint
       const known =
         table === undefined ? undefined : checksOf(e.schema, table).find((c) => c.constraint === e.constraint);
       if (known) return new CheckViolationError(entity, [known.property], known.constraint, known.message, options);
+      // Raised without a table (by a trigger, say): the check is found by its name, within the schema if given.
+      const named = table === undefined && e.constraint ? checkByConstraint(e.constraint, e.schema) : undefined;
+      if (named) {
+        const { check } = named;
+        return new CheckViolationError(named.entity, [check.property], check.constraint, check.message, options);
+      }
       const constraint = e.constraint ?? 'unknown';
       return new CheckViolationError(entity, [], constraint, `violates check ${constraint}`, options);
     }
