@@ -108,6 +108,7 @@ export class DocumentRepository {
     // One statement, one round trip; a constraint violation comes back as the typed error naming the field.
     const [row] = await sql(this.em, {
       name: 'knowledge.documents.insert',
+      entity: Document,
       text: INSERT_DOCUMENT,
       values: [
         newId(),
