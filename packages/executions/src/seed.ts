@@ -1,4 +1,4 @@
-import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { type Seeder, type SeedReport, sql, tally } from '@tessera/kernel';
 import { Workflow } from '@tessera/workflows';
 import { DEMO_WORKFLOWS_PER_SCALE, demoWorkflowName } from '@tessera/workflows/seed';
 import type { ExecutionStatus, StepStatus } from './index.ts';
@@ -29,14 +29,14 @@ export const executionsSeeder: Seeder = {
       { populate: ['createdBy'], orderBy: { name: 'asc' } },
     );
     const keys = workflows.flatMap((w) => RUNS.map((_, r) => `${w.name} #${r + 1}`));
-    // The key lives in JSON, so it is read with ->> (an array parameter expands to a list: `in (?)`).
+    // The key lives in JSON, so it is read with ->>.
     const rows =
       keys.length === 0
         ? []
-        : await em.execute<{ key: string }[]>(
-            `select metadata->>'seed_key' as key from executions.executions where metadata->>'seed_key' in (?)`,
-            [keys],
-          );
+        : await sql<{ key: string }>(em, {
+            text: `select metadata->>'seed_key' as key from executions.executions where metadata->>'seed_key' = any($1::text[])`,
+            values: [keys],
+          });
     const known = new Set(rows.map((r) => r.key));
     let created = 0;
     for (const workflow of workflows) {

@@ -81,12 +81,15 @@ export function connectionSettings(env: NodeJS.ProcessEnv = process.env): Connec
 
 /**
  * SQL safe to log: string, dollar-quoted and numeric literals become `?`, so values inlined into the text never
- * reach a log, and the result is cut to `max` characters.
+ * reach a log, and the result is cut to `max` characters. An escape string (`E'x\\'y'`) ends only at a quote no
+ * backslash escapes; whatever follows a quote left unclosed is dropped.
  */
 export function redactSql(sql: string, max = 300): string {
   const redacted = sql
     .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, '?')
-    .replace(/[Ee]?'(?:[^']|'')*'/g, '?')
+    .replace(/(?<![\w$])[Ee]'(?:[^'\\]|\\[\s\S]|'')*'/g, '?')
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/'[\s\S]*$/, '?')
     .replace(/(?<![\w$."])-?\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\b(?!["\w])/g, '?')
     .replace(/\s+/g, ' ')
     .trim();

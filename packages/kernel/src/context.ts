@@ -8,6 +8,7 @@ import type {
 } from './declarations.ts';
 import { CompositionError } from './errors.ts';
 import type { MonthlyPartitionedTable } from './partitions.ts';
+import { declarePartitionedTable } from './translate.ts';
 
 /** A migration class as the generator writes it: a MikroORM `Migration` with an optional `dependsOn`. */
 export type MigrationClass = (new (
@@ -88,6 +89,8 @@ export function defineContext(definition: ContextDefinition): ContextModule {
     }
   }
   const schema = definition.name;
+  // Errors about a partition (`audit_logs_default`) are reported against the partitioned table's entity.
+  for (const t of definition.partitionedTables ?? []) declarePartitionedTable(schema, t.table);
   return Object.freeze({
     name: definition.name,
     dependsOn: Object.freeze([...(definition.dependsOn ?? [])]),

@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { logged, onConnection, type Submit, translateSqlError } from './sql.ts';
+import { logged, onConnection, type Submit } from './sql.ts';
+import { translateDbError } from './translate.ts';
 
 /**
  * The one COPY writer of the kernel: rows are encoded lazily in chunks of about {@link CHUNK_BYTES} and streamed
@@ -112,6 +113,6 @@ export async function copyRows(
     return rows;
   } catch (error) {
     logged(em, text, started, true);
-    throw translateSqlError(error, em);
+    throw translateDbError(error, em.getMetadata(), { table });
   }
 }

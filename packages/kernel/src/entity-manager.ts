@@ -1,4 +1,4 @@
-import type { EntityName } from '@mikro-orm/core';
+import { type EntityName, wrap } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { validateEntity } from './validation.ts';
 
@@ -30,21 +30,47 @@ export class TesseraEntityManager extends EntityManager {
     return super.create(entityName, data, options);
   }
 
+  /**
+   * Validates the fields `em.assign` sets before MikroORM's own type check, which names the field only in prose.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
+  override assign(entity: any, data: any, options?: any): any {
+    if (typeof entity === 'object' && entity !== null) this.validate(wrap(entity, true).__meta.class, data);
+    return super.assign(entity, data, options);
+  }
+
+  // The native writes return a promise: a refused row rejects it, as a failed write would, rather than throwing.
+
   // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
   override insert(entityNameOrEntity: any, data?: any, options?: any): any {
-    this.validate(data === undefined ? entityNameOrEntity.constructor : entityNameOrEntity, data ?? entityNameOrEntity);
+    try {
+      this.validate(
+        data === undefined ? entityNameOrEntity.constructor : entityNameOrEntity,
+        data ?? entityNameOrEntity,
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return super.insert(entityNameOrEntity, data, options);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
   override insertMany(entityNameOrEntities: any, data?: any, options?: any): any {
-    if (data !== undefined) this.validate(entityNameOrEntities, data);
+    try {
+      if (data !== undefined) this.validate(entityNameOrEntities, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return super.insertMany(entityNameOrEntities, data, options);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: MikroORM's overloads
   override nativeUpdate(entityName: any, where: any, data: any, options?: any): any {
-    this.validate(entityName, data);
+    try {
+      this.validate(entityName, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return super.nativeUpdate(entityName, where, data, options);
   }
 }

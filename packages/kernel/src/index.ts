@@ -26,7 +26,6 @@ export {
   type WaitOptions,
   waitForDatabase,
 } from './connection.ts';
-export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
 export {
   type ContextDefinition,
   type ContextModule,
@@ -91,7 +90,6 @@ export {
   PartitionChangedError,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
-  translatePartitionedError,
 } from './partitions.ts';
 export {
   CONSISTENCIES,
@@ -133,10 +131,15 @@ export {
   sqlBatch,
   sqlResult,
   statementName,
-  translateSqlError,
 } from './sql.ts';
 export { IllegalStateError } from './state.ts';
-export { translateDbError } from './translate.ts';
+export {
+  declarePartitionedTable,
+  type PgErrorFields,
+  pgErrorOf,
+  type TranslationHint,
+  translateDbError,
+} from './translate.ts';
 export {
   type BatchMode,
   propertyProblem,

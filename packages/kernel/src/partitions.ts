@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TesseraError } from './errors.ts';
-import { translateDbError } from './translate.ts';
+import { sql, sqlResult } from './sql.ts';
 
 /**
  * Monthly range partitions, shared by every context with a partitioned log table (audit_logs, execution_logs).
@@ -82,11 +82,11 @@ export async function listMonthlyPartitions(
   em: EntityManager,
   t: MonthlyPartitionedTable,
 ): Promise<MonthlyPartition[]> {
-  const rows = await em.execute<{ name: string }[]>(
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-      where i.inhparent = ?::regclass order by c.relname`,
-    [qualified(t)],
-  );
+  const rows = await sql<{ name: string }>(em, {
+    text: `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = $1::regclass order by c.relname`,
+    values: [qualified(t)],
+  });
   const pattern = new RegExp(`^${t.table}_p(\\d{4})(\\d{2})$`);
   return rows.flatMap((r) => {
     const m = pattern.exec(r.name);
@@ -99,7 +99,10 @@ export async function listMonthlyPartitions(
  * Transaction-scoped, so it is released with the transaction.
  */
 async function lockTable(em: EntityManager, t: MonthlyPartitionedTable): Promise<void> {
-  await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`tessera.partitions:${t.schema}.${t.table}`]);
+  await sql(em, {
+    text: 'select pg_advisory_xact_lock(hashtext($1))',
+    values: [`tessera.partitions:${t.schema}.${t.table}`],
+  });
 }
 
 /**
@@ -114,33 +117,33 @@ async function createMonth(em: EntityManager, t: MonthlyPartitionedTable, from: 
   const def = defaultPartitionName(t.table);
   return em.transactional(async (tx) => {
     await lockTable(tx, t);
-    const [exists] = await tx.execute<{ found: boolean }[]>(`select to_regclass(?) is not null as found`, [
-      qualified(t, name),
-    ]);
+    const [exists] = await sql<{ found: boolean }>(tx, {
+      text: 'select to_regclass($1) is not null as found',
+      values: [qualified(t, name)],
+    });
     if (exists?.found) return null;
     const bounds = `for values from ('${from.toISOString()}') to ('${to.toISOString()}')`;
-    const inRange = `${quote(t.column)} >= ? and ${quote(t.column)} < ?`;
-    const [waiting] = await tx.execute<{ found: boolean }[]>(
-      `select exists (select 1 from ${qualified(t, def)} where ${inRange}) as found`,
-      [from, to],
-    );
+    const inRange = `${quote(t.column)} >= $1 and ${quote(t.column)} < $2`;
+    const [waiting] = await sql<{ found: boolean }>(tx, {
+      text: `select exists (select 1 from ${qualified(t, def)} where ${inRange}) as found`,
+      values: [from, to],
+    });
     if (!waiting?.found) {
-      await tx.execute(`create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}`);
+      await sql(tx, { text: `create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}` });
       return 0;
     }
-    await tx.execute(`alter table ${qualified(t)} detach partition ${qualified(t, def)}`);
-    await tx.execute(`create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}`);
-    await tx.execute(`insert into ${qualified(t, name)} select * from ${qualified(t, def)} where ${inRange}`, [
-      from,
-      to,
-    ]);
-    const moved = await tx.execute<{ affectedRows: number }>(
-      `delete from ${qualified(t, def)} where ${inRange}`,
-      [from, to],
-      'run',
-    );
-    await tx.execute(`alter table ${qualified(t)} attach partition ${qualified(t, def)} default`);
-    return moved.affectedRows;
+    await sql(tx, { text: `alter table ${qualified(t)} detach partition ${qualified(t, def)}` });
+    await sql(tx, { text: `create table ${qualified(t, name)} partition of ${qualified(t)} ${bounds}` });
+    await sql(tx, {
+      text: `insert into ${qualified(t, name)} select * from ${qualified(t, def)} where ${inRange}`,
+      values: [from, to],
+    });
+    const moved = await sqlResult(tx, {
+      text: `delete from ${qualified(t, def)} where ${inRange}`,
+      values: [from, to],
+    });
+    await sql(tx, { text: `alter table ${qualified(t)} attach partition ${qualified(t, def)} default` });
+    return moved.rowCount;
   });
 }
 
@@ -156,13 +159,13 @@ async function dropPartition(
 ): Promise<void> {
   await em.transactional(async (tx) => {
     await lockTable(tx, t);
-    await tx.execute(`alter table ${qualified(t)} detach partition ${qualified(t, name)}`);
+    await sql(tx, { text: `alter table ${qualified(t)} detach partition ${qualified(t, name)}` });
     if (archivedRows !== undefined) {
-      const [row] = await tx.execute<{ n: string }[]>(`select count(*)::text as n from ${qualified(t, name)}`);
+      const [row] = await sql<{ n: string }>(tx, { text: `select count(*)::text as n from ${qualified(t, name)}` });
       const found = Number(row?.n ?? 0);
       if (found !== archivedRows) throw new PartitionChangedError(`${t.schema}.${name}`, archivedRows, found);
     }
-    await tx.execute(`drop table ${qualified(t, name)}`);
+    await sql(tx, { text: `drop table ${qualified(t, name)}` });
   });
 }
 
@@ -187,10 +190,10 @@ export async function maintainPartitions(
   const now = options.now ?? new Date();
   const months = new Map<number, Date>();
   for (let i = 0; i <= ahead; i++) months.set(monthStart(now, i).getTime(), monthStart(now, i));
-  const waiting = await em.execute<{ month: string }[]>(
-    `select distinct to_char(${quote(t.column)} at time zone 'UTC', 'YYYY-MM') as month
+  const waiting = await sql<{ month: string }>(em, {
+    text: `select distinct to_char(${quote(t.column)} at time zone 'UTC', 'YYYY-MM') as month
        from ${qualified(t, defaultPartitionName(t.table))}`,
-  );
+  });
   for (const { month } of waiting) {
     const from = new Date(`${month}-01T00:00:00Z`);
     months.set(from.getTime(), from);
@@ -216,17 +219,4 @@ export async function maintainPartitions(
     }
   }
   return { table: `${t.schema}.${t.table}`, created, dropped, movedRows };
-}
-
-/**
- * {@link translateDbError} for writes to a partitioned table: PostgreSQL names the partition (`audit_logs_default`,
- * `audit_logs_p203103`) in a constraint error, so the error is first pointed back at the parent table the entity maps.
- */
-export function translatePartitionedError(error: unknown, metadata: Parameters<typeof translateDbError>[1]): unknown {
-  const e = error as { table?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.table === 'string') {
-    const parent = /^(.+)_(default|p\d{6})$/.exec(e.table)?.[1];
-    if (parent && [...metadata.getAll().values()].some((m) => m.tableName === parent)) e.table = parent;
-  }
-  return translateDbError(error, metadata);
 }

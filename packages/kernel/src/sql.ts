@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { withConstraintFields } from './constraint-fields.ts';
+import { type TranslationHint, translateDbError } from './translate.ts';
 
 /**
  * The one raw SQL path of the kernel. A statement goes to PostgreSQL with bound parameters (never values
@@ -16,6 +16,11 @@ export interface Statement {
   readonly name?: string;
   readonly text: string;
   readonly values?: readonly unknown[];
+  /**
+   * The entity the statement writes, named in a data error (a value too long, out of range, of invalid syntax),
+   * which PostgreSQL reports without a table. Constraint errors name theirs from the error itself.
+   */
+  readonly entity?: TranslationHint['entity'];
 }
 
 /** What a statement returned: its rows (as PostgreSQL sent them) and the affected-row count. */
@@ -145,20 +150,6 @@ export function logged(em: EntityManager, text: string, started: number, failed:
   });
 }
 
-/**
- * A constraint or input error as the kernel's typed error naming entity and field. A partition's name
- * (`execution_logs_default`, `audit_logs_p203103`) is first pointed back at its parent table.
- */
-export function translateSqlError(error: unknown, em: EntityManager): unknown {
-  const metadata = em.getMetadata();
-  const e = error as { table?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.table === 'string') {
-    const parent = /^(.+)_(default|p\d{6})$/.exec(e.table)?.[1];
-    if (parent && [...metadata.getAll().values()].some((m) => m.tableName === parent)) e.table = parent;
-  }
-  return withConstraintFields(error, metadata);
-}
-
 /** Hands a pg query (config or Submittable such as a COPY stream) to the connection; resolves when pg does. */
 export type Submit = (query: object & { values?: readonly unknown[] }) => Promise<unknown>;
 
@@ -208,7 +199,7 @@ export async function sqlResult<R = Record<string, unknown>>(
     return { rows: r.rows, rowCount: Number(r.rowCount ?? r.numAffectedRows ?? r.rows.length) };
   } catch (error) {
     logged(em, statement.text, started, true);
-    throw translateSqlError(error, em);
+    throw translateDbError(error, em.getMetadata(), { entity: statement.entity });
   }
 }
 
@@ -305,7 +296,7 @@ export async function sqlBatch(
     return rows;
   } catch (error) {
     logged(em, text, started, true);
-    throw translateSqlError(error, em);
+    throw translateDbError(error, em.getMetadata(), { entity: statements.find((s) => s.entity)?.entity });
   }
 }
 

@@ -1,5 +1,5 @@
-import type { EntityMetadata, MetadataStorage } from '@mikro-orm/core';
-import { checkByConstraint } from './checks.ts';
+import { EntityMetadata, type EntityName, type MetadataStorage } from '@mikro-orm/core';
+import { checkByConstraint, checksOf } from './checks.ts';
 import {
   CheckViolationError,
   ForeignKeyViolationError,
@@ -9,138 +9,267 @@ import {
   ValidationError,
 } from './errors.ts';
 
-/** The fields node-postgres puts on a server error (MikroORM copies them onto its exception). */
-interface PgErrorFields {
-  code?: string;
-  sqlState?: string;
-  schema?: string;
-  table?: string;
-  column?: string;
-  constraint?: string;
-  detail?: string;
-  message: string;
+/**
+ * The kernel's one translator from a PostgreSQL error to its typed errors. It reads the fields PostgreSQL sends
+ * with an error (SQLSTATE code, schema, table, column, constraint, data type), which node-postgres puts on its
+ * DatabaseError and MikroORM copies onto its DriverException; it never reads the message, which PostgreSQL
+ * translates into the server's language.
+ */
+
+/** The fields of a PostgreSQL error report that the translator reads. */
+export interface PgErrorFields {
+  /** The SQLSTATE, e.g. `23505`. */
+  readonly code: string;
+  readonly schema?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly constraint?: string;
+  readonly dataType?: string;
+}
+
+/** What the caller knows about a write, to name the entity of an error PostgreSQL reports without a table. */
+export interface TranslationHint {
+  /** The entity the write is about: its class or definition, its metadata, or its name. */
+  // biome-ignore lint/suspicious/noExplicitAny: any entity
+  readonly entity?: EntityName<any> | EntityMetadata<any> | string;
+  /** Or the schema-qualified table it writes (`executions.execution_logs`). */
+  readonly table?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
 type AnyMeta = EntityMetadata<any>;
 
-function findMeta(
-  metadata: MetadataStorage,
-  schema: string | undefined,
-  table: string | undefined,
-): AnyMeta | undefined {
-  if (!table) return undefined;
-  for (const meta of metadata.getAll().values()) {
-    if (meta.tableName === table && (!schema || !meta.schema || meta.schema === schema)) return meta;
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * The PostgreSQL error report in `error`: the error itself when it carries the fields (pg's DatabaseError,
+ * MikroORM's DriverException, which copies them), else the nearest one in its `cause` chain.
+ */
+export function pgErrorOf(error: unknown): PgErrorFields | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as Record<string, unknown>;
+    const code = typeof e.sqlState === 'string' ? e.sqlState : e.code;
+    if (typeof code === 'string' && SQLSTATE.test(code) && typeof e.severity === 'string') {
+      const text = (key: string) => (typeof e[key] === 'string' ? (e[key] as string) : undefined);
+      return {
+        code,
+        schema: text('schema'),
+        table: text('table'),
+        column: text('column'),
+        constraint: text('constraint'),
+        dataType: text('dataType'),
+      };
+    }
+    current = e.cause;
   }
   return undefined;
 }
 
-function propertyOf(meta: AnyMeta | undefined, column: string): string {
-  const prop = meta?.props.find((p) => p.fieldNames?.includes(column));
-  return prop?.name ?? column;
+/** Partitioned tables, keyed by schema: declared by the contexts (`partitionedTables`), see {@link declarePartitionedTable}. */
+const partitioned = new Map<string, Set<string>>();
+
+/**
+ * Records a monthly-partitioned table so an error about one of its partitions (`<table>_default`,
+ * `<table>_pYYYYMM`, the names partition maintenance gives them) is reported against the table's entity.
+ * `defineContext` calls it for every table a context declares.
+ */
+export function declarePartitionedTable(schema: string, table: string): void {
+  const tables = partitioned.get(schema) ?? new Set<string>();
+  tables.add(table);
+  partitioned.set(schema, tables);
 }
 
-function keyColumns(detail: string | undefined): string[] {
-  const match = /^Key \(([^)]*)\)=/.exec(detail ?? '');
-  return match?.[1] ? match[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+/** The partitioned table `table` is a partition of, by the declared list; `table` itself otherwise. */
+function parentTable(schema: string | undefined, table: string): string {
+  for (const parent of schema === undefined ? [] : (partitioned.get(schema) ?? [])) {
+    if (!table.startsWith(`${parent}_`)) continue;
+    const suffix = table.slice(parent.length + 1);
+    if (suffix === 'default' || /^p\d{6}$/.test(suffix)) return parent;
+  }
+  return table;
 }
 
-function entityName(meta: AnyMeta | undefined, table: string | undefined): string {
-  return meta?.className ?? table ?? 'unknown entity';
+/** The entity on `schema.table` (a partition counts as its parent table). */
+function metaOfTable(metadata: MetadataStorage, schema: string | undefined, table: string): AnyMeta | undefined {
+  const bare = parentTable(schema, table);
+  const all = [...metadata.getAll().values()].filter((m) => !m.embeddable && !m.virtual);
+  if (schema !== undefined) return all.find((m) => m.schema === schema && m.tableName === bare);
+  const candidates = all.filter((m) => m.tableName === bare);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+function metaOfHint(metadata: MetadataStorage, hint: TranslationHint | undefined): AnyMeta | undefined {
+  const entity = hint?.entity;
+  if (entity === undefined) {
+    const [schema, table] = hint?.table?.replaceAll('"', '').split('.') ?? [];
+    return schema && table ? metaOfTable(metadata, schema, table) : undefined;
+  }
+  if (entity instanceof EntityMetadata) return entity;
+  if (typeof entity === 'string') {
+    const named = [...metadata.getAll().values()].filter((m) => m.className === entity);
+    return named.length === 1 ? named[0] : undefined;
+  }
+  return metadata.find(entity as EntityName<object>) as AnyMeta | undefined;
+}
+
+function propertyOfColumn(meta: AnyMeta | undefined, column: string): string {
+  return meta?.props.find((p) => p.fieldNames?.includes(column))?.name ?? column;
 }
 
 /**
- * MikroORM checks enum values and scalar types itself when an entity is created or flushed, before any
- * Tessera validator runs; its error names the property only in prose. Re-issue it as a typed error.
+ * The properties a unique or foreign-key constraint covers, from its name: constraints are named by the naming
+ * strategy (`uq_<table>_<columns>`, `fk_<table>_<columns>`), so the columns follow the table's name. PostgreSQL
+ * leaves the `Key (…)` detail out when the session may not read the row (row-level security), but always sends
+ * the constraint's name. The columns are read off that sequence from the left; a name cut short at PostgreSQL's
+ * 63-byte limit yields the columns read before the cut.
  */
-function fromOrmValidation(error: Error, metadata: MetadataStorage): ValidationError | undefined {
-  if (error.name !== 'ValidationError') return undefined;
-  const match = /^Trying to set (\w+)\.([\w.]+) of type '([^']*)' to (.*) of type '[^']*'$/s.exec(error.message);
-  if (!match) return undefined;
-  const [, entity = '', property = '', expected, given] = match;
-  const meta = [...metadata.getAll().values()].find((m) => m.className === entity);
-  const items = meta?.properties[property]?.items;
-  const problem =
-    Array.isArray(items) && items.length > 0
-      ? `must be one of ${items.join(', ')} (got ${given})`
-      : `must be of type ${expected} (got ${given})`;
-  return new ValidationError(entity, property, problem, { cause: error });
+function propertiesOfConstraint(
+  meta: AnyMeta | undefined,
+  constraint: string | undefined,
+  table: string | undefined,
+): string[] {
+  if (!meta || !constraint) return [];
+  const named = meta.uniques?.find((u) => u.name === constraint);
+  if (named?.properties) return [named.properties].flat().map(String);
+  let columns: string | undefined;
+  const prefix = /^(fk|uq|pk)_/.exec(constraint)?.[1];
+  if (prefix && constraint.startsWith(`${prefix}_${meta.tableName}`)) {
+    columns = constraint.slice(prefix.length + 1 + meta.tableName.length + 1);
+  } else if (table !== undefined && table !== meta.tableName && constraint.startsWith(`${table}_`)) {
+    // A partition's copy of the parent's unique index is named by PostgreSQL: `<partition>_<columns>_key`.
+    columns = constraint.slice(table.length + 1).replace(/_(key|pkey)$/, '');
+    if (constraint.endsWith('_pkey')) columns = '';
+  }
+  if (columns === undefined) return [];
+  if (prefix === 'pk' || columns === '') return meta.primaryKeys.map(String);
+  // Read the column names off the sequence from the left, longest match first (`team_id` is the team, not `id`).
+  const columnsOf = meta.props
+    .filter((p) => (p.fieldNames ?? []).length > 0)
+    .map((p) => ({ name: p.name, joined: p.fieldNames.join('_') }))
+    .sort((x, y) => y.joined.length - x.joined.length);
+  const fields: string[] = [];
+  let rest = columns;
+  while (rest !== '') {
+    const next = columnsOf.find((c) => rest === c.joined || rest.startsWith(`${c.joined}_`));
+    if (!next) return fields.length > 0 ? fields : [];
+    fields.push(next.name);
+    rest = rest.slice(next.joined.length + 1);
+  }
+  return fields;
+}
+
+/** The entity a foreign key property of `meta` points at. */
+function referencedMeta(meta: AnyMeta | undefined, fields: readonly string[]): AnyMeta | undefined {
+  const prop = fields[0] === undefined ? undefined : meta?.properties[fields[0]];
+  return prop?.targetMeta as AnyMeta | undefined;
 }
 
 /**
- * Turns a PostgreSQL constraint or input error into the typed Tessera error that names the entity and
- * field. Returns the error unchanged when it is not one of those (a connection failure, say).
+ * Whether a 23503 is about deleting (or re-keying) a row that is still referenced rather than writing a reference
+ * to a row that does not exist. PostgreSQL puts the same fields (the referencing table and the constraint) on both,
+ * and from PostgreSQL 18 a RESTRICT rule has its own code (23001); for the NO ACTION rule the wording is all that
+ * tells them apart, so the untranslated message's opening words are read for that one bit.
  */
-export function translateDbError(error: unknown, metadata: MetadataStorage): unknown {
+function isStillReferenced(code: string, error: unknown): boolean {
+  if (code === '23001') return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && /^update or delete on table /.test(message);
+}
+
+/** SQLSTATE class 22 (data exception): the input cannot be stored in the column's type. */
+const isDataException = (code: string) => code.startsWith('22');
+
+/**
+ * Turns a PostgreSQL constraint or input error into the typed Tessera error that names the entity and field:
+ * unique (23505), foreign key (23503, 23001), check (23514), not-null (23502) and data errors (class 22: a value
+ * too long, out of range, of invalid syntax). The entity is the one on the error's schema-qualified table (a
+ * partition counts as its declared parent table); PostgreSQL names no table for a data error, so there it is
+ * `hint.entity`. Returns the error unchanged when it is none of those (a connection failure, say), or already typed.
+ */
+export function translateDbError(error: unknown, metadata: MetadataStorage, hint?: TranslationHint): unknown {
   if (error instanceof TesseraError || !(error instanceof Error)) return error;
-  const wrongType = fromOrmValidation(error, metadata);
-  if (wrongType) return wrongType;
-  const e = error as Error & PgErrorFields;
-  const code = e.sqlState ?? e.code;
-  const meta = findMeta(metadata, e.schema, e.table);
-  const entity = entityName(meta, e.table);
-  switch (code) {
-    case '23505': {
-      const fields = keyColumns(e.detail).map((c) => propertyOf(meta, c));
-      return new UniqueViolationError(entity, fields, e.constraint, { cause: error });
-    }
+  const e = pgErrorOf(error);
+  if (!e) return error;
+  const byTable = e.table === undefined ? undefined : metaOfTable(metadata, e.schema, e.table);
+  const meta = byTable ?? metaOfHint(metadata, hint);
+  const entity = meta?.className ?? (e.table === undefined ? 'unknown entity' : parentTable(e.schema, e.table));
+  const options = { cause: error };
+  switch (e.code) {
+    case '23505':
+      return new UniqueViolationError(
+        entity,
+        propertiesOfConstraint(byTable, e.constraint, e.table),
+        e.constraint,
+        options,
+      );
     // 23001 (restrict_violation): PostgreSQL 18 reports ON DELETE/UPDATE RESTRICT with its own code.
     case '23001':
     case '23503': {
-      const fields = keyColumns(e.detail).map((c) => propertyOf(meta, c));
-      const stillReferenced = /(?:still )?referenced from table "([^"]+)"/.exec(e.detail ?? '');
-      if (stillReferenced) {
-        // e.table is the referencing table; the row being deleted belongs to the referenced one.
-        const target = /on table "([^"]+)"/.exec(e.message)?.[1];
-        const targetMeta = findMeta(metadata, undefined, target);
+      const fields = propertiesOfConstraint(byTable, e.constraint, e.table);
+      const target = referencedMeta(byTable, fields);
+      if (isStillReferenced(e.code, error)) {
+        // The error's table is the referencing one; the row being deleted belongs to the referenced one.
         return new ForeignKeyViolationError(
-          entityName(targetMeta, target),
-          fields.map(() => 'id'),
+          target?.className ?? 'unknown entity',
+          target ? target.primaryKeys.map(String) : [],
           `is still referenced by ${entity} (${e.constraint ?? 'a foreign key'})`,
           e.constraint,
-          { cause: error },
+          options,
         );
       }
-      const missing = /is not present in table "([^"]+)"/.exec(e.detail ?? '')?.[1];
-      const targetName = entityName(findMeta(metadata, undefined, missing), missing);
+      const targetName = target?.className ?? 'row';
       return new ForeignKeyViolationError(
         entity,
         fields,
         `references a ${targetName} that does not exist`,
         e.constraint,
-        {
-          cause: error,
-        },
+        options,
       );
     }
     case '23514': {
-      const known = e.constraint ? checkByConstraint(e.constraint, e.schema) : undefined;
-      if (known) {
-        return new CheckViolationError(
-          known.entity,
-          [known.check.property],
-          known.check.constraint,
-          known.check.message,
-          {
-            cause: error,
-          },
-        );
+      const table = byTable?.tableName ?? (e.table === undefined ? undefined : parentTable(e.schema, e.table));
+      const known =
+        table === undefined ? undefined : checksOf(e.schema, table).find((c) => c.constraint === e.constraint);
+      if (known) return new CheckViolationError(entity, [known.property], known.constraint, known.message, options);
+      // Raised without a table (by a trigger, say): the check is found by its name, within the schema if given.
+      const named = table === undefined && e.constraint ? checkByConstraint(e.constraint, e.schema) : undefined;
+      if (named) {
+        const { check } = named;
+        return new CheckViolationError(named.entity, [check.property], check.constraint, check.message, options);
       }
-      return new CheckViolationError(entity, [], e.constraint ?? 'unknown', `violates check ${e.constraint}`, {
-        cause: error,
-      });
+      const constraint = e.constraint ?? 'unknown';
+      return new CheckViolationError(entity, [], constraint, `violates check ${constraint}`, options);
     }
     case '23502':
-      return new NotNullViolationError(entity, propertyOf(meta, e.column ?? 'unknown'), { cause: error });
+      return new NotNullViolationError(entity, propertyOfColumn(meta, e.column ?? 'unknown'), options);
+    default:
+      if (!isDataException(e.code)) return error;
+      return new ValidationError(
+        entity,
+        e.column ? propertyOfColumn(meta, e.column) : 'value',
+        `${dataProblem(e.code)} (${error.message})`,
+        options,
+      );
+  }
+}
+
+/** What a data exception means, by its SQLSTATE. */
+function dataProblem(code: string): string {
+  switch (code) {
     case '22001':
+      return 'is too long for its column';
     case '22003':
+      return 'is out of range for its column';
     case '22007':
     case '22008':
+      return 'is not a valid date or time';
     case '22P02':
-    case '22023':
-      return new ValidationError(entity, e.column ? propertyOf(meta, e.column) : 'value', e.message, { cause: error });
+      return 'is not valid input for its column type';
+    case '22P05':
+    case '22021':
+      return 'contains characters the database cannot store';
     default:
-      return error;
+      return 'is not a value the database accepts';
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ContextModule } from './context.ts';
+import { sql } from './sql.ts';
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
@@ -14,7 +15,7 @@ export async function refreshMaterializedViews(
   const done: string[] = [];
   for (const v of views) {
     const mode = v.concurrently ? ' concurrently' : '';
-    await em.execute(`refresh materialized view${mode} ${quote(v.schema)}.${quote(v.name)}`);
+    await sql(em, { text: `refresh materialized view${mode} ${quote(v.schema)}.${quote(v.name)}` });
     done.push(`${v.schema}.${v.name}`);
   }
   return done;

@@ -59,6 +59,10 @@ describe('redactSql', () => {
     [`select $$secret$$, $t$also$t$, 'it''s'`, 'select ?, ?, ?'],
     [`select 42, -1.5e3 from t2 where "col1" = 7`, 'select ?, ? from t2 where "col1" = ?'],
     ['select\n  1', 'select ?'],
+    [`select E'x\\'secret' from t`, 'select ? from t'],
+    [`select e'a\\\\', 'secret' from t`, 'select ?, ? from t'],
+    [`select 'a\\', 'b'`, 'select ?, ?'],
+    [`insert into t values ('unclosed secret`, 'insert into t values (?'],
   ])('%s becomes %s', (sql, logged) => {
     expect(redactSql(sql)).toBe(logged);
   });

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ForeignKeyViolationError,
-  flushNamingFields,
+  flushOrDetach,
   newId,
   translateDbError,
   UniqueViolationError,
-  withConstraintFields,
 } from '../src/index.ts';
 import { Member, useKernelDatabase } from './support/database.ts';
 
@@ -46,7 +45,7 @@ async function provoke(team: string, email: string) {
   throw new Error('expected the insert to fail');
 }
 
-describe('withConstraintFields', () => {
+describe('constraint errors PostgreSQL reports without the key detail', () => {
   it.each([
     ['a duplicate unique value', teamId, 'ann@example.com', UniqueViolationError, ['email']],
     ['a reference to a missing row', newId(), 'bob@example.com', ForeignKeyViolationError, ['team']],
@@ -55,30 +54,29 @@ describe('withConstraintFields', () => {
     async (_what, team, email, type, fields) => {
       const { error, metadata } = await provoke(team, email);
       expect((error as { detail?: string }).detail ?? '').not.toMatch(/^Key \(/);
-      expect(translateDbError(error, metadata)).toMatchObject({ entity: 'Member', fields: [] });
-      const named = withConstraintFields(error, metadata);
+      const named = translateDbError(error, metadata);
       expect(named).toBeInstanceOf(type);
       expect(named).toMatchObject({ entity: 'Member', fields });
       expect((named as Error).cause).toBe(error);
     },
   );
 
-  it('leaves an error that already names its fields, or is not about a key, as translateDbError makes it', async () => {
+  it('names the field of the same error with the detail, and leaves an error that is not from PostgreSQL alone', async () => {
     const em = db.em();
     const plain = await em
       .execute(`insert into kt.members (id, team_id, email) values (?, ?, 'ann@example.com')`, [newId(), teamId])
       .catch((caught: unknown) => caught);
-    expect(withConstraintFields(plain, em.getMetadata())).toMatchObject({ entity: 'Member', fields: ['email'] });
+    expect(translateDbError(plain, em.getMetadata())).toMatchObject({ entity: 'Member', fields: ['email'] });
     const other = new Error('connection reset');
-    expect(withConstraintFields(other, em.getMetadata())).toBe(other);
+    expect(translateDbError(other, em.getMetadata())).toBe(other);
   });
 
-  it('flushNamingFields: a refused flush names the field and detaches the entity, so the next flush succeeds', async () => {
+  it('flushOrDetach: a refused flush names the field and detaches the entity, so the next flush succeeds', async () => {
     const em = db.em();
     await em.transactional(async (tx) => {
       await tx.execute(`set local role ${role}`);
       const duplicate = tx.create(Member, { team: teamId, email: 'ann@example.com' });
-      await expect(flushNamingFields(tx, [duplicate])).rejects.toMatchObject({
+      await expect(flushOrDetach(tx, [duplicate])).rejects.toMatchObject({
         constructor: UniqueViolationError,
         entity: 'Member',
         fields: ['email'],
@@ -86,7 +84,7 @@ describe('withConstraintFields', () => {
     });
     const next = db.em();
     next.create(Member, { team: teamId, email: 'cy@example.com' });
-    await flushNamingFields(next, []);
+    await flushOrDetach(next, []);
     expect((await db.query(`select email from kt.members order by email`)).map((r) => r.email)).toEqual([
       'ann@example.com',
       'cy@example.com',

@@ -5,7 +5,6 @@ import {
   monthlyPartitionName,
   newId,
   translateDbError,
-  translatePartitionedError,
   UniqueViolationError,
 } from '../src/index.ts';
 import { Reading, useKernelDatabase } from './support/database.ts';
@@ -81,15 +80,35 @@ describe('monthly partitions', () => {
       raw = error;
     }
     expect(raw).toMatchObject({ table: 'readings_default' });
-    const error = translatePartitionedError(raw, em.getMetadata());
+    const error = translateDbError(raw, em.getMetadata());
     expect(error).toBeInstanceOf(UniqueViolationError);
     expect(error).toMatchObject({ entity: 'Reading', fields: ['code', 'createdAt'] });
-    // Without it, the partition's name is all the error can say.
-    expect(
-      translateDbError(Object.assign(raw as object, { table: 'readings_default' }), em.getMetadata()),
-    ).toMatchObject({
-      entity: 'readings_default',
+    // The error PostgreSQL sent is kept as it was, as the cause.
+    expect((error as Error).cause).toBe(raw);
+    expect(raw).toMatchObject({ table: 'readings_default' });
+  });
+
+  it('a monthly partition maps to its parent too, and the same name of an undeclared table is not mistaken for one', async () => {
+    await maintainPartitions(db.em(), readings, { now: new Date('2041-03-10T00:00:00Z'), ahead: 0 });
+    await insert('march', '2041-03-11T00:00:00Z');
+    const em = db.em();
+    const raw = await em
+      .execute(`insert into kt.readings (id, created_at, code) values (?, ?, 'march')`, [
+        newId(),
+        '2041-03-11T00:00:00Z',
+      ])
+      .catch((e: unknown) => e);
+    expect(raw).toMatchObject({ table: 'readings_p204103' });
+    expect(translateDbError(raw, em.getMetadata())).toMatchObject({
+      constructor: UniqueViolationError,
+      entity: 'Reading',
+      fields: ['code', 'createdAt'],
     });
+    const elsewhere = Object.assign(Object.create(raw as object) as object, {
+      schema: 'other',
+      table: 'readings_default',
+    });
+    expect(translateDbError(elsewhere, em.getMetadata())).toMatchObject({ entity: 'readings_default', fields: [] });
   });
 
   it('a row written through the ORM gets its key and creation time there, and lands in the DEFAULT partition', async () => {

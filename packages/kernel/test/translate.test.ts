@@ -1,5 +1,3 @@
-import { defineEntity, ValidationError as OrmValidationError, p } from '@mikro-orm/core';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CheckViolationError,
@@ -7,6 +5,8 @@ import {
   flushOrDetach,
   NotNullViolationError,
   newId,
+  pgErrorOf,
+  sql,
   TesseraError,
   translated,
   UniqueViolationError,
@@ -14,38 +14,6 @@ import {
 } from '../src/index.ts';
 import { translateDbError } from '../src/translate.ts';
 import { Member, Team, useKernelDatabase } from './support/database.ts';
-
-const Ticket = defineEntity({
-  name: 'Ticket',
-  tableName: 'tickets',
-  properties: { id: p.integer().primary(), kind: p.enum(['bug', 'feature']), seats: p.integer() },
-});
-// Metadata only: the ORM is never connected.
-const orm = new MikroORM({ clientUrl: 'postgresql://metadata.invalid/none', entities: [Ticket] });
-
-describe("translateDbError on MikroORM's own type checks", () => {
-  it('turns a wrong enum value into a ValidationError naming the entity, the field and the allowed values', () => {
-    const error = orm.em.fork().create(Ticket, { id: 1, kind: 'bug', seats: 1 });
-    const ormError = OrmValidationError.fromWrongPropertyType(error, 'kind', 'string', 'string', 'chore');
-    const typed = translateDbError(ormError, orm.getMetadata());
-    expect(typed).toBeInstanceOf(ValidationError);
-    expect(typed).toMatchObject({ entity: 'Ticket', field: 'kind', code: 'INVALID_INPUT' });
-    expect((typed as Error).message).toBe("Ticket.kind: must be one of bug, feature (got 'chore')");
-  });
-
-  it('names the expected type for a wrong scalar', () => {
-    const entity = orm.em.fork().create(Ticket, { id: 2, kind: 'bug', seats: 1 });
-    const ormError = OrmValidationError.fromWrongPropertyType(entity, 'seats', 'number', 'string', 'two');
-    expect((translateDbError(ormError, orm.getMetadata()) as Error).message).toBe(
-      "Ticket.seats: must be of type number (got 'two')",
-    );
-  });
-
-  it('leaves other errors alone', () => {
-    const other = new Error('connection refused');
-    expect(translateDbError(other, orm.getMetadata())).toBe(other);
-  });
-});
 
 describe('translateDbError on real PostgreSQL errors', () => {
   const db = useKernelDatabase();
@@ -57,14 +25,14 @@ describe('translateDbError on real PostgreSQL errors', () => {
   });
 
   /** Runs SQL through the ORM (as a repository does) and returns what translateDbError makes of its failure. */
-  async function provoke(sql: string, params: unknown[] = []): Promise<unknown> {
+  async function provoke(text: string, params: unknown[] = []): Promise<unknown> {
     const em = db.em();
     try {
-      await em.execute(sql, params);
+      await em.execute(text, params);
     } catch (error) {
       return translateDbError(error, em.getMetadata());
     }
-    throw new Error(`expected ${sql} to fail`);
+    throw new Error(`expected ${text} to fail`);
   }
 
   // [SQLSTATE, what, SQL, params, typed error, entity, fields, message]
@@ -139,23 +107,100 @@ describe('translateDbError on real PostgreSQL errors', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
-  // PostgreSQL reports data errors without the table or column, so the translator can name neither; the
-  // message is PostgreSQL's own, and the typed error still tells a caller it was their input.
+  // PostgreSQL reports a data error (SQLSTATE class 22) without the table or column: the kernel SQL path names the
+  // entity the statement writes, and the message says what is wrong, then PostgreSQL's own words.
   const dataCases = [
-    ['22001', `update kt.teams set name = ? where id = ?`, ['x'.repeat(21), teamId], /too long/],
-    ['22003', `update kt.teams set size = ? where id = ?`, [40_000, teamId], /smallint out of range/],
-    ['22007', `update kt.teams set founded = ? where id = ?`, ['not a date', teamId], /invalid input syntax/],
-    ['22008', `update kt.teams set founded = ? where id = ?`, ['2024-02-30', teamId], /out of range/],
-    ['22P02', `update kt.members set address = ? where team_id = ?`, ['not-an-ip', teamId], /invalid input syntax/],
-    ['22023', `select generate_series(1, 3, 0)`, [], /step size cannot equal zero/],
+    [
+      '22001',
+      Team,
+      `update kt.teams set name = $1 where id = $2`,
+      ['x'.repeat(21), teamId],
+      /^Team\.value: is too long for its column \(.*too long/,
+    ],
+    [
+      '22003',
+      Team,
+      `update kt.teams set size = $1 where id = $2`,
+      [40_000, teamId],
+      /^Team\.value: is out of range .*out of range for type smallint/,
+    ],
+    [
+      '22007',
+      Team,
+      `update kt.teams set founded = $1 where id = $2`,
+      ['not a date', teamId],
+      /^Team\.value: is not a valid date .*invalid input syntax/,
+    ],
+    [
+      '22008',
+      Team,
+      `update kt.teams set founded = $1 where id = $2`,
+      ['2024-02-30', teamId],
+      /^Team\.value: is not a valid date .*out of range/,
+    ],
+    [
+      '22P02',
+      Member,
+      `update kt.members set address = $1 where team_id = $2`,
+      ['not-an-ip', teamId],
+      /^Member\.value: is not valid input .*invalid input syntax/,
+    ],
+    [
+      '22023',
+      Team,
+      `select generate_series(1, 3, 0)`,
+      [],
+      /^Team\.value: is not a value the database accepts .*step size cannot equal zero/,
+    ],
   ] as const;
 
-  it.each(dataCases)('%s: bad input becomes a ValidationError', async (code, sql, params, message) => {
-    const error = await provoke(sql, [...params]);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', entity: 'unknown entity', field: 'value' });
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error & { cause: { sqlState?: string; code?: string } }).cause).toMatchObject({ code });
+  it.each(dataCases)(
+    '%s: bad input becomes a ValidationError naming the entity written',
+    async (code, entity, text, values, message) => {
+      const em = db.em();
+      const error = await sql(em, { text, values: [...values], entity }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', entity: entity.meta.className, field: 'value' });
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error & { cause: unknown }).cause).toMatchObject({ code });
+    },
+  );
+
+  it('a data error from a native write names the entity translated() is told about, and no entity without it', async () => {
+    const em = db.em();
+    await expect(
+      translated(em, () => em.execute(`update kt.teams set founded = '2024-02-30' where id = ?`, [teamId]), {
+        entity: Team,
+      }),
+    ).rejects.toMatchObject({ constructor: ValidationError, entity: 'Team', field: 'value' });
+    const raw = await em
+      .execute(`update kt.teams set founded = '2024-02-30' where id = ?`, [teamId])
+      .catch((e: unknown) => e);
+    // Without a hint, nothing tells which entity the statement wrote.
+    expect(translateDbError(raw, em.getMetadata())).toMatchObject({ entity: 'unknown entity', field: 'value' });
+  });
+
+  it('finds the PostgreSQL error in a cause chain, by its fields, whatever wraps it', async () => {
+    const raw = await db
+      .em()
+      .execute(`insert into kt.teams (id, name, kind) values (?, 'Falcons', 'club')`, [newId()])
+      .catch((e: unknown) => e);
+    const wrapped = new Error('the import failed', { cause: new Error('row 3', { cause: raw }) });
+    expect(pgErrorOf(wrapped)).toMatchObject({
+      code: '23505',
+      schema: 'kt',
+      table: 'teams',
+      constraint: 'uq_teams_name',
+    });
+    expect(translateDbError(wrapped, db.orm.getMetadata())).toMatchObject({
+      constructor: UniqueViolationError,
+      entity: 'Team',
+      fields: ['name'],
+      constraint: 'uq_teams_name',
+    });
+    // An error that only looks like one in its text is not translated.
+    const lookalike = new Error('duplicate key value violates unique constraint "uq_teams_name"');
+    expect(translateDbError(lookalike, db.orm.getMetadata())).toBe(lookalike);
   });
 
   it('returns other database errors, typed errors and non-errors unchanged', async () => {

@@ -19,7 +19,7 @@ import {
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import pg from 'pg';
 import { knowledge } from '../src/context.ts';
-import { DocumentRepository, toNumberedParams, visibleDocumentsSql } from '../src/index.ts';
+import { DocumentRepository, visibleDocumentsSql } from '../src/index.ts';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
@@ -82,7 +82,7 @@ try {
       name: 'JSONB containment @> (GIN), page of 50',
       repo: () => new DocumentRepository(orm.em.fork()).findByMetadata(viewer.id, pattern, { limit: 50 }),
       sql: visibleDocumentsSql(viewer.id, {
-        where: { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] },
+        where: (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`,
         limit: 51,
       }),
     },
@@ -92,7 +92,7 @@ try {
   const results: string[] = [];
   console.log('measurement                                        path          rows   p50 ms   p95 ms');
   for (const c of cases) {
-    const q = toNumberedParams(c.sql);
+    const q = c.sql;
     const rawRun = async () => (await raw.query(q.text, q.values)).rows.length;
     const repoRun = async () => (await c.repo()).items.length;
     // Same answer both ways, or the comparison means nothing.

@@ -11,10 +11,10 @@ export { type ISearchQuery, SearchQuery } from './entities/search-query.entity.t
 export { type ISearchResponse, type ResponseSource, SearchResponse } from './entities/search-response.entity.ts';
 export { type IUserFeedback, UserFeedback } from './entities/user-feedback.entity.ts';
 export {
+  type DocumentCondition,
+  type DocumentStatement,
   FULL_COLUMNS,
-  type SqlFragment,
   SUMMARY_COLUMNS,
-  toNumberedParams,
   visibleDocumentsSql,
 } from './repositories/access.ts';
 export {

@@ -2,7 +2,7 @@ import { userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
-import { toNumberedParams, visibleDocumentsSql } from '../src/index.ts';
+import { visibleDocumentsSql } from '../src/index.ts';
 
 const db = useTestDatabase(knowledge);
 
@@ -47,19 +47,15 @@ beforeAll(async () => {
 
 describe('index use, read from EXPLAIN', () => {
   it('JSONB containment through the repository SQL uses the GIN index ix_documents_metadata', async () => {
-    const q = toNumberedParams(
-      visibleDocumentsSql(userId, {
-        where: { sql: 'd.metadata @> ?::jsonb', params: ['{"tags":["rare"]}'] },
-        limit: 51,
-      }),
-    );
+    const q = visibleDocumentsSql(userId, {
+      where: (param) => `d.metadata @> ${param('{"tags":["rare"]}')}::jsonb`,
+      limit: 51,
+    });
     expect(await indexesUsed(q.text, q.values)).toContain('ix_documents_metadata');
   });
 
   it('JSONB key existence (?) through the repository SQL uses the GIN index', async () => {
-    const q = toNumberedParams(
-      visibleDocumentsSql(userId, { where: { sql: 'd.metadata \\? ?', params: ['confidential'] }, limit: 51 }),
-    );
+    const q = visibleDocumentsSql(userId, { where: (param) => `d.metadata ? ${param('confidential')}`, limit: 51 });
     expect(q.text).toContain('d.metadata ? $2');
     expect(await indexesUsed(q.text, q.values)).toContain('ix_documents_metadata');
   });

@@ -5,7 +5,7 @@ import { Execution, ExecutionRepository } from '@tessera/executions';
 import { User, UserRepository } from '@tessera/identity';
 import type { Composition } from '@tessera/kernel';
 import { createOrm } from '@tessera/kernel';
-import { DocumentRepository, toNumberedParams, visibleDocumentsSql } from '@tessera/knowledge';
+import { DocumentRepository, visibleDocumentsSql } from '@tessera/knowledge';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
 import { sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -145,23 +145,19 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const actor = { userId: s.owner };
   const viewer = s.viewer;
   const pattern = { tags: ['security', 'topic-2'] };
-  const docsPage = toNumberedParams(visibleDocumentsSql(viewer, { limit: 51 }));
-  const docsJson = toNumberedParams(
-    visibleDocumentsSql(viewer, {
-      // As text, then jsonb: postgres.js would JSON-encode a string bound to a jsonb parameter again.
-      where: { sql: 'd.metadata @> ?::text::jsonb', params: [JSON.stringify(pattern)] },
-      limit: 101,
-    }),
-  );
+  const docsPage = visibleDocumentsSql(viewer, { limit: 51 });
+  const docsJson = visibleDocumentsSql(viewer, {
+    // As text, then jsonb: postgres.js would JSON-encode a string bound to a jsonb parameter again.
+    where: (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::text::jsonb`,
+    limit: 101,
+  });
   const docById = (id: string) =>
-    toNumberedParams(
-      visibleDocumentsSql(viewer, {
-        columns:
-          'd.id, d.title, d.document_type, d.source, d.access_level, d.department, d.metadata, d.created_at, d.updated_at, d.content',
-        where: { sql: 'd.id = ?', params: [id] },
-        limit: 1,
-      }),
-    );
+    visibleDocumentsSql(viewer, {
+      columns:
+        'd.id, d.title, d.document_type, d.source, d.access_level, d.department, d.metadata, d.created_at, d.updated_at, d.content',
+      where: (param) => `d.id = ${param(id)}`,
+      limit: 1,
+    });
   const term = 'call';
 
   /** The same `$n` statement through each library's raw-SQL API (where the operation has no natural builder call). */

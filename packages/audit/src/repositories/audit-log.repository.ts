@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
+  flushOrDetach,
   type MonthlyPartitionedTable,
   maintainPartitions,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
-  translatePartitionedError,
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';
@@ -62,12 +62,7 @@ export class AuditLogRepository {
       throw new ValidationError('AuditLog', 'resourceId', 'must be a UUID');
     }
     const log = this.em.create(AuditLog, data);
-    try {
-      await this.em.flush();
-    } catch (error) {
-      this.em.getUnitOfWork().unsetIdentity(log);
-      throw translatePartitionedError(error, this.em.getMetadata());
-    }
+    await flushOrDetach(this.em, [log]);
     return log;
   }
 

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
-  flushNamingFields,
+  flushOrDetach,
   IllegalStateError,
   type MonthlyPartitionedTable,
   maintainPartitions,
@@ -260,7 +260,7 @@ export class ExecutionRepository {
       if (!canTransition(from, action)) throw new IllegalStateError('Execution', from, TRANSITIONS[action].to, action);
       execution.status = TRANSITIONS[action].to;
       apply(execution);
-      await flushNamingFields(tx, [execution]);
+      await flushOrDetach(tx, [execution]);
       return execution.id;
     });
     // Re-read: the duration trigger and updated_at trigger wrote columns the unit of work did not.

@@ -7,7 +7,7 @@ import {
   logged,
   NotFoundError,
   onConnection,
-  translateSqlError,
+  translateDbError,
   ValidationError,
   validateId,
   validateRows,
@@ -98,6 +98,6 @@ export async function copyLogs(
     return count;
   } catch (error) {
     logged(em, text, started, true);
-    throw translateSqlError(error, em);
+    throw translateDbError(error, em.getMetadata(), { entity: ExecutionLog });
   }
 }

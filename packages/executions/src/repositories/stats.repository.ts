@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency } from '@tessera/kernel';
+import { declareConsistency, readConnection, sql } from '@tessera/kernel';
 
 /** One row of the materialized view `workflow_execution_stats`. */
 export interface WorkflowExecutionStats {
@@ -25,20 +25,21 @@ export class ExecutionStatsRepository {
 
   /** Recomputes the view without blocking readers (CONCURRENTLY, which the view's unique index allows). */
   async refresh(): Promise<void> {
-    await this.em.execute('refresh materialized view concurrently executions.workflow_execution_stats');
+    await sql(this.em, { text: 'refresh materialized view concurrently executions.workflow_execution_stats' });
   }
 
   /** The stats of one workflow, or null when it has no executions (as of the last refresh). */
   async forWorkflow(workflowId: string): Promise<WorkflowExecutionStats | null> {
-    const [row] = await this.em.execute<Record<string, unknown>[]>(`${SELECT} where workflow_id = ?`, [workflowId]);
+    // Reads go through readConnection, which sends them to a replica when the caller's consistency allows.
+    const db = await readConnection(this.em);
+    const [row] = (await db.query(`${SELECT} where workflow_id = $1`, [workflowId])).rows;
     return row ? toStats(row) : null;
   }
 
   /** The stats of every workflow, busiest first. */
   async all(): Promise<WorkflowExecutionStats[]> {
-    const rows = await this.em.execute<Record<string, unknown>[]>(
-      `${SELECT} order by total_executions desc, workflow_id`,
-    );
+    const db = await readConnection(this.em);
+    const { rows } = await db.query(`${SELECT} order by total_executions desc, workflow_id`);
     return rows.map(toStats);
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
-  flushNamingFields,
+  flushOrDetach,
   IllegalStateError,
   NotFoundError,
   ValidationError,
@@ -46,7 +46,7 @@ export class StepRepository {
       };
       validateEntity(tx.getMetadata(ExecutionStep), data);
       const step = tx.create(ExecutionStep, data);
-      await flushNamingFields(tx, [step]);
+      await flushOrDetach(tx, [step]);
       return step;
     });
   }
@@ -97,7 +97,7 @@ export class StepRepository {
       if (!from.includes(step.status)) throw new IllegalStateError('ExecutionStep', step.status, to);
       step.status = to;
       apply(step);
-      await flushNamingFields(tx, [step]);
+      await flushOrDetach(tx, [step]);
       return step.id;
     });
     return this.em.transactional((tx) => tx.findOneOrFail(ExecutionStep, { id }, { refresh: true }));

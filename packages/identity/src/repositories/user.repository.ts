@@ -110,6 +110,7 @@ export class UserRepository {
     const hashedPassword = input.password === undefined ? null : await hashPassword(input.password);
     const [row] = await sql<UserRow>(this.em, {
       name: 'identity.users.insert',
+      entity: User,
       text: INSERT_USER,
       values: [
         newId(),

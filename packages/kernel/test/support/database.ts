@@ -81,7 +81,12 @@ export const Reading = defineEntity({
 });
 
 /** The kernel's test context; its tables are made by {@link SCHEMA_SQL}, since the migrator depends on the kernel. */
-export const kernelTest = defineContext({ name: 'kt', entities: [Team, Member, Reading], migrations: [] });
+export const kernelTest = defineContext({
+  name: 'kt',
+  entities: [Team, Member, Reading],
+  migrations: [],
+  partitionedTables: [{ table: 'readings', column: 'created_at', interval: 'month' }],
+});
 
 /** The tables the entities above describe, named as the naming strategy names them. */
 const SCHEMA_SQL = `

@@ -11,10 +11,16 @@ export const SUMMARY_COLUMNS =
 /** The columns of a full document. */
 export const FULL_COLUMNS = `${SUMMARY_COLUMNS}, d.content`;
 
-/** A SQL fragment with `?` placeholders (MikroORM's) and its parameters. */
-export interface SqlFragment {
-  readonly sql: string;
-  readonly params: readonly unknown[];
+/**
+ * An extra condition: called with `param`, which binds a value and returns its placeholder (`$2`, …), it returns
+ * the condition's SQL, e.g. `(param) => \`d.id = ${param(id)}\``.
+ */
+export type DocumentCondition = (param: (value: unknown) => string) => string;
+
+/** A statement with PostgreSQL's `$n` placeholders and its values, as the kernel's `sql` takes it. */
+export interface DocumentStatement {
+  readonly text: string;
+  readonly values: unknown[];
 }
 
 /**
@@ -24,30 +30,19 @@ export interface SqlFragment {
  */
 export function visibleDocumentsSql(
   userId: string,
-  options: { columns?: string; where?: SqlFragment; afterId?: string | null; limit: number },
-): SqlFragment {
-  const params: unknown[] = [userId];
-  let sql =
+  options: { columns?: string; where?: DocumentCondition; afterId?: string | null; limit: number },
+): DocumentStatement {
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  let text =
     `select ${options.columns ?? SUMMARY_COLUMNS} from knowledge.documents d ` +
-    'join identity.users u on u.id = ? and u.is_active ' +
+    `join identity.users u on u.id = ${param(userId)} and u.is_active ` +
     'where d.access_level <= u.access_level and (d.department is null or d.department = u.department)';
-  if (options.where) {
-    sql += ` and (${options.where.sql})`;
-    params.push(...options.where.params);
-  }
-  if (options.afterId) {
-    sql += ' and d.id > ?';
-    params.push(options.afterId);
-  }
-  sql += ' order by d.id limit ?';
-  params.push(options.limit);
-  return { sql, params };
-}
-
-/** The same statement with PostgreSQL's `$n` placeholders (for raw `pg`, e.g. the benchmark baseline). */
-export function toNumberedParams(fragment: SqlFragment): { text: string; values: unknown[] } {
-  let n = 0;
-  // `\?` is MikroORM's escape for a literal `?` (the jsonb key-exists operator).
-  const text = fragment.sql.replace(/\\\?|\?/g, (m) => (m === '?' ? `$${++n}` : '?'));
-  return { text, values: [...fragment.params] };
+  if (options.where) text += ` and (${options.where(param)})`;
+  if (options.afterId) text += ` and d.id > ${param(options.afterId)}`;
+  text += ` order by d.id limit ${param(options.limit)}`;
+  return { text, values };
 }

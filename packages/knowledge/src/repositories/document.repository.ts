@@ -11,7 +11,7 @@ import {
   validateEntity,
 } from '@tessera/kernel';
 import { Document, type DocumentType } from '../entities/document.entity.ts';
-import { FULL_COLUMNS, type SqlFragment, toNumberedParams, visibleDocumentsSql } from './access.ts';
+import { type DocumentCondition, FULL_COLUMNS, visibleDocumentsSql } from './access.ts';
 
 /** A document as listings return it: plain, typed, without its `content`. */
 export interface DocumentSummary {
@@ -108,6 +108,7 @@ export class DocumentRepository {
     // One statement, one round trip; a constraint violation comes back as the typed error naming the field.
     const [row] = await sql(this.em, {
       name: 'knowledge.documents.insert',
+      entity: Document,
       text: INSERT_DOCUMENT,
       values: [
         newId(),
@@ -140,7 +141,7 @@ export class DocumentRepository {
     }
     const problem = jsonProblem(pattern);
     if (problem) throw new ValidationError('Document', 'metadata', `the containment pattern ${problem}`);
-    return this.#page(userId, { sql: 'd.metadata @> ?::jsonb', params: [JSON.stringify(pattern)] }, options);
+    return this.#page(userId, (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`, options);
   }
 
   /** Visible documents whose metadata has the top-level key `key` (`metadata ? key`, served by the GIN index). */
@@ -148,14 +149,14 @@ export class DocumentRepository {
     if (typeof key !== 'string' || key.length === 0 || key.includes('\0')) {
       throw new ValidationError('Document', 'metadata', 'the key must be a non-empty string without NUL bytes');
     }
-    return this.#page(userId, { sql: 'd.metadata \\? ?', params: [key] }, options);
+    return this.#page(userId, (param) => `d.metadata ? ${param(key)}`, options);
   }
 
   /** The document with its content if user `userId` may see it; NotFoundError otherwise (absent or hidden alike). */
   async getVisible(userId: string, id: string): Promise<DocumentDetail> {
     const rows =
       UUID.test(id) && UUID.test(userId)
-        ? await this.#run(userId, { sql: 'd.id = ?', params: [id] }, null, 1, FULL_COLUMNS)
+        ? await this.#run(userId, (param) => `d.id = ${param(id)}`, null, 1, FULL_COLUMNS)
         : [];
     const row = rows[0];
     // Hidden and absent look the same, so a probe cannot learn that a restricted document exists.
@@ -169,7 +170,11 @@ export class DocumentRepository {
     return (await translated(this.em, () => this.em.nativeDelete(Document, { id }))) > 0;
   }
 
-  async #page(userId: string, where: SqlFragment | undefined, options: DocumentPageOptions): Promise<DocumentPage> {
+  async #page(
+    userId: string,
+    where: DocumentCondition | undefined,
+    options: DocumentPageOptions,
+  ): Promise<DocumentPage> {
     const limit = options.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DOCUMENT_PAGE) {
       throw new ValidationError('Document', 'limit', `must be an integer from 1 to ${MAX_DOCUMENT_PAGE}`);
@@ -184,14 +189,13 @@ export class DocumentRepository {
     return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  #run(userId: string, where: SqlFragment | undefined, afterId: string | null, limit: number, columns?: string) {
-    const q = visibleDocumentsSql(userId, {
+  #run(userId: string, where: DocumentCondition | undefined, afterId: string | null, limit: number, columns?: string) {
+    const { text, values } = visibleDocumentsSql(userId, {
       ...(columns ? { columns } : {}),
       ...(where ? { where } : {}),
       afterId,
       limit,
     });
-    const { text, values } = toNumberedParams(q);
     return sql<Row>(this.em, { name: statementName('knowledge.documents.visible', text), text, values });
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { translated, ValidationError } from '@tessera/kernel';
+import { sql, sqlResult, ValidationError } from '@tessera/kernel';
 
 /** How long search history is kept by default: 90 days. */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -40,15 +40,12 @@ export interface RetentionResult extends RetentionProgress {
  * blocks live traffic and two purges never wait on each other. Responses and feedback go by cascade.
  */
 export async function deleteSearchHistoryBatch(em: EntityManager, cutoff: Date, batchSize: number): Promise<number> {
-  const result = await translated(em, () =>
-    em.execute<{ affectedRows: number }>(
-      `delete from knowledge.search_queries where id in (
-         select id from knowledge.search_queries where "timestamp" < ? order by "timestamp" limit ? for update skip locked)`,
-      [cutoff, batchSize],
-      'run',
-    ),
-  );
-  return result.affectedRows;
+  const result = await sqlResult(em, {
+    text: `delete from knowledge.search_queries where id in (
+         select id from knowledge.search_queries where "timestamp" < $1 order by "timestamp" limit $2 for update skip locked)`,
+    values: [cutoff, batchSize],
+  });
+  return result.rowCount;
 }
 
 /**
@@ -64,14 +61,13 @@ export async function purgeSearchHistory(em: EntityManager, options: RetentionOp
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) {
     throw new ValidationError('SearchQuery', 'batchSize', 'must be an integer from 1 to 1000000');
   }
-  // MikroORM returns timestamps of raw queries as strings; Date accepts both.
-  const [clock] = await em.execute<{ now: Date | string }[]>('select now() as now');
+  const [clock] = await sql<{ now: Date }>(em, { text: 'select now() as now' });
   const now = options.now ?? new Date(clock?.now ?? Date.now());
   const cutoff = new Date(now.getTime() - days * 86_400_000);
-  const [counted] = await em.execute<{ n: string }[]>(
-    'select count(*) as n from knowledge.search_queries where "timestamp" < ?',
-    [cutoff],
-  );
+  const [counted] = await sql<{ n: string }>(em, {
+    text: 'select count(*) as n from knowledge.search_queries where "timestamp" < $1',
+    values: [cutoff],
+  });
   const total = Number(counted?.n ?? 0);
   const progress: RetentionProgress = { deleted: 0, total, batches: 0 };
   for (;;) {
@@ -81,9 +77,9 @@ export async function purgeSearchHistory(em: EntityManager, options: RetentionOp
     progress.batches += 1;
     options.onProgress?.({ ...progress });
   }
-  const [left] = await em.execute<{ n: string }[]>(
-    'select count(*) as n from knowledge.search_queries where "timestamp" < ?',
-    [cutoff],
-  );
+  const [left] = await sql<{ n: string }>(em, {
+    text: 'select count(*) as n from knowledge.search_queries where "timestamp" < $1',
+    values: [cutoff],
+  });
   return { ...progress, cutoff, skippedLocked: Number(left?.n ?? 0) };
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
-  flushNamingFields,
+  flushOrDetach,
   NotFoundError,
   UniqueViolationError,
   ValidationError,
@@ -61,7 +61,7 @@ export class AgentRepository {
     validateEntity(this.em.getMetadata(Agent), data);
     return this.em.transactional(async (tx) => {
       const agent = tx.create(Agent, data);
-      await flushNamingFields(tx, [agent]);
+      await flushOrDetach(tx, [agent]);
       return agent;
     });
   }
@@ -87,7 +87,7 @@ export class AgentRepository {
         throw new UniqueViolationError('AgentTool', ['agent', 'toolName'], 'uq_agent_tools_agent_id_tool_name');
       }
       const tool = tx.create(AgentTool, data);
-      await flushNamingFields(tx, [tool]);
+      await flushOrDetach(tx, [tool]);
       return tool;
     });
   }
@@ -99,7 +99,7 @@ export class AgentRepository {
       const tool = UUID_PATTERN.test(toolId) ? await tx.findOne(AgentTool, { id: toolId }) : null;
       if (!tool) throw new NotFoundError('AgentTool', { id: toolId });
       tool.isEnabled = enabled;
-      await flushNamingFields(tx, [tool]);
+      await flushOrDetach(tx, [tool]);
       return tool;
     });
   }

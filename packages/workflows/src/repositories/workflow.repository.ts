@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
-  flushNamingFields,
+  flushOrDetach,
   IllegalStateError,
   NotFoundError,
   newId,
@@ -190,7 +190,7 @@ export class WorkflowRepository {
       });
       workflow.currentVersion = version;
       if (workflow.status === 'draft') workflow.status = 'active';
-      await flushNamingFields(tx, [version, workflow]);
+      await flushOrDetach(tx, [version, workflow]);
       return version;
     });
   }
@@ -204,7 +204,7 @@ export class WorkflowRepository {
       const version = await tx.findOne(WorkflowVersion, { workflow, versionNumber });
       if (!version) throw new NotFoundError('WorkflowVersion', { workflowId, versionNumber });
       workflow.currentVersion = version;
-      await flushNamingFields(tx, [workflow]);
+      await flushOrDetach(tx, [workflow]);
       return workflow;
     });
   }
@@ -215,7 +215,7 @@ export class WorkflowRepository {
       const workflow = await this.find(tx, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'archived');
       workflow.status = 'archived';
-      await flushNamingFields(tx, [workflow]);
+      await flushOrDetach(tx, [workflow]);
       return workflow;
     });
   }
