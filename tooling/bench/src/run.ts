@@ -10,11 +10,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { audit } from '@tessera/audit';
 import { catalog } from '@tessera/catalog';
 import { executions } from '@tessera/executions';
 import { identity } from '@tessera/identity';
 import { composeContexts } from '@tessera/kernel';
 import { knowledge } from '@tessera/knowledge';
+import { nas } from '@tessera/nas';
 import {
   cloneDatabase,
   ensureTemplate,
@@ -44,7 +46,7 @@ const out = option('out') ?? join(here, '../../../docs/benchmarks.md');
 const BEGIN = '<!-- bench:hot-paths:begin -->';
 const END = '<!-- bench:hot-paths:end -->';
 
-const composition = composeContexts([identity, workflows, executions, knowledge, catalog]);
+const composition = composeContexts([identity, audit, workflows, executions, knowledge, nas, catalog]);
 const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 const server = configured ? { adminUrl: configured, stop: async () => {} } : await startTestServer();
 const template = await ensureTemplate(server.adminUrl, templateKey(composition), (url) =>

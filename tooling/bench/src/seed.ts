@@ -45,6 +45,9 @@ export interface Seeded {
   workflowIds: string[];
   executionIds: string[];
   documentIds: string[];
+  eventIds: number[];
+  nasFileIds: string[];
+  handClipIds: string[];
 }
 
 const DEPARTMENTS = ['Engineering', 'Management', 'Sales', 'Support', 'Finance'];
@@ -120,6 +123,23 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
      from generate_series(1, $1::int) g`,
     [scale.clips],
   );
+  // The outbox: one event per user's worth of rows (as many as documents), and a NAS inventory of 100 folders.
+  await client.query(
+    `insert into audit.events (aggregate_type, aggregate_id, type, payload)
+     select 'document', 'doc-' || i, 'document.created', jsonb_build_object('n', i) from generate_series(1, $1::int) i`,
+    [scale.documents],
+  );
+  await client.query(
+    `insert into nas.nas_folders (id, path, name, depth)
+     select pg_temp.uuid7(i), '/nas/bench/f' || i, 'f' || i, 2 from generate_series(1, 100) i`,
+  );
+  await client.query(
+    `insert into nas.nas_files (id, folder_id, file_path, extension, size_bytes, modified_at, kind)
+     select pg_temp.uuid7(i), f.id, f.path || '/clip' || i || '.mp4', 'mp4', 1000000 + i, now(), 'video'
+       from generate_series(1, $1::int) i
+       join (select id, path, row_number() over (order by id) - 1 as n from nas.nas_folders) f on f.n = i % 100`,
+    [scale.documents],
+  );
   await client.query('vacuum analyze');
   const pick = async (sql: string) => (await client.query<{ v: string }>(sql)).rows.map((r) => r.v);
   return {
@@ -129,6 +149,9 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
     viewer,
     workflowIds: await pick('select id::text as v from workflows.workflows'),
     executionIds: await pick('select id::text as v from executions.executions order by random() limit 1000'),
+    eventIds: (await pick('select id::text as v from audit.events order by random() limit 1000')).map(Number),
+    nasFileIds: await pick('select id::text as v from nas.nas_files order by random() limit 1000'),
+    handClipIds: await pick('select id::text as v from catalog.hand_clips order by random() limit 1000'),
     documentIds: await pick(
       `select d.id::text as v from knowledge.documents d where d.access_level <= 2
          and (d.department is null or d.department = 'Engineering') order by random() limit 1000`,

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { EventRepository } from '@tessera/audit';
 import { HandClipRepository, SearchRepository } from '@tessera/catalog';
 import { Execution, ExecutionRepository } from '@tessera/executions';
 import { User, UserRepository } from '@tessera/identity';
 import type { Composition } from '@tessera/kernel';
 import { createOrm } from '@tessera/kernel';
 import { DocumentRepository, visibleDocumentsSql } from '@tessera/knowledge';
+import { NasRepository } from '@tessera/nas';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
 import { sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -235,6 +237,34 @@ export async function makeOperations(url: string, composition: Composition, s: S
       variants: {
         Tessera: () => new WorkflowRepository(orm.em.fork(), actor).get(pick(s.workflowIds)),
         ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
+      },
+    },
+    {
+      name: 'audit event by id',
+      variants: {
+        Tessera: () => new EventRepository(orm.em.fork()).get(pick(s.eventIds)),
+        ...rawVariants('event_by_id', 'select * from audit.events where id = $1', () => [pick(s.eventIds)]),
+      },
+    },
+    {
+      name: 'NAS file by id',
+      variants: {
+        Tessera: () => new NasRepository(orm.em.fork()).fileById(pick(s.nasFileIds)),
+        ...rawVariants('nas_file_by_id', 'select * from nas.nas_files where id = $1', () => [pick(s.nasFileIds)]),
+      },
+    },
+    {
+      name: 'hand clip by id',
+      variants: {
+        Tessera: () => new HandClipRepository(orm.em.fork()).getHandClip(pick(s.handClipIds)),
+        // The columns Tessera returns (not the search vector).
+        ...rawVariants(
+          'clip_by_id',
+          'select id, episode_id, video_file_id, hand_number, title, start_seconds, end_seconds, notes, board, ' +
+            'pot_size, highlight_score, sheet_source, sheet_row_number, created_at, updated_at ' +
+            'from catalog.hand_clips where id = $1 and deleted_at is null',
+          () => [pick(s.handClipIds)],
+        ),
       },
     },
     {
