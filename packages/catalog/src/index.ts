@@ -46,4 +46,3 @@ export {
 } from './repositories/search.repository.ts';
 export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './repositories/sheet-import.ts';
 export { restore, softDelete } from './repositories/soft-delete.ts';
-export { type PageOptions, query } from './repositories/sql.ts';

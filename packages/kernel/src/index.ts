@@ -82,6 +82,16 @@ export {
 } from './errors.ts';
 export { TesseraNamingStrategy } from './naming.ts';
 export {
+  decodeCursor,
+  encodeCursor,
+  idCursor,
+  type KeysetPosition,
+  type PageLimits,
+  type PageOptions,
+  pageLimit,
+  pageOf,
+} from './paging.ts';
+export {
   defaultPartitionName,
   listMonthlyPartitions,
   type MonthlyPartition,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { currentUserSql, ValidationError } from '@tessera/kernel';
+import { currentUserSql, validateId } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -27,8 +27,6 @@ export function roleFor(actor: Actor): string {
   return actor.isSuperuser === true ? ADMIN_ROLE : APP_ROLE;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The SQL expressions the policies use. `current_setting(name, true)` is null when the setting was never set and
  * '' after a transaction that set it locally ended, so both mean "nobody": no rows, never an error, never all rows.
@@ -47,9 +45,7 @@ export const isSuperuserSql =
  * `set_config(…, true)`, so neither leaks to the next user of the pooled connection.
  */
 export function actingAs(em: EntityManager, actor: Actor): EntityManager {
-  if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
-    throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
-  }
+  validateId('Actor', 'userId', actor?.userId);
   const fork = em.fork();
   fork.setSessionContext({
     role: roleFor(actor),
@@ -64,9 +60,7 @@ export function actingAs(em: EntityManager, actor: Actor): EntityManager {
  * `SET LOCAL ROLE`).
  */
 export function actorSettings(actor: Actor): Record<string, string> {
-  if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
-    throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
-  }
+  validateId('Actor', 'userId', actor?.userId);
   return {
     role: roleFor(actor),
     'app.current_user_id': actor.userId,

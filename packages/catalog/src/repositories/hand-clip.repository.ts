@@ -20,8 +20,6 @@ import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { VideoFile } from '../entities/video-file.entity.ts';
 import { query } from './sql.ts';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A new hand clip. */
 export interface HandClipInput {
   episodeId?: string | null;
@@ -140,9 +138,7 @@ export class HandClipRepository {
     validateId('HandClipTag', 'handClip', handClipId);
     if (!Array.isArray(tagIds)) throw new ValidationError('HandClipTag', 'tag', 'tagIds must be an array of UUIDs');
     tagIds.forEach((id, i) => {
-      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
-        throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
-      }
+      validateId('HandClipTag', `tagIds[${i}]`, id);
     });
     const rows = await query(
       this.em,

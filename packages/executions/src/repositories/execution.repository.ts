@@ -4,6 +4,7 @@ import {
   declareConsistency,
   flushNamingFields,
   IllegalStateError,
+  isUuid,
   type MonthlyPartitionedTable,
   maintainPartitions,
   NotFoundError,
@@ -39,8 +40,6 @@ const START_TEXT =
   "from workflows.workflows w where w.id = $5 and w.status <> 'archived' and w.current_version_id is not null " +
   'returning *';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Executions of workflows, for one acting user (row-level security: an owner sees the executions they triggered,
  * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError.
@@ -73,7 +72,7 @@ export class ExecutionRepository {
     );
     // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
-    const [inserted] = UUID_PATTERN.test(workflowId)
+    const [inserted] = isUuid(workflowId)
       ? await sqlBatch(
           this.em,
           [
@@ -89,7 +88,7 @@ export class ExecutionRepository {
     const row = inserted?.[0];
     if (row) return this.em.map(Execution, row as Record<string, unknown>);
     // Nothing inserted: say why, as the actor sees the workflow (the failure path may cost a second trip).
-    const workflow = UUID_PATTERN.test(workflowId)
+    const workflow = isUuid(workflowId)
       ? await this.em.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
       : null;
     if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
@@ -102,7 +101,7 @@ export class ExecutionRepository {
    * row-level security settings and a named prepared statement in one batch.
    */
   async get(id: string): Promise<IExecution> {
-    const [rows] = UUID_PATTERN.test(id)
+    const [rows] = isUuid(id)
       ? await sqlBatch(
           this.em,
           [{ name: 'executions.by_id', text: 'select * from executions.executions where id = $1', values: [id] }],
@@ -209,7 +208,7 @@ export class ExecutionRepository {
   }
 
   private async find(tx: EntityManager, id: string, lock: boolean): Promise<IExecution> {
-    const execution = UUID_PATTERN.test(id)
+    const execution = isUuid(id)
       ? await tx.findOne(Execution, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
       : null;
     if (!execution) throw new NotFoundError('Execution', { id });
