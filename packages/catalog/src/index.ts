@@ -45,4 +45,4 @@ export {
   SearchRepository,
 } from './repositories/search.repository.ts';
 export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './repositories/sheet-import.ts';
-export { restore, softDelete } from './repositories/soft-delete.ts';
+export { restore, softDelete } from './rules/soft-delete.ts';

@@ -8,13 +8,13 @@ export {
   STEP_STATUSES,
   type StepStatus,
 } from './entities/execution-step.entity.ts';
+export { copyLogs, type LogInput } from './logs/log-writer.ts';
 export {
   EXECUTION_LOGS_TABLE,
   ExecutionRepository,
   type StartExecutionInput,
 } from './repositories/execution.repository.ts';
 export { type ExecutionListItem, MAX_EXECUTION_PAGE } from './repositories/execution-list.ts';
-export { copyLogs, type LogInput } from './repositories/log-writer.ts';
 export { ExecutionStatsRepository, type WorkflowExecutionStats } from './repositories/stats.repository.ts';
 export { type RecordStepInput, StepRepository } from './repositories/step.repository.ts';
-export { canTransition, type ExecutionAction, TRANSITIONS } from './repositories/transitions.ts';
+export { canTransition, type ExecutionAction, TRANSITIONS } from './rules/transitions.ts';

@@ -4,7 +4,6 @@ export { type IRole, Role } from './entities/role.entity.ts';
 export { type IToken, TOKEN_HASH_PATTERN, TOKEN_KINDS, Token, type TokenKind } from './entities/token.entity.ts';
 export { EMAIL_PATTERN, type IUser, User } from './entities/user.entity.ts';
 export { type IUserRole, UserRole } from './entities/user-role.entity.ts';
-export { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches } from './repositories/password.ts';
 export { type CreateRoleInput, RoleRepository } from './repositories/role.repository.ts';
 export {
   generateRawToken,
@@ -22,3 +21,4 @@ export {
   type UserPage,
   UserRepository,
 } from './repositories/user.repository.ts';
+export { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches } from './security/password.ts';

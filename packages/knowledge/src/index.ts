@@ -11,12 +11,14 @@ export { type ISearchQuery, SearchQuery } from './entities/search-query.entity.t
 export { type ISearchResponse, type ResponseSource, SearchResponse } from './entities/search-response.entity.ts';
 export { type IUserFeedback, UserFeedback } from './entities/user-feedback.entity.ts';
 export {
-  FULL_COLUMNS,
-  type SqlFragment,
-  SUMMARY_COLUMNS,
-  toNumberedParams,
-  visibleDocumentsSql,
-} from './repositories/access.ts';
+  DEFAULT_RETENTION_BATCH,
+  DEFAULT_RETENTION_DAYS,
+  deleteSearchHistoryBatch,
+  purgeSearchHistory,
+  type RetentionOptions,
+  type RetentionProgress,
+  type RetentionResult,
+} from './maintenance/retention.ts';
 export {
   type CreateDocumentInput,
   type DocumentDetail,
@@ -27,15 +29,6 @@ export {
   MAX_DOCUMENT_PAGE,
 } from './repositories/document.repository.ts';
 export {
-  DEFAULT_RETENTION_BATCH,
-  DEFAULT_RETENTION_DAYS,
-  deleteSearchHistoryBatch,
-  purgeSearchHistory,
-  type RetentionOptions,
-  type RetentionProgress,
-  type RetentionResult,
-} from './repositories/retention.ts';
-export {
   type HistoryOptions,
   type HistoryPage,
   MAX_HISTORY_PAGE,
@@ -44,3 +37,10 @@ export {
   type SearchHistoryEntry,
   SearchRepository,
 } from './repositories/search.repository.ts';
+export {
+  FULL_COLUMNS,
+  type SqlFragment,
+  SUMMARY_COLUMNS,
+  toNumberedParams,
+  visibleDocumentsSql,
+} from './security/access.ts';

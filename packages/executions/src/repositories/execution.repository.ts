@@ -17,9 +17,9 @@ import {
 } from '@tessera/kernel';
 import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
+import { copyLogs, type LogInput } from '../logs/log-writer.ts';
+import { canTransition, type ExecutionAction, TRANSITIONS } from '../rules/transitions.ts';
 import { type ExecutionListItem, listByWorkflow } from './execution-list.ts';
-import { copyLogs, type LogInput } from './log-writer.ts';
-import { canTransition, type ExecutionAction, TRANSITIONS } from './transitions.ts';
 
 /** `executions.execution_logs` as a monthly-partitioned table, for the kernel's partition maintenance. */
 export const EXECUTION_LOGS_TABLE: MonthlyPartitionedTable = {

@@ -16,7 +16,13 @@ import {
 import { type IRole, Role } from '../entities/role.entity.ts';
 import { type IUser, User } from '../entities/user.entity.ts';
 import { UserRole } from '../entities/user-role.entity.ts';
-import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches } from './password.ts';
+import {
+  dummyHash,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  passwordMatches,
+} from '../security/password.ts';
 
 /** What `register` needs; `password` is optional because some users sign in elsewhere (seed 004). */
 export interface RegisterUserInput {

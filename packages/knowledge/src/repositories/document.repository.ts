@@ -14,7 +14,7 @@ import {
   validateEntity,
 } from '@tessera/kernel';
 import { Document, type DocumentType, type IDocument } from '../entities/document.entity.ts';
-import { FULL_COLUMNS, type SqlFragment, toNumberedParams, visibleDocumentsSql } from './access.ts';
+import { FULL_COLUMNS, type SqlFragment, toNumberedParams, visibleDocumentsSql } from '../security/access.ts';
 
 /** A document as listings return it: plain, typed, without its `content`. */
 export interface DocumentSummary {
