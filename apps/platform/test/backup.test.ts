@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventRepository } from '@tessera/audit';
-import { ProjectFactory, SeasonFactory } from '@tessera/catalog/testing';
+import { projectFactory, seasonFactory } from '@tessera/catalog/testing';
 import { ExecutionRepository } from '@tessera/executions';
 import { roleFactory, tokenFactory, userFactory } from '@tessera/identity/testing';
 import { databaseUrl, testAdminUrl } from '@tessera/test-server';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   }
   const workflow = await workflowFactory(db.em());
   await new ExecutionRepository(db.em(), { userId: workflow.owner.id }).start(workflow.id, { inputData: { n: 1 } });
-  await new SeasonFactory(db.em()).createOne({ project: await new ProjectFactory(db.em()).createOne() });
+  await seasonFactory(db.em(), { project: await projectFactory(db.em()) });
   await new EventRepository(db.em()).append([{ aggregateType: 'test', aggregateId: '1', type: 'test.seeded' }]);
   // knowledge and nas (and more identity) through the platform's own seeders, which use the packages' factories.
   const seeded = await tessera(db.url, 'seed');

@@ -147,6 +147,7 @@ export {
 } from './sql.ts';
 export { IllegalStateError } from './state.ts';
 export { translateDbError } from './translate.ts';
+export { uniqueSuffix } from './unique.ts';
 export {
   type BatchMode,
   propertyProblem,

@@ -1,6 +1,8 @@
 import { faker } from '@faker-js/faker';
 import type { EntityData } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Factory } from '@mikro-orm/seeder';
+import { uniqueSuffix } from '@tessera/kernel';
 import { Episode, type IEpisode } from '../entities/episode.entity.ts';
 import { Event, type IEvent } from '../entities/event.entity.ts';
 import { GoogleSheetSync, type IGoogleSheetSync } from '../entities/google-sheet-sync.entity.ts';
@@ -11,19 +13,12 @@ import { type ISeason, Season } from '../entities/season.entity.ts';
 import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { type IVideoFile, VideoFile } from '../entities/video-file.entity.ts';
 
-let sequence = 0;
-/** A number no other factory call in this process returns; the pid keeps parallel test files apart. */
-const next = () => {
-  sequence += 1;
-  return `${process.pid}_${sequence}`;
-};
-
-/** Projects with a unique `PROJECT_<n>` code and a company name (seed 003 section 11.2). */
+/** Projects with a unique `PROJECT_<n>` code and a company name. */
 export class ProjectFactory extends Factory<IProject> {
   readonly model = Project;
   protected definition(): EntityData<IProject> {
     return {
-      code: `PROJECT_${next()}`,
+      code: `PROJECT_${uniqueSuffix().toUpperCase()}`,
       name: faker.company.name(),
       description: null,
       nasBasePath: null,
@@ -96,7 +91,7 @@ export class EpisodeFactory extends Factory<IEpisode> {
 export class VideoFileFactory extends Factory<IVideoFile> {
   readonly model = VideoFile;
   protected definition(): EntityData<IVideoFile> {
-    const name = `${faker.word.noun()}_${next()}.mp4`;
+    const name = `${faker.word.noun()}_${uniqueSuffix()}.mp4`;
     return {
       episode: null,
       nasFile: null,
@@ -146,7 +141,7 @@ export class TagFactory extends Factory<ITag> {
   protected definition(): EntityData<ITag> {
     return {
       category: faker.helpers.arrayElement(['action', 'street', 'result']),
-      name: `${faker.word.verb()}_${next()}`,
+      name: `${faker.word.verb()}_${uniqueSuffix()}`,
       description: null,
       color: null,
     };
@@ -171,6 +166,65 @@ export class PlayerFactory extends Factory<IPlayer> {
 export class GoogleSheetSyncFactory extends Factory<IGoogleSheetSync> {
   readonly model = GoogleSheetSync;
   protected definition(): EntityData<IGoogleSheetSync> {
-    return { sheetSource: `sheet-${next()}`, status: 'idle', rowsSynced: 0, lastSyncedAt: null, lastError: null };
+    return {
+      sheetSource: `sheet-${uniqueSuffix()}`,
+      status: 'idle',
+      rowsSynced: 0,
+      lastSyncedAt: null,
+      lastError: null,
+    };
   }
+}
+
+/*
+ * The factories tests call: each persists (and flushes) one valid row built by the class above, with any field
+ * overridden. The classes build rows without writing them, for the seeder's batched inserts.
+ */
+
+/** Persists a Project ({@link ProjectFactory}); override any field. */
+export function projectFactory(em: EntityManager, overrides: EntityData<IProject> = {}): Promise<IProject> {
+  return new ProjectFactory(em).createOne(overrides);
+}
+
+/** Persists a Season ({@link SeasonFactory}); override any field. */
+export function seasonFactory(em: EntityManager, overrides: EntityData<ISeason> = {}): Promise<ISeason> {
+  return new SeasonFactory(em).createOne(overrides);
+}
+
+/** Persists a Event ({@link EventFactory}); override any field. */
+export function eventFactory(em: EntityManager, overrides: EntityData<IEvent> = {}): Promise<IEvent> {
+  return new EventFactory(em).createOne(overrides);
+}
+
+/** Persists a Episode ({@link EpisodeFactory}); override any field. */
+export function episodeFactory(em: EntityManager, overrides: EntityData<IEpisode> = {}): Promise<IEpisode> {
+  return new EpisodeFactory(em).createOne(overrides);
+}
+
+/** Persists a VideoFile ({@link VideoFileFactory}); override any field. */
+export function videoFileFactory(em: EntityManager, overrides: EntityData<IVideoFile> = {}): Promise<IVideoFile> {
+  return new VideoFileFactory(em).createOne(overrides);
+}
+
+/** Persists a HandClip ({@link HandClipFactory}); override any field. */
+export function handClipFactory(em: EntityManager, overrides: EntityData<IHandClip> = {}): Promise<IHandClip> {
+  return new HandClipFactory(em).createOne(overrides);
+}
+
+/** Persists a Tag ({@link TagFactory}); override any field. */
+export function tagFactory(em: EntityManager, overrides: EntityData<ITag> = {}): Promise<ITag> {
+  return new TagFactory(em).createOne(overrides);
+}
+
+/** Persists a Player ({@link PlayerFactory}); override any field. */
+export function playerFactory(em: EntityManager, overrides: EntityData<IPlayer> = {}): Promise<IPlayer> {
+  return new PlayerFactory(em).createOne(overrides);
+}
+
+/** Persists a GoogleSheetSync ({@link GoogleSheetSyncFactory}); override any field. */
+export function googleSheetSyncFactory(
+  em: EntityManager,
+  overrides: EntityData<IGoogleSheetSync> = {},
+): Promise<IGoogleSheetSync> {
+  return new GoogleSheetSyncFactory(em).createOne(overrides);
 }
