@@ -49,6 +49,7 @@ export {
 } from './object-drift.ts';
 export { describeMigrations, type OrderedMigration, orderMigrations } from './order.ts';
 export { statementTarget } from './raw-objects.ts';
+export { assertSessionUrl } from './session.ts';
 export {
   DEFAULT_MIGRATION_SETTINGS,
   type MigrationSettings,
