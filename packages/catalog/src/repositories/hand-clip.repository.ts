@@ -4,6 +4,7 @@ import {
   declareConsistency,
   type EntityFieldError,
   flushOrDetach,
+  isUuid,
   NotFoundError,
   newId,
   UniqueViolationError,
@@ -138,7 +139,7 @@ export class HandClipRepository {
     validateId('HandClipTag', 'handClip', handClipId);
     if (!Array.isArray(tagIds)) throw new ValidationError('HandClipTag', 'tag', 'tagIds must be an array of UUIDs');
     tagIds.forEach((id, i) => {
-      validateId('HandClipTag', `tagIds[${i}]`, id);
+      if (!isUuid(id)) throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
     });
     const rows = await query(
       this.em,
