@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { currentUserSql, validateId } from '@tessera/kernel';
+import { validateId } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -26,18 +26,6 @@ export interface Actor {
 export function roleFor(actor: Actor): string {
   return actor.isSuperuser === true ? ADMIN_ROLE : APP_ROLE;
 }
-
-/**
- * The SQL expressions the policies use. `current_setting(name, true)` is null when the setting was never set and
- * '' after a transaction that set it locally ended, so both mean "nobody": no rows, never an error, never all rows.
- */
-export { currentUserSql };
-/**
- * True only when `app.is_superuser` is set to true in this transaction. No policy uses it any more (the app role
- * could set it itself); the superuser view is the {@link ADMIN_ROLE} role. Kept for code that still reads it.
- */
-export const isSuperuserSql =
-  "COALESCE((NULLIF(current_setting('app.is_superuser'::text, true), ''::text))::boolean, false)";
 
 /**
  * A fork of `em` whose every transaction (explicit, or the implicit one MikroORM opens around a single query)

@@ -5,7 +5,7 @@ import { Execution, ExecutionRepository } from '@tessera/executions';
 import { User, UserRepository } from '@tessera/identity';
 import type { Composition } from '@tessera/kernel';
 import { createOrm } from '@tessera/kernel';
-import { DocumentRepository, toNumberedParams, visibleDocumentsSql } from '@tessera/knowledge';
+import { DocumentRepository } from '@tessera/knowledge';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
 import { sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -15,6 +15,7 @@ import pg from 'pg';
 import postgres from 'postgres';
 import { DataSource, EntitySchema } from 'typeorm';
 import { CANDIDATES, HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
+import { toNumberedParams, visibleDocumentsSql } from '../../../packages/knowledge/src/security/access.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Seeded } from './seed.ts';
 
