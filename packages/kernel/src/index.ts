@@ -1,6 +1,9 @@
 // Published types name @mikro-orm/postgresql, whose postgres-interval types use `Temporal`: bring its lib along so a
 // consumer typechecks with skipLibCheck off and no extra lib of its own.
 /// <reference lib="esnext.temporal" preserve="true" />
+/** @tessera/kernel: what every context builds on: composition, base properties, checks, typed errors, the SQL path, replicas. */
+
+/** Base entity properties: UUIDv7 ids, timestamps, soft delete and its filter, the updated_at trigger. */
 export {
   idProperty,
   newId,
@@ -10,9 +13,13 @@ export {
   timestampProperties,
   updatedAtTrigger,
 } from './base.ts';
+/** Application-side CHECK constraints, registered per table and enforced before a write. */
 export { checksOf, defineChecks, type FieldCheck, type RegisteredCheck } from './checks.ts';
+/** Composing contexts into one ORM configuration, and creating the ORM. */
 export { type Composition, composeContexts, createOrm, type OrmOverrides, ormOptions } from './compose.ts';
+/** What a service calls at start: wait for the database, then create the ORM. */
 export { connectOrm } from './connect.ts';
+/** Connection settings from the environment, waiting for the database, the slow-query log. */
 export {
   type ConnectionSettings,
   connectionOptions,
@@ -26,15 +33,17 @@ export {
   type WaitOptions,
   waitForDatabase,
 } from './connection.ts';
+/** Naming the fields of a constraint in the errors a flush raises. */
 export { flushNamingFields, withConstraintFields } from './constraint-fields.ts';
+/** Defining a context: its entities, migrations, raw objects and dependencies. */
 export {
   type ContextDefinition,
   type ContextModule,
   defineContext,
   type MigrationClass,
   type MigrationEntry,
-  orderContexts,
 } from './context.ts';
+/** Streaming rows into a table with COPY. */
 export {
   CHUNK_BYTES,
   type CopySource,
@@ -45,16 +54,16 @@ export {
   copyRows,
   copyValue,
 } from './copy.ts';
+/** Parsing, masking and classifying failures of database URLs. */
 export {
   type ConnectionFailureKind,
   classifyConnectionError,
   DatabaseConnectionError,
   InvalidDatabaseUrlError,
   maskDatabaseUrl,
-  POSTGRES_SCHEMES,
   parseDatabaseUrl,
-  TRANSIENT_FAILURES,
 } from './database-url.ts';
+/** Declarations a context makes beyond entities (raw objects, partitioned tables, views) and seeding. */
 export {
   type MaterializedViewDeclaration,
   type PartitionedTableDeclaration,
@@ -66,8 +75,11 @@ export {
   type SeedReport,
   tally,
 } from './declarations.ts';
-export { TesseraPostgreSqlDriver, TesseraPostgreSqlPlatform } from './driver.ts';
+/** The PostgreSQL platform whose errors become Tessera's typed errors. */
+export { TesseraPostgreSqlPlatform } from './driver.ts';
+/** The entity manager every ORM built here uses. */
 export { TesseraEntityManager } from './entity-manager.ts';
+/** The typed errors, each naming the entity and field. */
 export {
   BatchValidationError,
   CheckViolationError,
@@ -80,7 +92,9 @@ export {
   UniqueViolationError,
   ValidationError,
 } from './errors.ts';
+/** The naming strategy of tables, columns and constraints. */
 export { TesseraNamingStrategy } from './naming.ts';
+/** Page sizes, offset pages and keyset cursors, checked with typed errors. */
 export {
   decodeCursor,
   encodeCursor,
@@ -91,8 +105,8 @@ export {
   pageLimit,
   pageOf,
 } from './paging.ts';
+/** Monthly partitions: listing, creating ahead and dropping past a retention. */
 export {
-  defaultPartitionName,
   listMonthlyPartitions,
   type MonthlyPartition,
   type MonthlyPartitionedTable,
@@ -103,6 +117,7 @@ export {
   type PartitionMaintenanceResult,
   translatePartitionedError,
 } from './partitions.ts';
+/** Read replicas: per-method read consistency, routing, lag checks and read-your-writes scopes. */
 export {
   CONSISTENCIES,
   type Consistency,
@@ -115,8 +130,6 @@ export {
   isReplicaFailure,
   parseLsn,
   type ReadQueryable,
-  ReadScope,
-  ReplicaAwareDriver,
   ReplicaRouter,
   type ReplicaSample,
   type ReplicaSettings,
@@ -126,10 +139,11 @@ export {
   replicaSettings,
   routerOf,
   withConsistency,
-  withDefaultConsistency,
   withReadScope,
 } from './replicas/index.ts';
+/** The SQL expression of the acting user for row-level security policies. */
 export { currentUserSql } from './rls.ts';
+/** Running SQL on the kernel's path: bound parameters, the current transaction, the slow-query log, typed errors. */
 export {
   type BatchOptions,
   batchOn,
@@ -145,9 +159,13 @@ export {
   statementName,
   translateSqlError,
 } from './sql.ts';
+/** An action the entity's state does not allow. */
 export { IllegalStateError } from './state.ts';
+/** Turning a database error into a typed error. */
 export { translateDbError } from './translate.ts';
+/** Unique values for tests and seeds. */
 export { uniqueSuffix } from './unique.ts';
+/** Validating entities, rows and ids before a write. */
 export {
   type BatchMode,
   propertyProblem,
@@ -156,6 +174,7 @@ export {
   validateId,
   validateRows,
 } from './validation.ts';
+/** Value checks by column type (UUIDs, JSON objects, numbers, dates). */
 export {
   isJsonObject,
   isUuid,
@@ -165,5 +184,7 @@ export {
   type ValueKind,
   valueProblem,
 } from './values.ts';
+/** Refreshing materialized views. */
 export { refreshMaterializedViews } from './views.ts';
+/** Flushing with typed errors, detaching what failed. */
 export { flushOrDetach, translated } from './write.ts';
