@@ -176,55 +176,27 @@ export class GoogleSheetSyncFactory extends Factory<IGoogleSheetSync> {
   }
 }
 
-/*
- * The factories tests call: each persists (and flushes) one valid row built by the class above, with any field
- * overridden. The classes build rows without writing them, for the seeder's batched inserts.
- */
-
-/** Persists a Project ({@link ProjectFactory}); override any field. */
-export function projectFactory(em: EntityManager, overrides: EntityData<IProject> = {}): Promise<IProject> {
-  return new ProjectFactory(em).createOne(overrides);
+/** A factory tests call: persists (and flushes) one valid row built by `Builder`, with any field overridden. */
+function persisting<T extends object>(Builder: new (em: EntityManager) => Factory<T>) {
+  return (em: EntityManager, overrides: EntityData<T> = {}): Promise<T> => new Builder(em).createOne(overrides);
 }
 
-/** Persists a Season ({@link SeasonFactory}); override any field. */
-export function seasonFactory(em: EntityManager, overrides: EntityData<ISeason> = {}): Promise<ISeason> {
-  return new SeasonFactory(em).createOne(overrides);
-}
-
-/** Persists a Event ({@link EventFactory}); override any field. */
-export function eventFactory(em: EntityManager, overrides: EntityData<IEvent> = {}): Promise<IEvent> {
-  return new EventFactory(em).createOne(overrides);
-}
-
-/** Persists a Episode ({@link EpisodeFactory}); override any field. */
-export function episodeFactory(em: EntityManager, overrides: EntityData<IEpisode> = {}): Promise<IEpisode> {
-  return new EpisodeFactory(em).createOne(overrides);
-}
-
-/** Persists a VideoFile ({@link VideoFileFactory}); override any field. */
-export function videoFileFactory(em: EntityManager, overrides: EntityData<IVideoFile> = {}): Promise<IVideoFile> {
-  return new VideoFileFactory(em).createOne(overrides);
-}
-
-/** Persists a HandClip ({@link HandClipFactory}); override any field. */
-export function handClipFactory(em: EntityManager, overrides: EntityData<IHandClip> = {}): Promise<IHandClip> {
-  return new HandClipFactory(em).createOne(overrides);
-}
-
-/** Persists a Tag ({@link TagFactory}); override any field. */
-export function tagFactory(em: EntityManager, overrides: EntityData<ITag> = {}): Promise<ITag> {
-  return new TagFactory(em).createOne(overrides);
-}
-
-/** Persists a Player ({@link PlayerFactory}); override any field. */
-export function playerFactory(em: EntityManager, overrides: EntityData<IPlayer> = {}): Promise<IPlayer> {
-  return new PlayerFactory(em).createOne(overrides);
-}
-
-/** Persists a GoogleSheetSync ({@link GoogleSheetSyncFactory}); override any field. */
-export function googleSheetSyncFactory(
-  em: EntityManager,
-  overrides: EntityData<IGoogleSheetSync> = {},
-): Promise<IGoogleSheetSync> {
-  return new GoogleSheetSyncFactory(em).createOne(overrides);
-}
+// The classes above build rows without writing them, for the seeder's batched inserts; tests call these.
+/** Persists one Project; override any field. */
+export const projectFactory = persisting<IProject>(ProjectFactory);
+/** Persists one Season; override any field. */
+export const seasonFactory = persisting<ISeason>(SeasonFactory);
+/** Persists one Event; override any field. */
+export const eventFactory = persisting<IEvent>(EventFactory);
+/** Persists one Episode; override any field. */
+export const episodeFactory = persisting<IEpisode>(EpisodeFactory);
+/** Persists one VideoFile; override any field. */
+export const videoFileFactory = persisting<IVideoFile>(VideoFileFactory);
+/** Persists one HandClip; override any field. */
+export const handClipFactory = persisting<IHandClip>(HandClipFactory);
+/** Persists one Tag; override any field. */
+export const tagFactory = persisting<ITag>(TagFactory);
+/** Persists one Player; override any field. */
+export const playerFactory = persisting<IPlayer>(PlayerFactory);
+/** Persists one GoogleSheetSync; override any field. */
+export const googleSheetSyncFactory = persisting<IGoogleSheetSync>(GoogleSheetSyncFactory);
