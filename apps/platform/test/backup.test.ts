@@ -1,58 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventRepository } from '@tessera/audit';
-import { ProjectFactory, SeasonFactory } from '@tessera/catalog/testing';
+import { projectFactory, seasonFactory } from '@tessera/catalog/testing';
 import { ExecutionRepository } from '@tessera/executions';
 import { roleFactory, tokenFactory, userFactory } from '@tessera/identity/testing';
-import { databaseUrl, testAdminUrl } from '@tessera/test-server';
-import { useTestDatabase } from '@tessera/testing';
 import { workflowFactory } from '@tessera/workflows/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import type { BackupManifest } from '../src/ops/backup.ts';
-import { findTools, libpqEnv, PgToolVersionError, pickTool } from '../src/ops/pgtools.ts';
+import { libpqEnv, PgToolVersionError, pickTool } from '../src/ops/pgtools.ts';
+import { useBackupFixture } from './backup-fixture.ts';
 import { tessera } from './cli.ts';
 
-const db = useTestDatabase(...platform.contexts);
-let dir: string;
-let serverMajor: number;
-let dumpFits: boolean;
-const created: string[] = [];
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testAdminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A database name on the test server that this file drops afterwards. */
-function scratch(label: string): { name: string; url: string } {
-  const name = `ops_${label}_${process.pid}_${created.length}`;
-  created.push(name);
-  return { name, url: databaseUrl(db.url, name) };
-}
-
-async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tessera-backup-test-'));
-  serverMajor = Math.floor(Number((await db.query(`select current_setting('server_version_num') as v`))[0]?.v) / 1e4);
-  dumpFits = (await findTools('pg_dump')).some((t) => t.major >= serverMajor);
+const fx = useBackupFixture('ops', async (db) => {
   // Data in every context that has factories, through the packages' own factories.
   const em = db.em();
   const role = await roleFactory(em, { name: 'ops-admin' });
@@ -64,19 +26,11 @@ beforeAll(async () => {
   }
   const workflow = await workflowFactory(db.em());
   await new ExecutionRepository(db.em(), { userId: workflow.owner.id }).start(workflow.id, { inputData: { n: 1 } });
-  await new SeasonFactory(db.em()).createOne({ project: await new ProjectFactory(db.em()).createOne() });
+  await seasonFactory(db.em(), { project: await projectFactory(db.em()) });
   await new EventRepository(db.em()).append([{ aggregateType: 'test', aggregateId: '1', type: 'test.seeded' }]);
-  // knowledge and nas (and more identity) through the platform's own seeders, which use the packages' factories.
-  const seeded = await tessera(db.url, 'seed');
-  if (seeded.code !== 0) throw new Error(`tessera seed failed: ${seeded.stderr}`);
+  // knowledge and nas (and more identity) come from the platform's own seeders, which use the packages' factories.
 });
-
-afterAll(async () => {
-  await admin(async (c) => {
-    for (const name of created) await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-  });
-  await rm(dir, { recursive: true, force: true });
-});
+const { db, scratch, admin, rows } = fx;
 
 describe('choosing pg_dump', () => {
   it('refuses a pg_dump older than the server and says what to install', () => {
@@ -108,13 +62,13 @@ describe('choosing pg_dump', () => {
 
 describe('tessera backup and restore', () => {
   it('round-trips the whole database into a new one and verifies every table', async () => {
-    const file = join(dir, 'all.dump');
+    const file = join(fx.dir, 'all.dump');
     const backup = await tessera(db.url, 'backup', '--file', file);
-    if (!dumpFits) {
+    if (!fx.dumpFits) {
       // No pg_dump for this server on the machine: the user gets the message that says what to install.
       expect(backup.code).toBe(1);
-      expect(backup.stderr).toContain(`PG_TOOL_TOO_OLD: pg_dump ${serverMajor} or newer is needed`);
-      expect(await readdir(dir)).toEqual([]);
+      expect(backup.stderr).toContain(`PG_TOOL_TOO_OLD: pg_dump ${fx.serverMajor} or newer is needed`);
+      expect(await readdir(fx.dir)).toEqual([]);
       return;
     }
     expect(backup.code, backup.stderr).toBe(0);
@@ -147,9 +101,9 @@ describe('tessera backup and restore', () => {
   });
 
   it('reports every table whose rows or checksum differ from the backup, and exits 1', async () => {
-    const file = join(dir, 'tampered.dump');
+    const file = join(fx.dir, 'tampered.dump');
     const backup = await tessera(db.url, 'backup', '--file', file);
-    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    if (!fx.dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
     const manifest = JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
     const tables = manifest.tables.map((t) =>
       t.table === 'users' ? { ...t, rows: t.rows + 1 } : t.table === 'roles' ? { ...t, checksum: '42' } : t,
@@ -164,9 +118,9 @@ describe('tessera backup and restore', () => {
   });
 
   it('refuses to restore over a database that holds data, and replaces it with --force', async () => {
-    const file = join(dir, 'force.dump');
+    const file = join(fx.dir, 'force.dump');
     const backup = await tessera(db.url, 'backup', '--file', file);
-    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    if (!fx.dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
     const target = scratch('force');
     expect((await tessera(db.url, 'restore', file, '--database', target.name)).code).toBe(0);
     await rows(target.url, `insert into identity.roles (id, name) values (gen_random_uuid(), 'added-later')`);
@@ -183,9 +137,9 @@ describe('tessera backup and restore', () => {
   });
 
   it('backs up and restores one context as its schema', async () => {
-    const file = join(dir, 'identity.dump');
+    const file = join(fx.dir, 'identity.dump');
     const backup = await tessera(db.url, 'backup', '--context', 'identity', '--file', file);
-    if (!dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
+    if (!fx.dumpFits) return expect(backup.stderr).toContain('PG_TOOL_TOO_OLD');
     expect(backup.code, backup.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(`${file}.manifest.json`, 'utf8')) as BackupManifest;
     expect(manifest.schemas).toEqual(['identity']);
@@ -204,16 +158,22 @@ describe('tessera backup and restore', () => {
   });
 
   it('rejects an unknown context by name and writes nothing', async () => {
-    const file = join(dir, 'nope.dump');
+    const file = join(fx.dir, 'nope.dump');
     const result = await tessera(db.url, 'backup', '--context', 'billing', '--file', file);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('UNKNOWN_CONTEXT: context "billing" is not one of identity');
     expect(existsSync(file)).toBe(false);
-    expect((await readdir(dir)).filter((n) => n.includes('.tessera-partial-'))).toEqual([]);
+    expect((await readdir(fx.dir)).filter((n) => n.includes('.tessera-partial-'))).toEqual([]);
   });
 
   it('says so when the backup file does not exist', async () => {
-    const result = await tessera(db.url, 'restore', join(dir, 'missing.dump'), '--database', scratch('missing').name);
+    const result = await tessera(
+      db.url,
+      'restore',
+      join(fx.dir, 'missing.dump'),
+      '--database',
+      scratch('missing').name,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/BACKUP_NOT_FOUND: backup file .*missing\.dump does not exist/);
   });

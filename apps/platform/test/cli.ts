@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 
@@ -36,4 +38,30 @@ export function tesseraWith(env: NodeJS.ProcessEnv, url: string, ...args: string
   return spawnCli(args, { ...process.env, DATABASE_URL: url, TESSERA_FROM_SOURCE: '1', ...env });
 }
 
-export { emptyDatabase } from '@tessera/test-server';
+export { emptyDatabase };
+
+/**
+ * A database of this test file's own, migrated by the real `tessera migrate` before its tests and dropped after
+ * them. Its `url` and `query` are ready inside tests and hooks.
+ */
+export function useMigratedDatabase(): Omit<EmptyDatabase, 'drop'> {
+  let db: EmptyDatabase | undefined;
+  const current = (): EmptyDatabase => {
+    if (!db) throw new Error('the migrated database is ready only inside tests and hooks');
+    return db;
+  };
+  beforeAll(async () => {
+    db = await emptyDatabase();
+    const migrated = await tessera(db.url, 'migrate');
+    expect(migrated.code, migrated.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    query: (sql, params) => current().query(sql, params),
+  };
+}

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@tessera/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedVersionError, embeddedMajor } from '../src/embedded.ts';
 import { findTools } from '../src/ops/pgtools.ts';
@@ -22,12 +22,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'tessera-home-'));
   // As root, the server runs as the `postgres` OS user, which must reach its data folder.
   chmodSync(home, 0o755);
-  port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+  port = await freePort();
 });
 afterAll(() => {
   rmSync(home, { recursive: true, force: true });

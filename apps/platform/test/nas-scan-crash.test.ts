@@ -5,21 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanDirectory } from '@tessera/nas';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, tessera } from './cli.ts';
+import { describe, expect, it } from 'vitest';
+import { tessera, useMigratedDatabase } from './cli.ts';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/scan-until.ts', import.meta.url));
 const STAGES = ['walk', 'copy', 'merge', 'commit', 'sweep', 'rollup', 'done'] as const;
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeAll(async () => {
-  db = await emptyDatabase();
-  expect((await tessera(db.url, 'migrate')).code).toBe(0);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase();
 
 /**
  * Runs a scan in a child process (a small script, or the CLI itself with `cliArgs`) until it reports that it

@@ -4,24 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUDIT_LOGS_TABLE } from '@tessera/audit';
 import { createOrm, maintainPartitions, PartitionChangedError } from '@tessera/kernel';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import { findTools } from '../src/ops/pgtools.ts';
-import { emptyDatabase, tessera } from './cli.ts';
+import { tessera, useMigratedDatabase } from './cli.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
+const db = useMigratedDatabase();
 let dir: string;
 let pgRestore: string | undefined;
 beforeAll(async () => {
-  db = await emptyDatabase();
-  const migrated = await tessera(db.url, 'migrate');
-  expect(migrated.code, migrated.stderr).toBe(0);
   const major = Math.floor(Number((await db.query(`select current_setting('server_version_num') as v`))[0]?.v) / 1e4);
   const fits = (await findTools('pg_dump')).some((t) => t.major >= major);
   pgRestore = fits ? (await findTools('pg_restore')).find((t) => t.major >= major)?.path : undefined;
-});
-afterAll(async () => {
-  await db.drop();
 });
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-archive-'));

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, tessera } from './cli.ts';
+import { describe, expect, it } from 'vitest';
+import { tessera, useMigratedDatabase } from './cli.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeAll(async () => {
-  db = await emptyDatabase();
-  const migrated = await tessera(db.url, 'migrate');
-  expect(migrated.code, migrated.stderr).toBe(0);
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase();
 
 describe('tessera refresh-views', () => {
   it('refreshes the materialized views the contexts declare, so they show rows written since', async () => {

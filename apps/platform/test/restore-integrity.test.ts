@@ -2,36 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { databaseUrl, testAdminUrl } from '@tessera/test-server';
-import { useTestDatabase } from '@tessera/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platform } from '../src/composition.ts';
-import { findTools } from '../src/ops/pgtools.ts';
+import { describe, expect, it } from 'vitest';
+import { useBackupFixture } from './backup-fixture.ts';
 import { tessera } from './cli.ts';
 import { tesseraKilledAt } from './kill.ts';
 
-const db = useTestDatabase(...platform.contexts);
-let dir: string;
-let dumpFits: boolean;
-const created: string[] = [];
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testAdminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A database name on the test server that this file drops afterwards. */
-function scratch(label: string): { name: string; url: string } {
-  const name = `ops_ri_${label}_${process.pid}_${created.length}`;
-  created.push(name);
-  return { name, url: databaseUrl(db.url, name) };
-}
+const fx = useBackupFixture('ops_ri');
+const { db, scratch, admin } = fx;
 
 const databaseExists = async (name: string) =>
   admin(async (c) => ((await c.query('select 1 from pg_database where datname = $1', [name])).rowCount ?? 0) > 0);
@@ -44,33 +21,16 @@ const backups: Record<string, string> = {};
 async function backupOf(context?: string): Promise<string> {
   const key = context ?? 'all';
   if (backups[key]) return backups[key];
-  const file = join(dir, `${key}.dump`);
+  const file = join(fx.dir, `${key}.dump`);
   const result = await tessera(db.url, 'backup', '--file', file, ...(context ? ['--context', context] : []));
   expect(result.code, result.stderr).toBe(0);
   backups[key] = file;
   return file;
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tessera-restore-integrity-'));
-  const serverMajor = Math.floor(
-    Number((await db.query(`select current_setting('server_version_num') as v`))[0]?.v) / 1e4,
-  );
-  dumpFits = (await findTools('pg_dump')).some((t) => t.major >= serverMajor);
-  const seeded = await tessera(db.url, 'seed');
-  if (seeded.code !== 0) throw new Error(`tessera seed failed: ${seeded.stderr}`);
-});
-
-afterAll(async () => {
-  await admin(async (c) => {
-    for (const name of created) await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-  });
-  await rm(dir, { recursive: true, force: true });
-});
-
 describe('restores that keep integrity', () => {
   it("refuses a forced context restore that would drop other contexts' foreign keys, naming them", async () => {
-    if (!dumpFits) return;
+    if (!fx.dumpFits) return;
     const file = await backupOf('identity');
     const before = await foreignKeys();
     const users = await db.query('select id, email from identity.users order by id');
@@ -95,7 +55,7 @@ describe('restores that keep integrity', () => {
   });
 
   it('refuses a context whose dependencies the target lacks, before creating the database', async () => {
-    if (!dumpFits) return;
+    if (!fx.dumpFits) return;
     const file = await backupOf('catalog');
     const target = scratch('catalog');
     const result = await tessera(db.url, 'restore', file, '--database', target.name);
@@ -107,8 +67,8 @@ describe('restores that keep integrity', () => {
   });
 
   it('refuses a backup without its manifest unless --unverified', async () => {
-    if (!dumpFits) return;
-    const file = join(dir, 'no-manifest.dump');
+    if (!fx.dumpFits) return;
+    const file = join(fx.dir, 'no-manifest.dump');
     const made = await tessera(db.url, 'backup', '--context', 'nas', '--file', file);
     expect(made.code, made.stderr).toBe(0);
     await rm(`${file}.manifest.json`);
@@ -126,8 +86,8 @@ describe('restores that keep integrity', () => {
   });
 
   it('a backup killed with SIGKILL leaves partial files that the next backup removes', async () => {
-    if (!dumpFits) return;
-    const out = await mkdtemp(join(dir, 'killed-backup-'));
+    if (!fx.dumpFits) return;
+    const out = await mkdtemp(join(fx.dir, 'killed-backup-'));
     const file = join(out, 'nas.dump');
     const killed = await tesseraKilledAt(db.url, 'backup-written', 'backup', '--context', 'nas', '--file', file);
     expect(killed.reached, killed.output).toBe(true);
@@ -142,7 +102,7 @@ describe('restores that keep integrity', () => {
   });
 
   it('a restore killed with SIGKILL leaves no database under the real name; the next restore drops its leftover', async () => {
-    if (!dumpFits) return;
+    if (!fx.dumpFits) return;
     const file = await backupOf('nas');
     const target = scratch('killed');
     const killed = await tesseraKilledAt(db.url, 'restore-loaded', 'restore', file, '--database', target.name);

@@ -1,12 +1,12 @@
 // Writes a catalog tree through the repositories and reads it back, on DATABASE_URL (after `tessera migrate`).
 import { CatalogRepository } from '@tessera/catalog';
 import { composition } from '@tessera/cli';
-import { createOrm } from '@tessera/kernel';
+import { connectOrm } from '@tessera/kernel';
 import config from '../tessera.config.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is not set');
-const orm = await createOrm(await composition(config), url);
+const orm = await connectOrm(await composition(config), url);
 try {
   const code = `SVC_${Date.now()}`;
   await new CatalogRepository(orm.em.fork()).createCatalogTree({

@@ -1,5 +1,5 @@
 import { CatalogRepository } from '@tessera/catalog';
-import { ProjectFactory, SeasonFactory } from '@tessera/catalog/testing';
+import { projectFactory, seasonFactory } from '@tessera/catalog/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import config from '../tessera.config.ts';
@@ -16,8 +16,8 @@ describe('the service against its own migrated database', () => {
   });
 
   it('creates rows with the factories and lists them through the repository', async () => {
-    const project = await new ProjectFactory(db.em()).createOne({ code: 'SVC_FACTORY' });
-    await new SeasonFactory(db.em()).createOne({ project, year: 2024 });
+    const project = await projectFactory(db.em(), { code: 'SVC_FACTORY' });
+    await seasonFactory(db.em(), { project, year: 2024 });
     const page = await new CatalogRepository(db.em()).listProjects();
     expect(page.items.map((p) => [p.code, p.seasons.getItems().map((s) => s.year)])).toEqual([['SVC_FACTORY', [2024]]]);
   });

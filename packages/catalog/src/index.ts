@@ -1,5 +1,8 @@
 /** @tessera/catalog: the poker-VOD catalog (schema `catalog`): series to hand clips, tags, players, sheet sync. */
-export { catalog, FULL_TEXT_INDEXES } from './context.ts';
+
+/** The context module to compose (`composeContexts([catalog])`). */
+export { catalog } from './context.ts';
+/** The catalog entities: series (project) → season → event → episode, video files, hand clips, tags, players. */
 export { Episode, type IEpisode } from './entities/episode.entity.ts';
 export { Event, type IEvent } from './entities/event.entity.ts';
 export {
@@ -21,8 +24,10 @@ export {
   VideoFile,
   type VideoVersionType,
 } from './entities/video-file.entity.ts';
+/** Importing hand clips from a sheet export (CSV), all or nothing; a bad cell names its row and column. */
 export { importHandClipsCsv, SheetImportError, type SheetImportResult } from './import/sheet-import.ts';
 export { SheetCellError, type SheetColumn } from './import/sheet-rows.ts';
+/** Creating, reading, listing and soft-deleting projects and their trees. */
 export {
   CatalogRepository,
   type CatalogTreeInput,
@@ -34,6 +39,7 @@ export {
   type SeasonInput,
   type SkippedSeason,
 } from './repositories/catalog.repository.ts';
+/** Hand clips, their players and tags. */
 export {
   type HandClipInput,
   type HandClipRecord,
@@ -42,11 +48,11 @@ export {
   type TagKey,
   type TagRecord,
 } from './repositories/hand-clip.repository.ts';
+/** Ranked full-text search over video titles and clip notes. */
 export {
-  HAND_CLIP_SEARCH_SQL,
   type SearchHit,
   type SearchPage,
   SearchRepository,
 } from './repositories/search.repository.ts';
-export { restore, softDelete } from './repositories/soft-delete.ts';
-export { type PageOptions, query } from './repositories/sql.ts';
+/** Soft delete and restore of any catalog row by id. */
+export { restore, softDelete } from './rules/soft-delete.ts';

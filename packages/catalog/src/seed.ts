@@ -3,6 +3,16 @@ import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
 import { type INasFile, NasFile } from '@tessera/nas';
 import { DEMO_FILES_PER_FOLDER } from '@tessera/nas/seed';
 import {
+  EpisodeFactory,
+  EventFactory,
+  HandClipFactory,
+  PlayerFactory,
+  ProjectFactory,
+  SeasonFactory,
+  TagFactory,
+  VideoFileFactory,
+} from './factories/catalog.factories.ts';
+import {
   Episode,
   Event,
   HandClip,
@@ -18,16 +28,6 @@ import {
   Tag,
   VideoFile,
 } from './index.ts';
-import {
-  EpisodeFactory,
-  EventFactory,
-  HandClipFactory,
-  PlayerFactory,
-  ProjectFactory,
-  SeasonFactory,
-  TagFactory,
-  VideoFileFactory,
-} from './testing.ts';
 
 /** The demo project's code: its natural key. */
 export const DEMO_PROJECT_CODE = 'DEMO_WSOP';

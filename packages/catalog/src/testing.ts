@@ -1,12 +1,12 @@
 /** @tessera/catalog/testing: factories for tests and seeding (they need `@faker-js/faker` and `@mikro-orm/seeder` where used). */
 export {
-  EpisodeFactory,
-  EventFactory,
-  GoogleSheetSyncFactory,
-  HandClipFactory,
-  PlayerFactory,
-  ProjectFactory,
-  SeasonFactory,
-  TagFactory,
-  VideoFileFactory,
+  episodeFactory,
+  eventFactory,
+  googleSheetSyncFactory,
+  handClipFactory,
+  playerFactory,
+  projectFactory,
+  seasonFactory,
+  tagFactory,
+  videoFileFactory,
 } from './factories/catalog.factories.ts';

@@ -13,7 +13,7 @@ import {
   SheetImportError,
   softDelete,
 } from '../src/index.ts';
-import { HandClipFactory, PlayerFactory } from '../src/testing.ts';
+import { handClipFactory, playerFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 const schemas = ['catalog'];
@@ -23,8 +23,8 @@ const HEADER = 'hand_number,title,start,end,notes,board,pot_size,highlight_score
 let clip: IHandClip;
 let players: IPlayer[];
 beforeAll(async () => {
-  clip = await new HandClipFactory(db.em()).createOne();
-  players = await new PlayerFactory(db.em()).create(2);
+  clip = await handClipFactory(db.em());
+  players = [await playerFactory(db.em()), await playerFactory(db.em())];
 });
 
 const rowsAre = (rows: number[]) => (e: Error) =>

@@ -3,7 +3,7 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { CatalogRepository, Season, softDelete } from '../src/index.ts';
-import { ProjectFactory, SeasonFactory } from '../src/testing.ts';
+import { projectFactory, seasonFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 const count = async (sql: string, params: unknown[]) =>
@@ -89,7 +89,7 @@ describe('createCatalogTree: one savepoint per season', () => {
   });
 
   it('a bad project fails the whole tree with a typed error, writing nothing', async () => {
-    await new ProjectFactory(db.em()).createOne({ code: 'TAKEN_TREE' });
+    await projectFactory(db.em(), { code: 'TAKEN_TREE' });
     const error = await new CatalogRepository(db.em())
       .createCatalogTree({ project: { code: 'TAKEN_TREE', name: 'Again' }, seasons: [{ year: 2024 }] })
       .catch((e: unknown) => e);
@@ -147,7 +147,7 @@ describe('eager loading and pagination: one query per level, pages of plain rows
   });
 
   it('project summaries carry only id, code and name', async () => {
-    await new ProjectFactory(db.em()).createOne({ code: 'AAA_SUMMARY' });
+    await projectFactory(db.em(), { code: 'AAA_SUMMARY' });
     const { items } = await new CatalogRepository(db.em()).projectSummaries({ limit: 1 });
     expect(Object.keys(items[0] ?? {}).sort()).toEqual(['code', 'id', 'name']);
   });
@@ -159,7 +159,7 @@ describe('eager loading and pagination: one query per level, pages of plain rows
   });
 
   it('season factories build seasons of new projects', async () => {
-    const season = await new SeasonFactory(db.em()).createOne({ year: 2011 });
+    const season = await seasonFactory(db.em(), { year: 2011 });
     expect(season).toMatchObject({ year: 2011, name: '2011 Season' });
     expect(season.project.code).toMatch(/^PROJECT_/);
   });

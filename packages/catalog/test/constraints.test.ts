@@ -6,20 +6,20 @@ import {
   translateDbError,
   UniqueViolationError,
 } from '@tessera/kernel';
-import { NasFileFactory } from '@tessera/nas/testing';
+import { nasFileFactory } from '@tessera/nas/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import {
-  EpisodeFactory,
-  EventFactory,
-  GoogleSheetSyncFactory,
-  HandClipFactory,
-  PlayerFactory,
-  ProjectFactory,
-  SeasonFactory,
-  TagFactory,
-  VideoFileFactory,
+  episodeFactory,
+  eventFactory,
+  googleSheetSyncFactory,
+  handClipFactory,
+  playerFactory,
+  projectFactory,
+  seasonFactory,
+  tagFactory,
+  videoFileFactory,
 } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
@@ -28,133 +28,83 @@ type Make = (em: EntityManager) => Promise<unknown>;
 
 // Every CHECK of the catalog: the application rejects the value before any write, with the constraint's name.
 const checks: [string, Make, string, string][] = [
-  ['ck_projects_code_format', (em) => new ProjectFactory(em).createOne({ code: 'bad code' }), 'Project', 'code'],
-  ['ck_projects_name_not_empty', (em) => new ProjectFactory(em).createOne({ name: '  ' }), 'Project', 'name'],
-  ['ck_seasons_year_range', (em) => new SeasonFactory(em).createOne({ year: 1969 }), 'Season', 'year'],
+  ['ck_projects_code_format', (em) => projectFactory(em, { code: 'bad code' }), 'Project', 'code'],
+  ['ck_projects_name_not_empty', (em) => projectFactory(em, { name: '  ' }), 'Project', 'name'],
+  ['ck_seasons_year_range', (em) => seasonFactory(em, { year: 1969 }), 'Season', 'year'],
   [
     'ck_seasons_dates_ordered',
-    (em) => new SeasonFactory(em).createOne({ startDate: '2024-02-01', endDate: '2024-01-01' }),
+    (em) => seasonFactory(em, { startDate: '2024-02-01', endDate: '2024-01-01' }),
     'Season',
     'endDate',
   ],
-  [
-    'ck_events_event_number_positive',
-    (em) => new EventFactory(em).createOne({ eventNumber: 0 }),
-    'Event',
-    'eventNumber',
-  ],
-  ['ck_events_buy_in_not_negative', (em) => new EventFactory(em).createOne({ buyIn: -1 }), 'Event', 'buyIn'],
-  [
-    'ck_events_prize_pool_not_negative',
-    (em) => new EventFactory(em).createOne({ prizePool: -1 }),
-    'Event',
-    'prizePool',
-  ],
-  ['ck_events_entries_not_negative', (em) => new EventFactory(em).createOne({ entries: -3 }), 'Event', 'entries'],
-  ['ck_events_currency_format', (em) => new EventFactory(em).createOne({ currency: 'usd' }), 'Event', 'currency'],
+  ['ck_events_event_number_positive', (em) => eventFactory(em, { eventNumber: 0 }), 'Event', 'eventNumber'],
+  ['ck_events_buy_in_not_negative', (em) => eventFactory(em, { buyIn: -1 }), 'Event', 'buyIn'],
+  ['ck_events_prize_pool_not_negative', (em) => eventFactory(em, { prizePool: -1 }), 'Event', 'prizePool'],
+  ['ck_events_entries_not_negative', (em) => eventFactory(em, { entries: -3 }), 'Event', 'entries'],
+  ['ck_events_currency_format', (em) => eventFactory(em, { currency: 'usd' }), 'Event', 'currency'],
   [
     'ck_events_dates_ordered',
-    (em) => new EventFactory(em).createOne({ startDate: '2024-02-01', endDate: '2024-01-01' }),
+    (em) => eventFactory(em, { startDate: '2024-02-01', endDate: '2024-01-01' }),
     'Event',
     'endDate',
   ],
-  [
-    'ck_episodes_episode_number_positive',
-    (em) => new EpisodeFactory(em).createOne({ episodeNumber: 0 }),
-    'Episode',
-    'episodeNumber',
-  ],
+  ['ck_episodes_episode_number_positive', (em) => episodeFactory(em, { episodeNumber: 0 }), 'Episode', 'episodeNumber'],
   [
     'ck_episodes_duration_not_negative',
-    (em) => new EpisodeFactory(em).createOne({ durationSeconds: -1 }),
+    (em) => episodeFactory(em, { durationSeconds: -1 }),
     'Episode',
     'durationSeconds',
   ],
   [
     'ck_video_files_size_not_negative',
-    (em) => new VideoFileFactory(em).createOne({ fileSizeBytes: -1 }),
+    (em) => videoFileFactory(em, { fileSizeBytes: -1 }),
     'VideoFile',
     'fileSizeBytes',
   ],
   [
     'ck_video_files_duration_not_negative',
-    (em) => new VideoFileFactory(em).createOne({ durationSeconds: -1 }),
+    (em) => videoFileFactory(em, { durationSeconds: -1 }),
     'VideoFile',
     'durationSeconds',
   ],
-  [
-    'ck_video_files_dimensions_positive',
-    (em) => new VideoFileFactory(em).createOne({ width: 0 }),
-    'VideoFile',
-    'width',
-  ],
-  [
-    'ck_video_files_frame_rate_positive',
-    (em) => new VideoFileFactory(em).createOne({ frameRate: 0 }),
-    'VideoFile',
-    'frameRate',
-  ],
-  [
-    'ck_video_files_checksum_format',
-    (em) => new VideoFileFactory(em).createOne({ checksum: 'abc' }),
-    'VideoFile',
-    'checksum',
-  ],
+  ['ck_video_files_dimensions_positive', (em) => videoFileFactory(em, { width: 0 }), 'VideoFile', 'width'],
+  ['ck_video_files_frame_rate_positive', (em) => videoFileFactory(em, { frameRate: 0 }), 'VideoFile', 'frameRate'],
+  ['ck_video_files_checksum_format', (em) => videoFileFactory(em, { checksum: 'abc' }), 'VideoFile', 'checksum'],
   [
     'ck_video_files_display_title_not_empty',
-    (em) => new VideoFileFactory(em).createOne({ displayTitle: ' ' }),
+    (em) => videoFileFactory(em, { displayTitle: ' ' }),
     'VideoFile',
     'displayTitle',
   ],
-  [
-    'ck_hand_clips_start_not_negative',
-    (em) => new HandClipFactory(em).createOne({ startSeconds: -1 }),
-    'HandClip',
-    'startSeconds',
-  ],
+  ['ck_hand_clips_start_not_negative', (em) => handClipFactory(em, { startSeconds: -1 }), 'HandClip', 'startSeconds'],
   [
     'ck_hand_clips_end_after_start',
-    (em) => new HandClipFactory(em).createOne({ startSeconds: 10, endSeconds: 10 }),
+    (em) => handClipFactory(em, { startSeconds: 10, endSeconds: 10 }),
     'HandClip',
     'endSeconds',
   ],
   [
     'ck_hand_clips_highlight_score_range',
-    (em) => new HandClipFactory(em).createOne({ highlightScore: 6 }),
+    (em) => handClipFactory(em, { highlightScore: 6 }),
     'HandClip',
     'highlightScore',
   ],
-  [
-    'ck_hand_clips_pot_size_not_negative',
-    (em) => new HandClipFactory(em).createOne({ potSize: -1 }),
-    'HandClip',
-    'potSize',
-  ],
+  ['ck_hand_clips_pot_size_not_negative', (em) => handClipFactory(em, { potSize: -1 }), 'HandClip', 'potSize'],
   [
     'ck_hand_clips_sheet_row_positive',
-    (em) => new HandClipFactory(em).createOne({ sheetSource: 's', sheetRowNumber: 0 }),
+    (em) => handClipFactory(em, { sheetSource: 's', sheetRowNumber: 0 }),
     'HandClip',
     'sheetRowNumber',
   ],
-  [
-    'ck_hand_clips_sheet_key_complete',
-    (em) => new HandClipFactory(em).createOne({ sheetSource: 's' }),
-    'HandClip',
-    'sheetSource',
-  ],
-  ['ck_tags_name_not_empty', (em) => new TagFactory(em).createOne({ name: ' ' }), 'Tag', 'name'],
-  ['ck_tags_category_not_empty', (em) => new TagFactory(em).createOne({ category: '' }), 'Tag', 'category'],
-  ['ck_tags_color_format', (em) => new TagFactory(em).createOne({ color: 'red' }), 'Tag', 'color'],
-  ['ck_players_name_not_empty', (em) => new PlayerFactory(em).createOne({ name: ' ' }), 'Player', 'name'],
-  [
-    'ck_players_country_code_format',
-    (em) => new PlayerFactory(em).createOne({ countryCode: 'us' }),
-    'Player',
-    'countryCode',
-  ],
+  ['ck_hand_clips_sheet_key_complete', (em) => handClipFactory(em, { sheetSource: 's' }), 'HandClip', 'sheetSource'],
+  ['ck_tags_name_not_empty', (em) => tagFactory(em, { name: ' ' }), 'Tag', 'name'],
+  ['ck_tags_category_not_empty', (em) => tagFactory(em, { category: '' }), 'Tag', 'category'],
+  ['ck_tags_color_format', (em) => tagFactory(em, { color: 'red' }), 'Tag', 'color'],
+  ['ck_players_name_not_empty', (em) => playerFactory(em, { name: ' ' }), 'Player', 'name'],
+  ['ck_players_country_code_format', (em) => playerFactory(em, { countryCode: 'us' }), 'Player', 'countryCode'],
   [
     'ck_google_sheet_sync_rows_synced_not_negative',
-    (em) => new GoogleSheetSyncFactory(em).createOne({ rowsSynced: -1 }),
+    (em) => googleSheetSyncFactory(em, { rowsSynced: -1 }),
     'GoogleSheetSync',
     'rowsSynced',
   ],
@@ -179,7 +129,7 @@ describe('catalog checks: a typed CheckViolationError naming the entity and fiel
   });
 
   it('the same checks hold for writes from outside the ORM, translated to the same typed error', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne();
+    const clip = await handClipFactory(db.em());
     const error = await db
       .query('update catalog.hand_clips set highlight_score = 0 where id = $1', [clip.id])
       .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
@@ -200,19 +150,19 @@ describe('catalog unique, foreign key and not-null rules: typed errors', () => {
     );
 
   it('a second live video file at the same path is a UniqueViolationError on filePath', async () => {
-    const video = await new VideoFileFactory(db.em()).createOne();
-    const error = await new VideoFileFactory(db.em())
-      .createOne({ filePath: video.filePath })
-      .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
+    const video = await videoFileFactory(db.em());
+    const error = await videoFileFactory(db.em(), { filePath: video.filePath }).catch((e: unknown) =>
+      translateDbError(e, db.orm.getMetadata()),
+    );
     expect(error).toBeInstanceOf(UniqueViolationError);
     expect(error).toMatchObject({ entity: 'VideoFile', field: 'filePath', constraint: 'ix_video_files_file_path' });
   });
 
   it('a second live clip for the same sheet row is a UniqueViolationError on the sheet key', async () => {
-    await new HandClipFactory(db.em()).createOne({ sheetSource: 'u', sheetRowNumber: 4 });
-    const error = await new HandClipFactory(db.em())
-      .createOne({ sheetSource: 'u', sheetRowNumber: 4 })
-      .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
+    await handClipFactory(db.em(), { sheetSource: 'u', sheetRowNumber: 4 });
+    const error = await handClipFactory(db.em(), { sheetSource: 'u', sheetRowNumber: 4 }).catch((e: unknown) =>
+      translateDbError(e, db.orm.getMetadata()),
+    );
     expect(error).toMatchObject({
       entity: 'HandClip',
       fields: ['sheetSource', 'sheetRowNumber'],
@@ -221,10 +171,10 @@ describe('catalog unique, foreign key and not-null rules: typed errors', () => {
   });
 
   it('a second sync state for one sheet source is a UniqueViolationError on sheetSource', async () => {
-    const sync = await new GoogleSheetSyncFactory(db.em()).createOne();
-    const error = await new GoogleSheetSyncFactory(db.em())
-      .createOne({ sheetSource: sync.sheetSource })
-      .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
+    const sync = await googleSheetSyncFactory(db.em());
+    const error = await googleSheetSyncFactory(db.em(), { sheetSource: sync.sheetSource }).catch((e: unknown) =>
+      translateDbError(e, db.orm.getMetadata()),
+    );
     expect(error).toMatchObject({
       entity: 'GoogleSheetSync',
       field: 'sheetSource',
@@ -266,8 +216,8 @@ describe('catalog unique, foreign key and not-null rules: typed errors', () => {
   });
 
   it('a video file links to a NAS file of the nas context, and the link survives as null if that row goes', async () => {
-    const nasFile = await new NasFileFactory(db.em()).createOne();
-    const video = await new VideoFileFactory(db.em()).createOne({ nasFile });
+    const nasFile = await nasFileFactory(db.em());
+    const video = await videoFileFactory(db.em(), { nasFile });
     await db.query('delete from nas.nas_files where id = $1', [nasFile.id]);
     expect(await db.query('select nas_file_id from catalog.video_files where id = $1', [video.id])).toEqual([
       { nas_file_id: null },
@@ -275,10 +225,8 @@ describe('catalog unique, foreign key and not-null rules: typed errors', () => {
   });
 
   it('a missing required field is a NotNullViolationError naming it', async () => {
-    const error = await new ProjectFactory(db.em())
-      // biome-ignore lint/suspicious/noExplicitAny: deliberately missing
-      .createOne({ name: undefined as any })
-      .catch((e: unknown) => e);
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately missing
+    const error = await projectFactory(db.em(), { name: undefined as any }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotNullViolationError);
     expect(error).toMatchObject({ entity: 'Project', field: 'name' });
     const fromSql = await fromDb(`insert into catalog.tags (id, category) values (gen_random_uuid(), 'x')`, []);

@@ -3,13 +3,13 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { HandClipRepository } from '../src/index.ts';
-import { HandClipFactory, PlayerFactory, TagFactory } from '../src/testing.ts';
+import { handClipFactory, playerFactory, tagFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 
 describe('HandClipRepository: tags and players', () => {
   it('tags a clip with existing tags; tagging again changes nothing', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne();
+    const clip = await handClipFactory(db.em());
     const repo = new HandClipRepository(db.em());
     await repo.createTag({ category: 'action', name: 'bluff' });
     await repo.createTag({ category: 'street', name: 'river' });
@@ -28,8 +28,8 @@ describe('HandClipRepository: tags and players', () => {
   });
 
   it('an unknown tag is a NotFoundError naming it, and no tag is linked', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne();
-    const known = await new TagFactory(db.em()).createOne();
+    const clip = await handClipFactory(db.em());
+    const known = await tagFactory(db.em());
     const error = await new HandClipRepository(db.em())
       .tag(clip.id, [
         { category: known.category, name: known.name },
@@ -42,7 +42,7 @@ describe('HandClipRepository: tags and players', () => {
   });
 
   it('a duplicate live tag is a UniqueViolationError on category and name', async () => {
-    const tag = await new TagFactory(db.em()).createOne();
+    const tag = await tagFactory(db.em());
     const error = await new HandClipRepository(db.em())
       .createTag({ category: tag.category, name: tag.name })
       .catch((e: unknown) => e);
@@ -51,8 +51,8 @@ describe('HandClipRepository: tags and players', () => {
   });
 
   it('links players with the winner; re-linking updates who won', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne();
-    const [a, b] = await new PlayerFactory(db.em()).create(2);
+    const clip = await handClipFactory(db.em());
+    const [a, b] = [await playerFactory(db.em()), await playerFactory(db.em())];
     const repo = new HandClipRepository(db.em());
     await repo.linkPlayers(clip.id, [{ playerId: a?.id as string, isWinner: true }, { playerId: b?.id as string }]);
     await new HandClipRepository(db.em()).linkPlayers(clip.id, [{ playerId: b?.id as string, isWinner: true }]);
@@ -64,8 +64,8 @@ describe('HandClipRepository: tags and players', () => {
   });
 
   it('an unknown player is a ForeignKeyViolationError on player, and nothing is linked', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne();
-    const real = await new PlayerFactory(db.em()).createOne();
+    const clip = await handClipFactory(db.em());
+    const real = await playerFactory(db.em());
     const error = await new HandClipRepository(db.em())
       .linkPlayers(clip.id, [{ playerId: real.id }, { playerId: '01900000-0000-7000-8000-000000000000' }])
       .catch((e: unknown) => e);
@@ -95,7 +95,7 @@ describe('HandClipRepository: tags and players', () => {
 
 describe('HandClipRepository.getHandClip', () => {
   it('reads a live clip by id as a plain row; a soft-deleted or unknown one is NotFoundError, a bad id a ValidationError', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne({
+    const clip = await handClipFactory(db.em(), {
       startSeconds: 12.5,
       endSeconds: 80.25,
       potSize: 1234.5,

@@ -4,21 +4,21 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { HandClip, SearchRepository, softDelete } from '../src/index.ts';
-import { HandClipFactory, VideoFileFactory } from '../src/testing.ts';
+import { handClipFactory, videoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 
 beforeAll(async () => {
   const em = db.em();
-  await new VideoFileFactory(em).createOne({ displayTitle: 'WSOP Main Event final table bluff' });
-  await new VideoFileFactory(em).createOne({ displayTitle: 'EPT Prague day two' });
-  await new HandClipFactory(em).createOne({
+  await videoFileFactory(em, { displayTitle: 'WSOP Main Event final table bluff' });
+  await videoFileFactory(em, { displayTitle: 'EPT Prague day two' });
+  await handClipFactory(em, {
     title: 'A',
     notes: 'Huge bluff on the river, then another bluff with air',
   });
-  await new HandClipFactory(em).createOne({ title: 'B', notes: 'Hero calls a bluff with ace high' });
-  await new HandClipFactory(em).createOne({ title: 'C', notes: 'Set over set, and the bluffs stopped' });
-  await new HandClipFactory(em).createOne({ title: 'D', notes: 'Quads on the turn' });
+  await handClipFactory(em, { title: 'B', notes: 'Hero calls a bluff with ace high' });
+  await handClipFactory(em, { title: 'C', notes: 'Set over set, and the bluffs stopped' });
+  await handClipFactory(em, { title: 'D', notes: 'Quads on the turn' });
 });
 
 describe('SearchRepository: ranked full-text search with pagination', () => {
@@ -48,7 +48,7 @@ describe('SearchRepository: ranked full-text search with pagination', () => {
   });
 
   it('leaves soft-deleted clips out', async () => {
-    const clip = await new HandClipFactory(db.em()).createOne({ title: 'gone', notes: 'a forgotten bluff' });
+    const clip = await handClipFactory(db.em(), { title: 'gone', notes: 'a forgotten bluff' });
     expect((await new SearchRepository(db.em()).searchHandClips('forgotten')).items).toHaveLength(1);
     await softDelete(db.em(), HandClip, clip.id);
     expect((await new SearchRepository(db.em()).searchHandClips('forgotten')).items).toEqual([]);

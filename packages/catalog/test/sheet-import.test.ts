@@ -3,7 +3,7 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { importHandClipsCsv, SheetImportError } from '../src/index.ts';
-import { VideoFileFactory } from '../src/testing.ts';
+import { videoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 
@@ -25,7 +25,7 @@ const clipsOf = (source: string) =>
 
 describe('importHandClipsCsv: upsert by (sheet_source, sheet_row_number), sync state recorded', () => {
   it('imports rows with their tags, players and video file, and records success', async () => {
-    const video = await new VideoFileFactory(db.em()).createOne();
+    const video = await videoFileFactory(db.em());
     const csv = [
       HEADER,
       `12,Hero call,1:02:03,1:04:00,"Big call, river bluff",Ah Kd 7c 2s 9h,"1,250,000",5,${video.filePath},action:hero-call; street:river,*Phil Ivey; Tom Dwan`,

@@ -12,7 +12,7 @@ import {
   Tag,
   VideoFile,
 } from '../src/index.ts';
-import { HandClipFactory, VideoFileFactory } from '../src/testing.ts';
+import { handClipFactory, videoFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
 
@@ -74,20 +74,18 @@ describe('soft delete: deleted rows are hidden, restorable, and do not block re-
       name: 'hero-call',
     });
 
-    const video = await new VideoFileFactory(db.em()).createOne();
+    const video = await videoFileFactory(db.em());
     await softDelete(db.em(), VideoFile, video.id);
-    await expect(new VideoFileFactory(db.em()).createOne({ filePath: video.filePath })).resolves.toBeDefined();
+    await expect(videoFileFactory(db.em(), { filePath: video.filePath })).resolves.toBeDefined();
 
-    const clip = await new HandClipFactory(db.em()).createOne({ sheetSource: 'sheet-soft', sheetRowNumber: 7 });
+    const clip = await handClipFactory(db.em(), { sheetSource: 'sheet-soft', sheetRowNumber: 7 });
     await softDelete(db.em(), HandClip, clip.id);
-    await expect(
-      new HandClipFactory(db.em()).createOne({ sheetSource: 'sheet-soft', sheetRowNumber: 7 }),
-    ).resolves.toBeDefined();
+    await expect(handClipFactory(db.em(), { sheetSource: 'sheet-soft', sheetRowNumber: 7 })).resolves.toBeDefined();
     expect(await db.em().findOne(HandClip, { id: clip.id })).toBeNull();
   });
 
   it('deleting or restoring what is not there is a NotFoundError', async () => {
-    const video = await new VideoFileFactory(db.em()).createOne();
+    const video = await videoFileFactory(db.em());
     await softDelete(db.em(), VideoFile, video.id);
     await expect(softDelete(db.em(), VideoFile, video.id)).rejects.toBeInstanceOf(NotFoundError);
     await restore(db.em(), VideoFile, video.id);

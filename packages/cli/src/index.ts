@@ -1,4 +1,6 @@
 /** @tessera/cli: the `tessera` command and its in-process API for a service's own composition of contexts. */
+
+/** The migration commands as functions (migrate, status, plan, check, down, history, resolve) on a config. */
 export {
   type CheckResult,
   check,
@@ -10,10 +12,10 @@ export {
   type RunOptions,
   resolve,
   status,
-  withEngine,
 } from './api.ts';
+/** What a command module provides, what it gets when it runs, and how it is registered. */
 export { type Command, type CommandContext, type CommandEntry, UsageError } from './command.ts';
-export { migrationCommands } from './commands/index.ts';
+/** The config file's shape (`tessera.config.ts`) and its helper. */
 export {
   type DatabaseHandle,
   defineConfig,
@@ -22,7 +24,9 @@ export {
   type RunConnection,
   type TesseraConfig,
 } from './config.ts';
-export { openDatabase } from './database.ts';
-export { CONFIG_FILES, ConfigError, findConfig, loadConfig } from './load-config.ts';
-export { type CliOptions, commandList, runCli } from './run.ts';
+/** A config file that cannot be found or loaded. */
+export { ConfigError } from './load-config.ts';
+/** Runs the `tessera` command line with a program's own commands added. */
+export { type CliOptions, runCli } from './run.ts';
+/** Prints rows as an aligned text table (for command output). */
 export { renderTable } from './table.ts';

@@ -5,6 +5,5 @@ export {
   type TokenOverrides,
   tokenFactory,
   type UserOverrides,
-  uniqueSuffix,
   userFactory,
 } from './factories/index.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@tessera/kernel';
+import { uniqueSuffix, ValidationError } from '@tessera/kernel';
 import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
 import { identity } from '../src/context.ts';
@@ -15,8 +15,8 @@ beforeAll(async () => {
 
 const register = (overrides: Record<string, unknown>) => (em: Parameters<typeof userFactory>[0]) =>
   new UserRepository(em).register({
-    email: `bad${Math.random().toString(36).slice(2)}@example.com`,
-    username: `bad${Math.random().toString(36).slice(2)}`,
+    email: `bad${uniqueSuffix()}@example.com`,
+    username: `bad${uniqueSuffix()}`,
     ...overrides,
   } as RegisterUserInput);
 

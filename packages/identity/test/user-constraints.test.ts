@@ -3,13 +3,14 @@ import {
   NotNullViolationError,
   translateDbError,
   UniqueViolationError,
+  uniqueSuffix,
   ValidationError,
 } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
 import { type RegisterUserInput, UserRepository } from '../src/index.ts';
-import { uniqueSuffix, userFactory } from '../src/testing.ts';
+import { userFactory } from '../src/testing.ts';
 import { waitForLockWaiter } from './helpers.ts';
 
 const db = useTestDatabase(identity);

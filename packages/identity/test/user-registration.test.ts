@@ -1,9 +1,9 @@
-import { NotFoundError, ValidationError } from '@tessera/kernel';
+import { NotFoundError, uniqueSuffix, ValidationError } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { identity } from '../src/context.ts';
 import { User, UserRepository } from '../src/index.ts';
-import { uniqueSuffix, userFactory } from '../src/testing.ts';
+import { userFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(identity);
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ForeignKeyViolationError,
@@ -6,6 +5,7 @@ import {
   newId,
   translateDbError,
   UniqueViolationError,
+  uniqueSuffix,
 } from '../src/index.ts';
 import { Member, useKernelDatabase } from './support/database.ts';
 
@@ -13,7 +13,7 @@ import { Member, useKernelDatabase } from './support/database.ts';
 // the session is subject to it, so the field has to come from the constraint name. A role of this file's own,
 // subject to a permissive policy on kt.members, provokes exactly that.
 const db = useKernelDatabase();
-const role = `kt_writer_${randomBytes(4).toString('hex')}`;
+const role = `kt_writer_${uniqueSuffix()}`;
 const teamId = newId();
 
 beforeAll(async () => {

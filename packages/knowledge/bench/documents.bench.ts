@@ -19,7 +19,8 @@ import {
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import pg from 'pg';
 import { knowledge } from '../src/context.ts';
-import { DocumentRepository, visibleDocumentsSql } from '../src/index.ts';
+import { DocumentRepository } from '../src/index.ts';
+import { visibleDocumentsSql } from '../src/security/access.ts';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);

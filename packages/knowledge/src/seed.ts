@@ -1,8 +1,14 @@
 import { User } from '@tessera/identity';
 import { DEMO_DEPARTMENTS, DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
 import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import {
+  documentData,
+  feedbackFactory,
+  searchQueryFactory,
+  searchResponseFactory,
+  seedFactories,
+} from './factories/index.ts';
 import { Document, SearchQuery } from './index.ts';
-import { documentData, feedbackFactory, searchQueryFactory, searchResponseFactory, seedFactories } from './testing.ts';
 
 /** The sample documents (their source path is the natural key). */
 export const SAMPLE_DOCUMENTS = [

@@ -1,8 +1,6 @@
 /** @tessera/knowledge/testing: factories for tests and seeding (they need `@faker-js/faker` and `@mikro-orm/seeder` where used). */
 export {
-  type DocumentData,
   type DocumentOverrides,
-  documentData,
   documentFactory,
   type FeedbackOverrides,
   feedbackFactory,
@@ -10,5 +8,4 @@ export {
   type SearchResponseOverrides,
   searchQueryFactory,
   searchResponseFactory,
-  seedFactories,
 } from './factories/index.ts';

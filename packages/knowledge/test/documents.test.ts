@@ -1,5 +1,11 @@
 import { userFactory } from '@tessera/identity/testing';
-import { CheckViolationError, NotFoundError, NotNullViolationError, ValidationError } from '@tessera/kernel';
+import {
+  CheckViolationError,
+  NotFoundError,
+  NotNullViolationError,
+  uniqueSuffix,
+  ValidationError,
+} from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
@@ -142,7 +148,7 @@ describe("DocumentRepository reads: only documents at or below the user's level,
 describe('DocumentRepository JSONB metadata queries', () => {
   it('finds visible documents by containment (@>) and by key existence (?)', async () => {
     const em = db.em();
-    const tag = `tag-${Date.now()}`;
+    const tag = `tag-${uniqueSuffix()}`;
     const a = await documentFactory(em, { metadata: { tags: [tag, 'rag'], priority: 1 } });
     const b = await documentFactory(em, { metadata: { tags: [tag], confidential: true } });
     const hidden = await documentFactory(em, { accessLevel: 3, metadata: { tags: [tag], confidential: true } });

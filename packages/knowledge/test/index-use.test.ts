@@ -2,7 +2,7 @@ import { userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
-import { visibleDocumentsSql } from '../src/index.ts';
+import { visibleDocumentsSql } from '../src/security/access.ts';
 
 const db = useTestDatabase(knowledge);
 

@@ -1,5 +1,5 @@
 import { UserRepository } from '@tessera/identity';
-import { uniqueSuffix } from '@tessera/identity/testing';
+import { uniqueSuffix } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';

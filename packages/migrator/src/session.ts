@@ -79,6 +79,22 @@ export async function assertSessionConnection(client: pg.Client, url: string): P
   if (outcome && outcome !== 'waited') throw new MigrationTransactionPoolerError(outcome);
 }
 
+/**
+ * {@link assertSessionConnection} on a connection of its own to `url`, closed afterwards: for commands other than
+ * migrate (backup, restore, a NAS scan) that need a server session of their own and check before they connect
+ * for real. Throws {@link MigrationTransactionPoolerError} through a transaction pooler.
+ */
+export async function assertSessionUrl(url: string, applicationName = 'tessera-session-check'): Promise<void> {
+  const client = new pg.Client(connectionConfig(url, applicationName));
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await assertSessionConnection(client, url);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Why the connection is transaction-pooled, or undefined when its server session stayed its own. */
 async function probeFor(probe: pg.Client, client: pg.Client, pid: number): Promise<string | undefined> {
   await probe.connect();

@@ -1,42 +1,17 @@
 import { createHash } from 'node:crypto';
-import { composeContexts } from '@tessera/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EngineEvent, MigrationEngine } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/index.ts';
 import { ALPHA_1, ALPHA_2, alphaBeta, BETA_1, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { journal, useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
-
-async function run<T>(
-  contexts: Parameters<typeof composeContexts>[0],
-  fn: (e: MigrationEngine) => Promise<T>,
-  events: EngineEvent[] = [],
-) {
-  const engine = await MigrationEngine.create({
-    composition: composeContexts(contexts),
-    url: db.url,
-    onEvent: (e) => events.push(e),
-  });
-  try {
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
-}
-
-const tableExists = async (name: string) => (await db.query('select to_regclass($1) is not null as ok', [name]))[0]?.ok;
+const db = useEngineDatabase();
+const { run, tableExists } = db;
 
 describe('MigrationEngine.up', () => {
   it('applies every migration of a fresh database in dependency order and records a checksum for each', async () => {
     const { beta } = alphaBeta();
     const events: EngineEvent[] = [];
-    const applied = await run([beta], (e) => e.up(), events);
+    const applied = await run([beta], (e) => e.up(), { onEvent: (e) => events.push(e) });
     expect(applied.map((m) => m.name)).toEqual([ALPHA_1, BETA_1]);
     const rows = await journal(db.query);
     expect(rows.map((r) => [r.name, r.context])).toEqual([

@@ -1,27 +1,10 @@
-import { composeContexts } from '@tessera/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationChecksumError, MigrationEngine, UnknownMigrationError } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { MigrationChecksumError, UnknownMigrationError } from '../src/index.ts';
 import { ALPHA_1, ALPHA_2, alphaBeta, BETA_1, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { journal, useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
-
-async function run<T>(contexts: Parameters<typeof composeContexts>[0], fn: (e: MigrationEngine) => Promise<T>) {
-  const engine = await MigrationEngine.create({ composition: composeContexts(contexts), url: db.url });
-  try {
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
-}
-
-const tableExists = async (name: string) => (await db.query('select to_regclass($1) is not null as ok', [name]))[0]?.ok;
+const db = useEngineDatabase();
+const { run, tableExists } = db;
 const addNote = sqlMigration(
   ['alter table "alpha"."things" add "note" text'],
   ['alter table "alpha"."things" drop "note"'],

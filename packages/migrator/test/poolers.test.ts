@@ -2,7 +2,7 @@ import { composeContexts } from '@tessera/kernel';
 import { type PgBouncer, startPgBouncer, testAdminUrl } from '@tessera/test-server';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationEngine, MigrationTransactionPoolerError } from '../src/index.ts';
+import { assertSessionUrl, MigrationEngine, MigrationTransactionPoolerError } from '../src/index.ts';
 import { ALPHA_1, alphaBeta, BETA_1 } from './fixtures/contexts.ts';
 import { emptyDatabase, journal } from './fixtures/db.ts';
 import { startEngine } from './fixtures/spawn.ts';
@@ -68,6 +68,14 @@ describe('poolers', () => {
     expect((error as Error).message).toContain('Set TESSERA_MIGRATION_URL to a direct or session-mode URL');
     expect((await db.query(`select to_regclass('tessera.migrations') is null as ok`))[0]?.ok).toBe(true);
     expect(await whatThePoolLeft(url)).toEqual(clean);
+  });
+
+  it('assertSessionUrl, on a connection of its own: refuses a transaction pooler, accepts a session pooler and a direct URL', async () => {
+    const error = await assertSessionUrl(transactionPool.url(dbName)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationTransactionPoolerError);
+    await expect(assertSessionUrl(sessionPool.url(dbName))).resolves.toBeUndefined();
+    await expect(assertSessionUrl(db.url)).resolves.toBeUndefined();
+    expect(await whatThePoolLeft(transactionPool.url(dbName))).toEqual(clean);
   });
 
   it('through a session pooler: migrate works and leaves no lock or setting on the server connection', async () => {

@@ -1,25 +1,10 @@
-import { composeContexts } from '@tessera/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationEngine, MigrationNeedsResolveError } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { MigrationNeedsResolveError } from '../src/index.ts';
 import { ALPHA_1, ALPHA_2, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { journal, useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
-
-async function run<T>(contexts: Parameters<typeof composeContexts>[0], fn: (e: MigrationEngine) => Promise<T>) {
-  const engine = await MigrationEngine.create({ composition: composeContexts(contexts), url: db.url });
-  try {
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
-}
+const db = useEngineDatabase();
+const { run } = db;
 
 // Non-transactional, and its second statement fails while the first has taken effect.
 const halfDone = alphaBeta({

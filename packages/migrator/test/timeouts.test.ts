@@ -1,36 +1,20 @@
-import { composeContexts } from '@tessera/kernel';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EngineEvent, type EngineOptions, MigrationEngine } from '../src/index.ts';
+import type { EngineEvent, EngineOptions } from '../src/index.ts';
 import { ALPHA_1, ALPHA_2, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { journal, useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
+const db = useEngineDatabase();
 let blocker: pg.Client;
 beforeEach(async () => {
-  db = await emptyDatabase();
   blocker = new pg.Client({ connectionString: db.url, application_name: 'a busy reader' });
   await blocker.connect();
 });
 afterEach(async () => {
   await blocker.end();
-  await db.drop();
 });
 
-type Contexts = Parameters<typeof composeContexts>[0];
-
-async function run<T>(
-  contexts: Contexts,
-  fn: (e: MigrationEngine) => Promise<T>,
-  options: Partial<EngineOptions> = {},
-) {
-  const engine = await MigrationEngine.create({ composition: composeContexts(contexts), url: db.url, ...options });
-  try {
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
-}
+const { run } = db;
 
 const fast = {
   settings: { lockTimeoutMs: 300, lockRetries: 2 },

@@ -1,6 +1,6 @@
 import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
+import { NasFileFactory, NasFolderFactory } from './factories/index.ts';
 import { NasFile, NasFolder } from './index.ts';
-import { NasFileFactory, NasFolderFactory } from './testing.ts';
 
 /** Demo files per demo folder; there is one demo folder per unit of `--scale`. */
 export const DEMO_FILES_PER_FOLDER = 5;

@@ -1,2 +1,2 @@
 /** @tessera/nas/testing: factories for tests and seeding (they need `@faker-js/faker` and `@mikro-orm/seeder` where used). */
-export { NasFileFactory, NasFolderFactory } from './factories/index.ts';
+export { nasFileFactory, nasFolderFactory } from './factories/index.ts';

@@ -3,14 +3,14 @@ import { itRefusesBadInput, useTestDatabase } from '@tessera/testing';
 import { beforeAll, describe } from 'vitest';
 import { nas } from '../src/context.ts';
 import { type INasFile, NasRepository } from '../src/index.ts';
-import { NasFileFactory, NasFolderFactory } from '../src/testing.ts';
+import { nasFileFactory, nasFolderFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(nas);
 const schemas = ['nas'];
 
 let file: INasFile;
 beforeAll(async () => {
-  file = await new NasFileFactory(db.em()).createOne();
+  file = await nasFileFactory(db.em());
 });
 
 describe('nas refuses bad input with a typed error naming the field, and writes nothing', () => {
@@ -44,29 +44,29 @@ describe('nas refuses bad input with a typed error naming the field, and writes 
       field: 'filePath',
     },
     {
-      name: 'NasFileFactory with kind movie',
-      run: (em) => new NasFileFactory(em).createOne({ kind: 'movie' as never }),
+      name: 'nasFileFactory with kind movie',
+      run: (em) => nasFileFactory(em, { kind: 'movie' as never }),
       error: ValidationError,
       entity: 'NasFile',
       field: 'kind',
     },
     {
-      name: 'NasFileFactory with an invalid Date',
-      run: (em) => new NasFileFactory(em).createOne({ modifiedAt: new Date(Number.NaN) }),
+      name: 'nasFileFactory with an invalid Date',
+      run: (em) => nasFileFactory(em, { modifiedAt: new Date(Number.NaN) }),
       error: ValidationError,
       entity: 'NasFile',
       field: 'modifiedAt',
     },
     {
-      name: 'NasFileFactory with Infinity bytes',
-      run: (em) => new NasFileFactory(em).createOne({ sizeBytes: Number.POSITIVE_INFINITY }),
+      name: 'nasFileFactory with Infinity bytes',
+      run: (em) => nasFileFactory(em, { sizeBytes: Number.POSITIVE_INFINITY }),
       error: ValidationError,
       entity: 'NasFile',
       field: 'sizeBytes',
     },
     {
       name: 'a NUL byte in a folder name',
-      run: (em) => new NasFolderFactory(em).createOne({ name: 'a\0' }),
+      run: (em) => nasFolderFactory(em, { name: 'a\0' }),
       error: ValidationError,
       entity: 'NasFolder',
       field: 'name',

@@ -10,7 +10,7 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
 import { NasFile, NasFolder, NasRepository } from '../src/index.ts';
-import { NasFileFactory, NasFolderFactory } from '../src/testing.ts';
+import { nasFileFactory, nasFolderFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(nas);
 
@@ -28,7 +28,7 @@ async function rejected(write: (em: ReturnType<typeof db.em>) => Promise<unknown
 describe('nas constraints: typed, field-level errors', () => {
   it('factories build valid folders and video files', async () => {
     const em = db.em();
-    const file = await new NasFileFactory(em).createOne();
+    const file = await nasFileFactory(em);
     expect(file).toMatchObject({ kind: 'video', extension: 'mp4', missingSince: null });
     expect(file.folder.path).toMatch(/^\/nas\//);
     const listing = await new NasRepository(db.em()).listFolder(file.folder.path);
@@ -36,7 +36,7 @@ describe('nas constraints: typed, field-level errors', () => {
   });
 
   it('a second file with the same path is a UniqueViolationError on filePath', async () => {
-    const existing = await new NasFileFactory(db.em()).createOne();
+    const existing = await nasFileFactory(db.em());
     const { error } = await rejected(
       async (em) => {
         const folder = await em.findOneOrFail(NasFolder, { id: existing.folder.id });
@@ -57,16 +57,16 @@ describe('nas constraints: typed, field-level errors', () => {
   });
 
   it('a second folder with the same path is a UniqueViolationError on path', async () => {
-    const existing = await new NasFolderFactory(db.em()).createOne();
-    const error = await new NasFolderFactory(db.em())
-      .createOne({ path: existing.path })
-      .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
+    const existing = await nasFolderFactory(db.em());
+    const error = await nasFolderFactory(db.em(), { path: existing.path }).catch((e: unknown) =>
+      translateDbError(e, db.orm.getMetadata()),
+    );
     expect(error).toBeInstanceOf(UniqueViolationError);
     expect(error).toMatchObject({ entity: 'NasFolder', field: 'path', constraint: 'uq_nas_folders_path' });
   });
 
   it('a malformed checksum is a CheckViolationError on checksum, before any write', async () => {
-    const file = await new NasFileFactory(db.em()).createOne();
+    const file = await nasFileFactory(db.em());
     const { error, written } = await rejected(
       (em) => new NasRepository(em).recordChecksum(file.id, 'NOT-A-DIGEST'),
       'nas_files',
@@ -79,14 +79,10 @@ describe('nas constraints: typed, field-level errors', () => {
   });
 
   it('a negative size is a CheckViolationError on sizeBytes, from the application and from the database', async () => {
-    const { error } = await rejected(
-      (em) => new NasFileFactory(em).createOne({ sizeBytes: -1 }),
-      'nas_files',
-      'size_bytes < 0',
-    );
+    const { error } = await rejected((em) => nasFileFactory(em, { sizeBytes: -1 }), 'nas_files', 'size_bytes < 0');
     expect(error).toBeInstanceOf(CheckViolationError);
     expect(error).toMatchObject({ entity: 'NasFile', field: 'sizeBytes' });
-    const file = await new NasFileFactory(db.em()).createOne();
+    const file = await nasFileFactory(db.em());
     const fromDb = await db
       .query('update nas.nas_files set size_bytes = -5 where id = $1', [file.id])
       .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
@@ -99,7 +95,7 @@ describe('nas constraints: typed, field-level errors', () => {
   });
 
   it('an unknown kind written outside the ORM is a CheckViolationError on kind', async () => {
-    const file = await new NasFileFactory(db.em()).createOne();
+    const file = await nasFileFactory(db.em());
     const error = await db
       .query(`update nas.nas_files set kind = 'hologram' where id = $1`, [file.id])
       .catch((e: unknown) => translateDbError(e, db.orm.getMetadata()));
@@ -108,11 +104,7 @@ describe('nas constraints: typed, field-level errors', () => {
   });
 
   it('a negative depth is a CheckViolationError on depth', async () => {
-    const { error } = await rejected(
-      (em) => new NasFolderFactory(em).createOne({ depth: -1 }),
-      'nas_folders',
-      'depth < 0',
-    );
+    const { error } = await rejected((em) => nasFolderFactory(em, { depth: -1 }), 'nas_folders', 'depth < 0');
     expect(error).toBeInstanceOf(CheckViolationError);
     expect(error).toMatchObject({
       entity: 'NasFolder',
@@ -124,7 +116,7 @@ describe('nas constraints: typed, field-level errors', () => {
   it('a file without modification time is a NotNullViolationError on modifiedAt', async () => {
     const { error } = await rejected(
       // biome-ignore lint/suspicious/noExplicitAny: deliberately missing
-      (em) => new NasFileFactory(em).createOne({ modifiedAt: undefined as any, filePath: '/nas/no-time.mp4' }),
+      (em) => nasFileFactory(em, { modifiedAt: undefined as any, filePath: '/nas/no-time.mp4' }),
       'nas_files',
       `file_path = '/nas/no-time.mp4'`,
     );

@@ -3,13 +3,13 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
 import { NasRepository } from '../src/index.ts';
-import { NasFileFactory } from '../src/testing.ts';
+import { nasFileFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(nas);
 
 describe('NasRepository.fileById', () => {
   it('reads a file by id as a plain row: its folder as an id, sizes as numbers, timestamps as dates', async () => {
-    const file = await new NasFileFactory(db.em()).createOne({ sizeBytes: 5_000_000_000 });
+    const file = await nasFileFactory(db.em(), { sizeBytes: 5_000_000_000 });
     const found = await new NasRepository(db.em()).fileById(file.id);
     expect(found).toMatchObject({
       id: file.id,
@@ -25,7 +25,7 @@ describe('NasRepository.fileById', () => {
   });
 
   it('hides a vanished file unless asked; an unknown id is NotFoundError, a malformed one a ValidationError', async () => {
-    const file = await new NasFileFactory(db.em()).createOne();
+    const file = await nasFileFactory(db.em());
     await db.query("update nas.nas_files set missing_since = now() - interval '1 day' where id = $1", [file.id]);
     const repo = new NasRepository(db.em());
     await expect(repo.fileById(file.id)).rejects.toBeInstanceOf(NotFoundError);

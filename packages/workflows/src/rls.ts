@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { currentUserSql, ValidationError } from '@tessera/kernel';
+import { validateId } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -27,29 +27,13 @@ export function roleFor(actor: Actor): string {
   return actor.isSuperuser === true ? ADMIN_ROLE : APP_ROLE;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The SQL expressions the policies use. `current_setting(name, true)` is null when the setting was never set and
- * '' after a transaction that set it locally ended, so both mean "nobody": no rows, never an error, never all rows.
- */
-export { currentUserSql };
-/**
- * True only when `app.is_superuser` is set to true in this transaction. No policy uses it any more (the app role
- * could set it itself); the superuser view is the {@link ADMIN_ROLE} role. Kept for code that still reads it.
- */
-export const isSuperuserSql =
-  "COALESCE((NULLIF(current_setting('app.is_superuser'::text, true), ''::text))::boolean, false)";
-
 /**
  * A fork of `em` whose every transaction (explicit, or the implicit one MikroORM opens around a single query)
  * runs `SET LOCAL ROLE tessera_app` (or `tessera_admin` for a superuser actor) and sets `app.current_user_id` with
  * `set_config(…, true)`, so neither leaks to the next user of the pooled connection.
  */
 export function actingAs(em: EntityManager, actor: Actor): EntityManager {
-  if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
-    throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
-  }
+  validateId('Actor', 'userId', actor?.userId);
   const fork = em.fork();
   fork.setSessionContext({
     role: roleFor(actor),
@@ -64,9 +48,7 @@ export function actingAs(em: EntityManager, actor: Actor): EntityManager {
  * `SET LOCAL ROLE`).
  */
 export function actorSettings(actor: Actor): Record<string, string> {
-  if (typeof actor?.userId !== 'string' || !UUID_PATTERN.test(actor.userId)) {
-    throw new ValidationError('Actor', 'userId', 'must be the UUID of a user');
-  }
+  validateId('Actor', 'userId', actor?.userId);
   // Only what the policies read: the role and the acting user (no policy reads `app.is_superuser`; the superuser
   // view is the admin role).
   return { role: roleFor(actor), 'app.current_user_id': actor.userId };

@@ -6,7 +6,7 @@ import { Execution, ExecutionRepository } from '@tessera/executions';
 import { User, UserRepository } from '@tessera/identity';
 import type { Composition } from '@tessera/kernel';
 import { createOrm } from '@tessera/kernel';
-import { DocumentRepository, visibleDocumentsSql } from '@tessera/knowledge';
+import { DocumentRepository } from '@tessera/knowledge';
 import { NasRepository } from '@tessera/nas';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
 import { sql as dsql, eq } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import pg from 'pg';
 import postgres from 'postgres';
 import { DataSource, EntitySchema } from 'typeorm';
 import { CANDIDATES, HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
+import { visibleDocumentsSql } from '../../../packages/knowledge/src/security/access.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Seeded } from './seed.ts';
 

@@ -1,7 +1,7 @@
 export { databaseUrl } from './admin.ts';
 export { loadLine, machineLine, percentiles } from './bench.ts';
 export { cleanupStale } from './cleanup.ts';
-export { EMBEDDED_VERSIONS, embeddedVersion, startEmbedded } from './embedded.ts';
+export { EMBEDDED_VERSIONS, embeddedVersion, freePort, startEmbedded } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
 export {

@@ -5,8 +5,6 @@ import type { Command } from './types.ts';
 
 /** `tessera backup`: pg_dump in the custom format, with a manifest of row counts and checksums. */
 export const backupCommand: Command = {
-  name: 'backup',
-  help: '[--context NAME] [--file PATH]  dump the database (or one context) with pg_dump, custom format',
   options: { context: { type: 'string' }, file: { type: 'string' } },
   async run(ctx) {
     recordOpsEventsInAudit();

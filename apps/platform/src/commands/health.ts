@@ -4,8 +4,6 @@ import type { Command } from './types.ts';
 
 /** `tessera health`: connectivity, latency, server version, pending migrations and drift; exit 1 if unhealthy. */
 export const healthCommand: Command = {
-  name: 'health',
-  help: '[--json]                connectivity, round-trip latency, server version, pending migrations, drift, replicas',
   options: { json: { type: 'boolean' } },
   // Health reports an unreachable database now (in the report, as JSON with --json) rather than waiting for it.
   waitForDatabase: false,

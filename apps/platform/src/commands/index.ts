@@ -2,8 +2,8 @@ import type { CommandEntry } from '@tessera/cli';
 
 /**
  * The platform's commands after the migration commands every composition gets (@tessera/cli). Each loads its
- * module only when it runs; the help line is repeated here so `tessera --help` loads none of them (a test
- * keeps both in step). Add a command: one file, one line here.
+ * module only when it runs, and its name and help line live only here, so `tessera --help` loads none of them.
+ * Add a command: one file, one entry here.
  */
 export const commands: readonly CommandEntry[] = [
   {

@@ -50,8 +50,6 @@ function pauseAt(out: CommandContext['out']): ((stage: ScanStage) => Promise<voi
 
 /** `tessera nas scan <dir>`: scans a directory tree into the NAS inventory, with progress. */
 export const nasCommand: Command = {
-  name: 'nas',
-  help: 'scan DIR [--batch-size N] [--full]  ingest a directory tree into the NAS inventory',
   options: { 'batch-size': { type: 'string' }, full: { type: 'boolean' } },
   async run(ctx) {
     const [sub, dir, ...rest] = ctx.positionals;

@@ -21,8 +21,6 @@ function count(ctx: CommandContext, option: string, fallback: number | undefined
  * `--archive DIR`, each is first written to DIR and the written copy verified.
  */
 export const partitions: Command = {
-  name: 'partitions',
-  help: '[--ahead N] [--retention-months M] [--archive DIR]  create partitions N months ahead (default 3); drop those older than M months, archived to DIR first',
   options: { ahead: { type: 'string' }, 'retention-months': { type: 'string' }, archive: { type: 'string' } },
   async run(ctx) {
     const ahead = count(ctx, 'ahead', 3);

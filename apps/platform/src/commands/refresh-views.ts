@@ -4,8 +4,6 @@ import type { Command } from './types.ts';
 
 /** `tessera refresh-views`: refreshes every materialized view the composed contexts declare. */
 export const refreshViews: Command = {
-  name: 'refresh-views',
-  help: '                     refresh every materialized view the contexts declare (dashboards read them)',
   options: {},
   async run(ctx) {
     const orm = await createOrm(platform, ctx.url, { pool: { min: 0, max: 1 } });

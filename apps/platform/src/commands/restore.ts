@@ -5,8 +5,6 @@ import { type Command, UsageError } from './types.ts';
 
 /** `tessera restore FILE`: pg_restore into a new or empty database, then verify against the manifest. */
 export const restoreCommand: Command = {
-  name: 'restore',
-  help: 'FILE [--database NAME] [--force] [--unverified] [--jobs N]  restore a backup into a new or empty database and verify it',
   options: {
     database: { type: 'string' },
     force: { type: 'boolean' },

@@ -17,8 +17,6 @@ function positiveNumber(raw: string | boolean | undefined, name: string, fallbac
  * Safe to re-run, and safe while the platform keeps writing.
  */
 export const retention: Command = {
-  name: 'retention',
-  help: `[--days N] [--batch-size N]  delete search history older than N days (default ${DEFAULT_RETENTION_DAYS}), in batches`,
   options: { days: { type: 'string' }, 'batch-size': { type: 'string' } },
   async run(ctx) {
     const days = positiveNumber(ctx.values.days, 'days', DEFAULT_RETENTION_DAYS, false);

@@ -11,8 +11,6 @@ const MAX_SCALE = 2000;
  * a seeder, each context in its own transaction. Idempotent: existing rows are found by natural keys and kept.
  */
 export const seed: Command = {
-  name: 'seed',
-  help: '[--scale N]                 load sample and demo data into every context (idempotent; N sizes it, default 1)',
   options: { scale: { type: 'string' } },
   async run(ctx) {
     const raw = ctx.values.scale;

@@ -7,8 +7,6 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : 
 
 /** `tessera stats`: rows, sizes, dead tuples and last vacuum/analyze, per table and per context. */
 export const statsCommand: Command = {
-  name: 'stats',
-  help: '[--json]                 per table and per context: rows, table/index size, dead tuples, last vacuum/analyze',
   options: { json: { type: 'boolean' } },
   async run(ctx) {
     const report = await stats(ctx.url);

@@ -1,6 +1,5 @@
 import { TesseraError } from '@tessera/kernel';
-import { migrationUrl } from '@tessera/migrator';
-import pg from 'pg';
+import { assertSessionUrl, MigrationTransactionPoolerError, migrationUrl } from '@tessera/migrator';
 
 /**
  * The connection is a transaction (or statement) pooler, such as PgBouncer with `pool_mode = transaction`: the
@@ -24,29 +23,15 @@ export function sessionUrl(url: string): string {
   return migrationUrl(url);
 }
 
-async function backendPid(client: pg.Client): Promise<number> {
-  return Number((await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
-}
-
 /**
- * Refuses a transaction pooler with a {@link TransactionPoolerError}, before anything is written. Two client
- * connections that are open at the same time own two server sessions, unless a pooler lends one server
- * connection to both between transactions (PgBouncer reuses the idle one), or moves one client between servers.
- * Both are checked: client A, then B, then A again.
+ * Refuses a transaction pooler with a {@link TransactionPoolerError} naming the command, before anything is
+ * written: the migrator's check ({@link assertSessionUrl}), on a connection of its own.
  */
 export async function assertOwnSession(url: string, what: string): Promise<void> {
-  const a = new pg.Client({ connectionString: url });
-  const b = new pg.Client({ connectionString: url });
-  a.on('error', () => {});
-  b.on('error', () => {});
   try {
-    await a.connect();
-    await b.connect();
-    const first = await backendPid(a);
-    const other = await backendPid(b);
-    const again = await backendPid(a);
-    if (first === other || first !== again) throw new TransactionPoolerError(what, url);
-  } finally {
-    await Promise.all([a.end().catch(() => {}), b.end().catch(() => {})]);
+    await assertSessionUrl(url, what.replaceAll(' ', '-'));
+  } catch (error) {
+    if (error instanceof MigrationTransactionPoolerError) throw new TransactionPoolerError(what, url);
+    throw error;
   }
 }

@@ -1,16 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { userFactory } from '@tessera/identity/testing';
+import { uniqueSuffix } from '@tessera/kernel';
 import type { IAuditLog } from '../entities/audit-log.entity.ts';
 import type { IEvent } from '../entities/event.entity.ts';
 import { AuditLogRepository, type RecordAuditInput } from '../repositories/audit-log.repository.ts';
 import { type AppendEventInput, EventRepository } from '../repositories/event.repository.ts';
-
-let counter = 0;
-/** A per-process counter plus the pid, so parallel test files sharing a database never collide. */
-const next = () => {
-  counter += 1;
-  return `${process.pid}-${counter}`;
-};
 
 /**
  * Appends (through {@link AuditLogRepository.record}, so the same validation applies) a `login` of a new user,
@@ -36,7 +30,7 @@ export async function auditLogFactory(
 /** Appends (through {@link EventRepository.append}) an unpublished event of a unique aggregate; override any field. */
 export async function eventFactory(em: EntityManager, overrides: Partial<AppendEventInput> = {}): Promise<IEvent> {
   const [event] = await new EventRepository(em).append([
-    { aggregateType: 'demo', aggregateId: `demo-${next()}`, type: 'demo.created', payload: {}, ...overrides },
+    { aggregateType: 'demo', aggregateId: `demo-${uniqueSuffix()}`, type: 'demo.created', payload: {}, ...overrides },
   ]);
   return event as IEvent;
 }

@@ -6,8 +6,9 @@ import {
   maintainPartitions,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
-  ValidationError,
+  pageLimit,
   validateEntity,
+  validateId,
 } from '@tessera/kernel';
 import { type AuditAction, AuditLog, type IAuditLog } from '../entities/audit-log.entity.ts';
 
@@ -35,8 +36,6 @@ export interface AuditQueryOptions {
 /** The largest page an audit query returns. */
 export const MAX_AUDIT_PAGE = 1000;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Audit records: written by triggers and services, read by resource, by user and by time range, newest first. */
 export class AuditLogRepository {
   readonly em: EntityManager;
@@ -58,9 +57,7 @@ export class AuditLogRepository {
       createdAt: new Date(),
     };
     validateEntity(this.em.getMetadata(AuditLog), data);
-    if (data.resourceId !== null && !UUID_PATTERN.test(data.resourceId)) {
-      throw new ValidationError('AuditLog', 'resourceId', 'must be a UUID');
-    }
+    if (data.resourceId !== null) validateId('AuditLog', 'resourceId', data.resourceId);
     const log = this.em.create(AuditLog, data);
     await flushOrDetach(this.em, [log]);
     return log;
@@ -87,15 +84,9 @@ export class AuditLogRepository {
   }
 
   private async query(where: Record<string, unknown>, options: AuditQueryOptions): Promise<IAuditLog[]> {
-    const limit = options.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
-      throw new ValidationError('AuditLog', 'limit', `must be an integer from 1 to ${MAX_AUDIT_PAGE}`);
-    }
+    const limit = pageLimit('AuditLog', options.limit, { max: MAX_AUDIT_PAGE, default: 100 });
     for (const key of ['resourceId', 'user'] as const) {
-      const value = where[key];
-      if (typeof value === 'string' && !UUID_PATTERN.test(value)) {
-        throw new ValidationError('AuditLog', key, 'must be a UUID');
-      }
+      if (typeof where[key] === 'string') validateId('AuditLog', key, where[key]);
     }
     const createdAt: Record<string, Date> = {};
     if (options.from) createdAt.$gte = options.from;

@@ -1,5 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, NotFoundError, sql, translated, ValidationError, validateRows } from '@tessera/kernel';
+import {
+  declareConsistency,
+  NotFoundError,
+  pageLimit,
+  sql,
+  translated,
+  ValidationError,
+  validateRows,
+} from '@tessera/kernel';
 import { Event, type IEvent } from '../entities/event.entity.ts';
 
 const EVENT_BY_ID =
@@ -54,10 +62,12 @@ export class EventRepository {
 
   /** Up to `limit` unpublished events, oldest first (the outbox poll; served by a partial index). */
   async listUnpublished(limit = 100): Promise<IEvent[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_BATCH) {
-      throw new ValidationError('Event', 'limit', `must be an integer from 1 to ${MAX_EVENT_BATCH}`);
-    }
-    return this.em.find(Event, { publishedAt: null }, { orderBy: { id: 'asc' }, limit, disableIdentityMap: true });
+    const size = pageLimit('Event', limit, { max: MAX_EVENT_BATCH, default: 100 });
+    return this.em.find(
+      Event,
+      { publishedAt: null },
+      { orderBy: { id: 'asc' }, limit: size, disableIdentityMap: true },
+    );
   }
 
   /** Marks events as published; ones already published keep their first timestamp. Returns how many changed. */

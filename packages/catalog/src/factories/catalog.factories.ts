@@ -1,6 +1,8 @@
 import { faker } from '@faker-js/faker';
 import type { EntityData } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Factory } from '@mikro-orm/seeder';
+import { uniqueSuffix } from '@tessera/kernel';
 import { Episode, type IEpisode } from '../entities/episode.entity.ts';
 import { Event, type IEvent } from '../entities/event.entity.ts';
 import { GoogleSheetSync, type IGoogleSheetSync } from '../entities/google-sheet-sync.entity.ts';
@@ -11,19 +13,12 @@ import { type ISeason, Season } from '../entities/season.entity.ts';
 import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { type IVideoFile, VideoFile } from '../entities/video-file.entity.ts';
 
-let sequence = 0;
-/** A number no other factory call in this process returns; the pid keeps parallel test files apart. */
-const next = () => {
-  sequence += 1;
-  return `${process.pid}_${sequence}`;
-};
-
 /** Projects with a unique `PROJECT_<n>` code and a company name. */
 export class ProjectFactory extends Factory<IProject> {
   readonly model = Project;
   protected definition(): EntityData<IProject> {
     return {
-      code: `PROJECT_${next()}`,
+      code: `PROJECT_${uniqueSuffix().toUpperCase()}`,
       name: faker.company.name(),
       description: null,
       nasBasePath: null,
@@ -96,7 +91,7 @@ export class EpisodeFactory extends Factory<IEpisode> {
 export class VideoFileFactory extends Factory<IVideoFile> {
   readonly model = VideoFile;
   protected definition(): EntityData<IVideoFile> {
-    const name = `${faker.word.noun()}_${next()}.mp4`;
+    const name = `${faker.word.noun()}_${uniqueSuffix()}.mp4`;
     return {
       episode: null,
       nasFile: null,
@@ -146,7 +141,7 @@ export class TagFactory extends Factory<ITag> {
   protected definition(): EntityData<ITag> {
     return {
       category: faker.helpers.arrayElement(['action', 'street', 'result']),
-      name: `${faker.word.verb()}_${next()}`,
+      name: `${faker.word.verb()}_${uniqueSuffix()}`,
       description: null,
       color: null,
     };
@@ -171,6 +166,37 @@ export class PlayerFactory extends Factory<IPlayer> {
 export class GoogleSheetSyncFactory extends Factory<IGoogleSheetSync> {
   readonly model = GoogleSheetSync;
   protected definition(): EntityData<IGoogleSheetSync> {
-    return { sheetSource: `sheet-${next()}`, status: 'idle', rowsSynced: 0, lastSyncedAt: null, lastError: null };
+    return {
+      sheetSource: `sheet-${uniqueSuffix()}`,
+      status: 'idle',
+      rowsSynced: 0,
+      lastSyncedAt: null,
+      lastError: null,
+    };
   }
 }
+
+/** A factory tests call: persists (and flushes) one valid row built by `Builder`, with any field overridden. */
+function persisting<T extends object>(Builder: new (em: EntityManager) => Factory<T>) {
+  return (em: EntityManager, overrides: EntityData<T> = {}): Promise<T> => new Builder(em).createOne(overrides);
+}
+
+// The classes above build rows without writing them, for the seeder's batched inserts; tests call these.
+/** Persists one Project; override any field. */
+export const projectFactory = persisting<IProject>(ProjectFactory);
+/** Persists one Season; override any field. */
+export const seasonFactory = persisting<ISeason>(SeasonFactory);
+/** Persists one Event; override any field. */
+export const eventFactory = persisting<IEvent>(EventFactory);
+/** Persists one Episode; override any field. */
+export const episodeFactory = persisting<IEpisode>(EpisodeFactory);
+/** Persists one VideoFile; override any field. */
+export const videoFileFactory = persisting<IVideoFile>(VideoFileFactory);
+/** Persists one HandClip; override any field. */
+export const handClipFactory = persisting<IHandClip>(HandClipFactory);
+/** Persists one Tag; override any field. */
+export const tagFactory = persisting<ITag>(TagFactory);
+/** Persists one Player; override any field. */
+export const playerFactory = persisting<IPlayer>(PlayerFactory);
+/** Persists one GoogleSheetSync; override any field. */
+export const googleSheetSyncFactory = persisting<IGoogleSheetSync>(GoogleSheetSyncFactory);

@@ -4,6 +4,8 @@ import {
   declareConsistency,
   flushOrDetach,
   NotFoundError,
+  type PageOptions,
+  pageOf,
   TesseraError,
   translateDbError,
   UniqueViolationError,
@@ -14,7 +16,10 @@ import { Episode } from '../entities/episode.entity.ts';
 import { Event } from '../entities/event.entity.ts';
 import { type IProject, Project } from '../entities/project.entity.ts';
 import { type ISeason, Season } from '../entities/season.entity.ts';
-import { type PageOptions, pageOf, query } from './sql.ts';
+import { query } from './sql.ts';
+
+/** Page sizes of the project and search lists. */
+export const CATALOG_PAGE = { max: 100, default: 20 };
 
 /** A new project (series). */
 export interface ProjectInput {
@@ -142,7 +147,7 @@ export class CatalogRepository {
    * (one query per level, `select-in`, not a row per combination).
    */
   async listProjects(options: PageOptions = {}): Promise<ProjectPage<IProject>> {
-    const { page, limit, offset } = pageOf('Project', options);
+    const { page, limit, offset } = pageOf('Project', options, CATALOG_PAGE);
     const [items, total] = await this.em.findAndCount(
       Project,
       {},
@@ -159,7 +164,7 @@ export class CatalogRepository {
 
   /** One page of live projects with only the columns a list needs (id, code, name), as plain rows. */
   async projectSummaries(options: PageOptions = {}) {
-    const { page, limit, offset } = pageOf('Project', options);
+    const { page, limit, offset } = pageOf('Project', options, CATALOG_PAGE);
     return query<{ id: string; code: string; name: string }>(
       this.em,
       'select id, code, name from catalog.projects where deleted_at is null order by code limit $1 offset $2',

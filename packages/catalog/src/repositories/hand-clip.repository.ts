@@ -4,6 +4,7 @@ import {
   declareConsistency,
   type EntityFieldError,
   flushOrDetach,
+  isUuid,
   NotFoundError,
   newId,
   ValidationError,
@@ -18,8 +19,6 @@ import { type IPlayer, Player } from '../entities/player.entity.ts';
 import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { VideoFile } from '../entities/video-file.entity.ts';
 import { query } from './sql.ts';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A new hand clip. */
 export interface HandClipInput {
@@ -205,9 +204,7 @@ export class HandClipRepository {
     validateId('HandClipTag', 'handClip', handClipId);
     if (!Array.isArray(tagIds)) throw new ValidationError('HandClipTag', 'tag', 'tagIds must be an array of UUIDs');
     tagIds.forEach((id, i) => {
-      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
-        throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
-      }
+      if (!isUuid(id)) throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
     });
     const rows = await query(
       this.em,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, ValidationError } from '@tessera/kernel';
-import { type PageOptions, pageOf, query } from './sql.ts';
+import { declareConsistency, type PageOptions, pageOf, ValidationError } from '@tessera/kernel';
+import { CATALOG_PAGE } from './catalog.repository.ts';
+import { query } from './sql.ts';
 
 /** One ranked search hit. */
 export interface SearchHit {
@@ -88,7 +89,7 @@ export class SearchRepository {
     if (typeof text !== 'string' || text.trim().length === 0) {
       throw new ValidationError(entity, 'query', 'must contain at least one word');
     }
-    const { page, limit, offset } = pageOf(entity, options);
+    const { page, limit, offset } = pageOf(entity, options, CATALOG_PAGE);
     // One row more than the page says whether another page exists, without counting every match. Unnamed on
     // purpose: a term's frequency decides the plan (index walk or bitmap), so each call is planned for its term.
     const rows = await query<SearchHit>(this.em, sql, [text, limit + 1, offset, CANDIDATES]);

@@ -1,7 +1,14 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { ADMIN_ROLE, currentUserSql, Workflow, WorkflowVersion } from '@tessera/workflows';
+import {
+  currentUserSql,
+  defineChecks,
+  idProperty,
+  jsonObjectCheck,
+  timestampProperties,
+  updatedAtTrigger,
+} from '@tessera/kernel';
+import { ADMIN_ROLE, Workflow, WorkflowVersion } from '@tessera/workflows';
 import { durationCheck, durationTrigger } from './duration.ts';
 
 /** An execution's lifecycle; a PostgreSQL native enum `execution_status`. */

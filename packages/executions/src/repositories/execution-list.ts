@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlBatch, ValidationError } from '@tessera/kernel';
+import { pageLimit, sqlBatch, validateId } from '@tessera/kernel';
 import type { ExecutionStatus } from '../entities/execution.entity.ts';
 
 /**
@@ -19,8 +19,6 @@ type RawItem = Omit<ExecutionListItem, 'createdAt'> & { createdAt: string | Date
 /** The largest page of {@link listByWorkflow}. */
 export const MAX_EXECUTION_PAGE = 500;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const LIST_TEXT =
   'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +
   'where workflow_id = $1 order by created_at desc limit $2';
@@ -36,13 +34,11 @@ export async function listByWorkflow(
   workflowId: string,
   limit: number,
 ): Promise<ExecutionListItem[]> {
-  if (!UUID_PATTERN.test(workflowId)) throw new ValidationError('Execution', 'workflow', 'must be a UUID');
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXECUTION_PAGE) {
-    throw new ValidationError('Execution', 'limit', `must be an integer from 1 to ${MAX_EXECUTION_PAGE}`);
-  }
+  validateId('Execution', 'workflow', workflowId);
+  const size = pageLimit('Execution', limit, { max: MAX_EXECUTION_PAGE, default: MAX_EXECUTION_PAGE });
   const [listed] = await sqlBatch(
     em,
-    [{ name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] }],
+    [{ name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, size] }],
     { settings },
   );
   // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.

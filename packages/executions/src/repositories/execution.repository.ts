@@ -4,6 +4,7 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
+  isUuid,
   type MonthlyPartitionedTable,
   maintainPartitions,
   NotFoundError,
@@ -16,9 +17,9 @@ import {
 } from '@tessera/kernel';
 import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
+import { copyLogs, type LogInput } from '../logs/log-writer.ts';
+import { canTransition, type ExecutionAction, TRANSITIONS } from '../rules/transitions.ts';
 import { type ExecutionListItem, listByWorkflow } from './execution-list.ts';
-import { copyLogs, type LogInput } from './log-writer.ts';
-import { canTransition, type ExecutionAction, TRANSITIONS } from './transitions.ts';
 
 /** `executions.execution_logs` as a monthly-partitioned table, for the kernel's partition maintenance. */
 export const EXECUTION_LOGS_TABLE: MonthlyPartitionedTable = {
@@ -87,8 +88,6 @@ const START_TEXT =
 
 const RECORD_BY_ID = `select ${RECORD_COLUMNS} from executions.executions where id = $1`;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Executions of workflows, for one acting user (row-level security: an owner sees the executions they triggered,
  * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError.
@@ -134,7 +133,7 @@ export class ExecutionRepository {
     );
     // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
-    const [inserted] = UUID_PATTERN.test(workflowId)
+    const [inserted] = isUuid(workflowId)
       ? await sqlBatch(
           this.#ownerEm,
           [
@@ -150,7 +149,7 @@ export class ExecutionRepository {
     const row = inserted?.[0];
     if (row) return toRecord(row as RecordRow);
     // Nothing inserted: say why, as the actor sees the workflow (the failure path may cost a second trip).
-    const workflow = UUID_PATTERN.test(workflowId)
+    const workflow = isUuid(workflowId)
       ? await this.em.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
       : null;
     if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
@@ -163,7 +162,7 @@ export class ExecutionRepository {
    * row-level security settings and a named prepared statement in one batch.
    */
   async get(id: string): Promise<ExecutionRecord> {
-    const [rows] = UUID_PATTERN.test(id)
+    const [rows] = isUuid(id)
       ? await sqlBatch(this.#ownerEm, [{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }], {
           settings: this.#settings,
         })
@@ -268,7 +267,7 @@ export class ExecutionRepository {
   }
 
   private async find(tx: EntityManager, id: string, lock: boolean): Promise<IExecution> {
-    const execution = UUID_PATTERN.test(id)
+    const execution = isUuid(id)
       ? await tx.findOne(Execution, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
       : null;
     if (!execution) throw new NotFoundError('Execution', { id });

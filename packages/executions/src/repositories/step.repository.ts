@@ -3,6 +3,7 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
+  isUuid,
   NotFoundError,
   ValidationError,
   validateEntity,
@@ -19,8 +20,6 @@ export interface RecordStepInput {
   inputData?: Record<string, unknown> | null;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The steps of executions: recorded pending, started, then finished as completed, failed or skipped. */
 export class StepRepository {
   readonly em: EntityManager;
@@ -32,7 +31,7 @@ export class StepRepository {
   /** Records a step of a running or paused execution the actor can see. */
   async record(executionId: string, input: RecordStepInput): Promise<IExecutionStep> {
     return this.em.transactional(async (tx) => {
-      const execution = UUID_PATTERN.test(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
+      const execution = isUuid(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
       if (!execution) throw new NotFoundError('Execution', { id: executionId });
       if (!['running', 'paused'].includes(execution.status)) {
         throw new IllegalStateError('Execution', execution.status, 'a new step');
@@ -77,7 +76,7 @@ export class StepRepository {
   /** An execution's steps in order. */
   async list(executionId: string): Promise<IExecutionStep[]> {
     return this.em.transactional(async (tx) => {
-      const execution = UUID_PATTERN.test(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
+      const execution = isUuid(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
       if (!execution) throw new NotFoundError('Execution', { id: executionId });
       return tx.find(ExecutionStep, { execution }, { orderBy: { stepIndex: 'asc', createdAt: 'asc' } });
     });
@@ -90,9 +89,7 @@ export class StepRepository {
     apply: (s: IExecutionStep) => void,
   ): Promise<IExecutionStep> {
     const id = await this.em.transactional(async (tx) => {
-      const step = UUID_PATTERN.test(stepId)
-        ? await tx.findOne(ExecutionStep, { id: stepId }, { populate: ['execution'] })
-        : null;
+      const step = isUuid(stepId) ? await tx.findOne(ExecutionStep, { id: stepId }, { populate: ['execution'] }) : null;
       if (!step) throw new NotFoundError('ExecutionStep', { id: stepId });
       if (!from.includes(step.status)) throw new IllegalStateError('ExecutionStep', step.status, to);
       step.status = to;

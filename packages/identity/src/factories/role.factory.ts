@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach } from '@tessera/kernel';
+import { flushOrDetach, uniqueSuffix } from '@tessera/kernel';
 import { type IRole, Role } from '../entities/role.entity.ts';
-import { uniqueSuffix } from './unique.ts';
 
 /** Fields a test may override on a role. */
 export type RoleOverrides = Partial<Omit<IRole, 'id'>>;

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushOrDetach } from '@tessera/kernel';
+import { flushOrDetach, uniqueSuffix } from '@tessera/kernel';
 import type { IUser } from '../entities/user.entity.ts';
 import { User } from '../entities/user.entity.ts';
-import { hashPassword } from '../repositories/password.ts';
-import { uniqueSuffix } from './unique.ts';
+import { hashPassword } from '../security/password.ts';
 
 /** Fields a test may override on a user; `password` is hashed into `hashedPassword`. */
 export type UserOverrides = Partial<Omit<IUser, 'id' | 'hashedPassword'>> & { password?: string };

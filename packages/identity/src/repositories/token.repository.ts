@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
+  isUuid,
   NotFoundError,
   translated,
   ValidationError,
@@ -37,8 +38,6 @@ export interface VerifiedToken {
 
 /** How long a revoked token is kept (for "this token was revoked" answers and forensics) before purging. */
 export const REVOKED_RETENTION_SECONDS = 30 * 24 * 3600;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The SHA-256 hex digest of a raw token: the only form in which tokens reach the database. */
 export function hashToken(raw: string): string {
@@ -114,7 +113,7 @@ export class TokenRepository {
    * Returns false when no unrevoked token matched, so revoking twice is harmless.
    */
   async revoke(rawOrId: string, now: Date = new Date()): Promise<boolean> {
-    const where = UUID_PATTERN.test(rawOrId) ? { id: rawOrId } : { tokenHash: hashToken(rawOrId) };
+    const where = isUuid(rawOrId) ? { id: rawOrId } : { tokenHash: hashToken(rawOrId) };
     const count = await translated(this.em, () =>
       this.em.nativeUpdate(Token, { ...where, revokedAt: null }, { revokedAt: now }),
     );
@@ -123,7 +122,7 @@ export class TokenRepository {
 
   /** Revokes every unrevoked token of a user (sign out everywhere; after a password change). Returns the count. */
   async revokeAllForUser(userId: string, now: Date = new Date()): Promise<number> {
-    if (!UUID_PATTERN.test(userId)) return 0;
+    if (!isUuid(userId)) return 0;
     return translated(this.em, () =>
       this.em.nativeUpdate(Token, { user: userId, revokedAt: null }, { revokedAt: now }),
     );
@@ -134,7 +133,7 @@ export class TokenRepository {
    * Throws NotFoundError for an unknown or revoked token.
    */
   async extend(id: string, ttlSeconds: number, now: Date = new Date()): Promise<IToken> {
-    const token = UUID_PATTERN.test(id) ? await this.em.findOne(Token, { id }) : null;
+    const token = isUuid(id) ? await this.em.findOne(Token, { id }) : null;
     if (!token || token.revokedAt !== null) throw new NotFoundError('Token', { id });
     token.expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     await flushOrDetach(this.em, [token]);
@@ -143,7 +142,7 @@ export class TokenRepository {
 
   /** The tokens of a user, newest first, revoked and expired ones included (for a "your sessions" page). */
   async listForUser(userId: string): Promise<IToken[]> {
-    if (!UUID_PATTERN.test(userId)) return [];
+    if (!isUuid(userId)) return [];
     return this.em.find(Token, { user: userId }, { orderBy: { id: 'desc' } });
   }
 

@@ -2,8 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
+  idCursor,
+  isUuid,
   NotFoundError,
   newId,
+  pageLimit,
   sql,
   translated,
   ValidationError,
@@ -12,7 +15,13 @@ import {
 import { type IRole, Role } from '../entities/role.entity.ts';
 import { type IUser, User } from '../entities/user.entity.ts';
 import { UserRole } from '../entities/user-role.entity.ts';
-import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches } from './password.ts';
+import {
+  dummyHash,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  passwordMatches,
+} from '../security/password.ts';
 
 /** What `register` needs; `password` is optional because some users sign in elsewhere. */
 export interface RegisterUserInput {
@@ -43,8 +52,6 @@ export interface UserPage {
 
 /** The largest page {@link UserRepository.list} returns. */
 export const MAX_PAGE_SIZE = 500;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A user's columns under their property names, for the hot reads that return plain rows. */
 const USER_COLUMNS =
@@ -153,7 +160,7 @@ export class UserRepository {
 
   /** The user with this id (a plain user, see the class comment); throws NotFoundError when there is none. */
   async getById(id: string): Promise<IUser> {
-    const rows = UUID_PATTERN.test(id)
+    const rows = isUuid(id)
       ? await sql<UserRow>(this.em, {
           name: 'identity.users.by_id',
           text: `select ${USER_COLUMNS} from identity.users where id = $1`,
@@ -167,7 +174,7 @@ export class UserRepository {
 
   /** The managed entity, for the writes that change it through the unit of work. */
   async #managed(id: string): Promise<IUser> {
-    const user = UUID_PATTERN.test(id) ? await this.em.findOne(User, { id }) : null;
+    const user = isUuid(id) ? await this.em.findOne(User, { id }) : null;
     if (!user) throw new NotFoundError('User', { id });
     return user;
   }
@@ -179,15 +186,10 @@ export class UserRepository {
    * a count(*) per page would cost more than the page.
    */
   async list(options: ListUsersOptions = {}): Promise<UserPage> {
-    const limit = options.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new ValidationError('User', 'limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-    }
-    if (options.cursor && !UUID_PATTERN.test(options.cursor)) {
-      throw new ValidationError('User', 'cursor', 'is not a cursor returned by list()');
-    }
+    const limit = pageLimit('User', options.limit, { max: MAX_PAGE_SIZE, default: 50 });
+    const cursor = idCursor('User', options.cursor);
     const where = {
-      ...(options.cursor ? { id: { $gt: options.cursor } } : {}),
+      ...(cursor ? { id: { $gt: cursor } } : {}),
       ...(options.isActive === undefined ? {} : { isActive: options.isActive }),
     };
     // One row more than the page tells whether there is a next page without a count(*).
@@ -207,7 +209,7 @@ export class UserRepository {
 
   /** Deletes the user; the database cascades to its tokens and role grants. Returns false when absent. */
   async delete(id: string): Promise<boolean> {
-    if (!UUID_PATTERN.test(id)) return false;
+    if (!isUuid(id)) return false;
     const count = await translated(this.em, () => this.em.nativeDelete(User, { id }));
     // The rows are gone. Cached copies of the user and of what referenced it (tokens, grants) must leave
     // the identity map, or a later flush would cascade-persist the deleted user back into existence.
@@ -244,7 +246,7 @@ export class UserRepository {
   /** Withdraws roles by name; names the user does not have are ignored. Returns how many were withdrawn. */
   async revokeRoles(userId: string, roleNames: readonly string[]): Promise<number> {
     const names = roleNames.map((n) => n.trim());
-    if (names.length === 0 || !UUID_PATTERN.test(userId)) return 0;
+    if (names.length === 0 || !isUuid(userId)) return 0;
     const roles = await this.em.find(Role, { name: { $in: names } }, { fields: ['id'] });
     if (roles.length === 0) return 0;
     return translated(this.em, () =>

@@ -1,7 +1,6 @@
 import { faker } from '@faker-js/faker';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { uniqueSuffix } from '@tessera/identity/testing';
-import { flushOrDetach } from '@tessera/kernel';
+import { flushOrDetach, uniqueSuffix } from '@tessera/kernel';
 import { DOCUMENT_TYPES, Document, type IDocument } from '../entities/document.entity.ts';
 
 /** Fields a test may override on a document. */

@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
+  idCursor,
+  isUuid,
   jsonProblem,
   NotFoundError,
   newId,
+  pageLimit,
   sql,
   statementName,
   translated,
@@ -11,7 +14,7 @@ import {
   validateEntity,
 } from '@tessera/kernel';
 import { Document, type DocumentType } from '../entities/document.entity.ts';
-import { type DocumentCondition, FULL_COLUMNS, visibleDocumentsSql } from './access.ts';
+import { type DocumentCondition, FULL_COLUMNS, visibleDocumentsSql } from '../security/access.ts';
 
 /** A document as listings return it: plain, typed, without its `content`. */
 export interface DocumentSummary {
@@ -61,8 +64,6 @@ export const MAX_DOCUMENT_PAGE = 500;
 const INSERT_DOCUMENT =
   'insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata) ' +
   'values ($1, $2, $3, $4, $5, $6, $7, $8) returning *';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Row = Record<string, unknown>;
 
@@ -155,7 +156,7 @@ export class DocumentRepository {
   /** The document with its content if user `userId` may see it; NotFoundError otherwise (absent or hidden alike). */
   async getVisible(userId: string, id: string): Promise<DocumentDetail> {
     const rows =
-      UUID.test(id) && UUID.test(userId)
+      isUuid(id) && isUuid(userId)
         ? await this.#run(userId, (param) => `d.id = ${param(id)}`, null, 1, FULL_COLUMNS)
         : [];
     const row = rows[0];
@@ -166,7 +167,7 @@ export class DocumentRepository {
 
   /** Deletes a document; returns false when there was none. */
   async delete(id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     return (await translated(this.em, () => this.em.nativeDelete(Document, { id }))) > 0;
   }
 
@@ -175,16 +176,11 @@ export class DocumentRepository {
     where: DocumentCondition | undefined,
     options: DocumentPageOptions,
   ): Promise<DocumentPage> {
-    const limit = options.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DOCUMENT_PAGE) {
-      throw new ValidationError('Document', 'limit', `must be an integer from 1 to ${MAX_DOCUMENT_PAGE}`);
-    }
-    if (options.cursor && !UUID.test(options.cursor)) {
-      throw new ValidationError('Document', 'cursor', 'is not a cursor returned by a document read');
-    }
-    if (!UUID.test(userId)) return { items: [], nextCursor: null };
+    const limit = pageLimit('Document', options.limit, { max: MAX_DOCUMENT_PAGE, default: 50 });
+    const afterId = idCursor('Document', options.cursor);
+    if (!isUuid(userId)) return { items: [], nextCursor: null };
     // One row more than the page tells whether there is a next page, without a count(*).
-    const rows = await this.#run(userId, where, options.cursor ?? null, limit + 1);
+    const rows = await this.#run(userId, where, afterId, limit + 1);
     const items = rows.slice(0, limit).map(toSummary);
     return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }

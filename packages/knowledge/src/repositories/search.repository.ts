@@ -1,6 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '@tessera/identity';
-import { declareConsistency, NotFoundError, translated, ValidationError, validateEntity } from '@tessera/kernel';
+import {
+  declareConsistency,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  NotFoundError,
+  pageLimit,
+  translated,
+  ValidationError,
+  validateEntity,
+} from '@tessera/kernel';
 import { type ISearchQuery, SearchQuery } from '../entities/search-query.entity.ts';
 import { type ISearchResponse, type ResponseSource, SearchResponse } from '../entities/search-response.entity.ts';
 import { type IUserFeedback, UserFeedback } from '../entities/user-feedback.entity.ts';
@@ -48,21 +58,6 @@ export interface HistoryPage {
 
 /** The largest history page. */
 export const MAX_HISTORY_PAGE = 200;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function encodeCursor(q: { timestamp: Date; id: string }): string {
-  return Buffer.from(`${q.timestamp.toISOString()}|${q.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { timestamp: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const timestamp = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(timestamp.getTime())) {
-    throw new ValidationError('SearchQuery', 'cursor', 'is not a cursor returned by a history read');
-  }
-  return { timestamp, id };
-}
 
 /** Search queries, their responses and feedback: recording a search, rating it, and reading history. */
 export class SearchRepository {
@@ -113,7 +108,7 @@ export class SearchRepository {
   }): Promise<IUserFeedback> {
     const data = { rating: input.rating, comment: input.comment ?? null };
     validateEntity(this.em.getMetadata(UserFeedback), { ...data, query: {}, user: {} });
-    if (!UUID.test(input.queryId) || !(await this.em.count(SearchQuery, { id: input.queryId }))) {
+    if (!isUuid(input.queryId) || !(await this.em.count(SearchQuery, { id: input.queryId }))) {
       throw new NotFoundError('SearchQuery', { id: input.queryId });
     }
     await this.#requireUser(input.userId);
@@ -132,7 +127,7 @@ export class SearchRepository {
 
   /** The search history of a user, newest first, each query with its response and feedback. */
   async historyOfUser(userId: string, options: HistoryOptions = {}): Promise<HistoryPage> {
-    if (!UUID.test(userId)) return { items: [], nextCursor: null };
+    if (!isUuid(userId)) return { items: [], nextCursor: null };
     return this.#history({ user: userId }, options);
   }
 
@@ -142,11 +137,8 @@ export class SearchRepository {
   }
 
   async #history(where: { user: string } | { sessionId: string }, options: HistoryOptions): Promise<HistoryPage> {
-    const limit = options.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-      throw new ValidationError('SearchQuery', 'limit', `must be an integer from 1 to ${MAX_HISTORY_PAGE}`);
-    }
-    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const limit = pageLimit('SearchQuery', options.limit, { max: MAX_HISTORY_PAGE, default: 50 });
+    const after = options.cursor ? decodeCursor('SearchQuery', options.cursor) : null;
     // Keyset on (timestamp, id) descending: stable while new searches arrive.
     const keyset = after
       ? {
@@ -193,7 +185,7 @@ export class SearchRepository {
   }
 
   async #requireUser(userId: string): Promise<void> {
-    if (!UUID.test(userId) || !(await this.em.count(User, { id: userId }))) {
+    if (!isUuid(userId) || !(await this.em.count(User, { id: userId }))) {
       throw new NotFoundError('User', { id: userId });
     }
   }

@@ -1,2 +1,2 @@
-export { NasFileFactory } from './nas-file.factory.ts';
-export { NasFolderFactory } from './nas-folder.factory.ts';
+export { NasFileFactory, nasFileFactory } from './nas-file.factory.ts';
+export { NasFolderFactory, nasFolderFactory } from './nas-folder.factory.ts';

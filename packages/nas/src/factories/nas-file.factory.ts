@@ -1,12 +1,12 @@
 import { faker } from '@faker-js/faker';
 import type { EntityData } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Factory } from '@mikro-orm/seeder';
+import { uniqueSuffix } from '@tessera/kernel';
 import { type INasFile, NasFile } from '../entities/nas-file.entity.ts';
 import type { INasFolder } from '../entities/nas-folder.entity.ts';
 import { extensionOf, kindOfExtension } from '../scanner/kinds.ts';
 import { NasFolderFactory } from './nas-folder.factory.ts';
-
-let sequence = 0;
 
 /**
  * NAS files: a video by default (`.mp4`), in a new folder unless `folder` is given; pass `filePath` to pick
@@ -18,11 +18,10 @@ export class NasFileFactory extends Factory<INasFile> {
   protected definition(input?: EntityData<INasFile>): EntityData<INasFile> {
     // Declared with a parameter, so the seeder passes overrides here and does not merge them itself.
     const given = input ?? {};
-    sequence += 1;
     const folder = (given.folder as INasFolder | undefined) ?? new NasFolderFactory(this.em).makeOne();
     const filePath =
       (given.filePath as string | undefined) ??
-      `${folder.path}/${faker.system.fileName({ extensionCount: 0 })}-${sequence}.mp4`;
+      `${folder.path}/${faker.system.fileName({ extensionCount: 0 })}-${uniqueSuffix()}.mp4`;
     const extension = extensionOf(filePath.slice(filePath.lastIndexOf('/') + 1));
     return {
       folder,
@@ -36,4 +35,9 @@ export class NasFileFactory extends Factory<INasFile> {
       ...given,
     };
   }
+}
+
+/** Persists a NAS file ({@link NasFileFactory}); override any field. */
+export function nasFileFactory(em: EntityManager, overrides: EntityData<INasFile> = {}): Promise<INasFile> {
+  return new NasFileFactory(em).createOne(overrides);
 }

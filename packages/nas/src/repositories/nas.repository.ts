@@ -3,6 +3,8 @@ import {
   declareConsistency,
   flushOrDetach,
   NotFoundError,
+  pageLimit,
+  pageOf,
   sql,
   ValidationError,
   validateId,
@@ -99,18 +101,13 @@ export class NasRepository {
 
   /** A folder, its subfolders by name, and one page of its files by path (`page` from 1). */
   async listFolder(path: string, options: { page?: number; limit?: number } = {}): Promise<NasFolderListing> {
-    const page = options.page ?? 1;
-    const limit = options.limit ?? 100;
-    if (!Number.isInteger(page) || page < 1) throw new ValidationError('NasFolder', 'page', 'must be 1 or more');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ValidationError('NasFolder', 'limit', 'must be from 1 to 1000');
-    }
+    const { limit, offset } = pageOf('NasFolder', options, { max: 1000, default: 100 });
     const folder = await this.folderByPath(path);
     const subfolders = await this.em.find(NasFolder, { parent: folder.id }, { orderBy: { name: 'asc' } });
     const [files, totalFiles] = await this.em.findAndCount(
       NasFile,
       { folder: folder.id },
-      { orderBy: { filePath: 'asc' }, limit, offset: (page - 1) * limit },
+      { orderBy: { filePath: 'asc' }, limit, offset },
     );
     return { folder, subfolders, files, totalFiles };
   }
@@ -118,11 +115,12 @@ export class NasRepository {
   /** Files of the subtree at `rootPath` that a scan found gone, oldest first. */
   async missingFiles(rootPath: string, limit = 100): Promise<INasFile[]> {
     checkPath('NasFile', 'filePath', rootPath);
+    const size = pageLimit('NasFile', limit, { max: 1000, default: 100 });
     const prefix = `${rootPath.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     return this.em.find(
       NasFile,
       { filePath: { $like: prefix }, missingSince: { $ne: null } },
-      { filters: { present: false }, orderBy: { missingSince: 'asc', filePath: 'asc' }, limit },
+      { filters: { present: false }, orderBy: { missingSince: 'asc', filePath: 'asc' }, limit: size },
     );
   }
 

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
+import { currentUserSql, defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { ADMIN_ROLE } from '../rls.ts';
 
 /** The agent frameworks; a PostgreSQL native enum `agent_type`. */
 export const AGENT_TYPES = ['semantic_kernel', 'autogen', 'custom'] as const;

@@ -1,7 +1,14 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { defineChecks, idProperty, jsonObjectCheck, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { ADMIN_ROLE, currentUserSql } from '../rls.ts';
+import {
+  currentUserSql,
+  defineChecks,
+  idProperty,
+  jsonObjectCheck,
+  timestampProperties,
+  updatedAtTrigger,
+} from '@tessera/kernel';
+import { ADMIN_ROLE } from '../rls.ts';
 import { WorkflowVersion } from './workflow-version.entity.ts';
 
 /** A workflow's lifecycle; a PostgreSQL native enum `workflow_status`. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IUser } from '@tessera/identity';
-import { uniqueSuffix, userFactory } from '@tessera/identity/testing';
+import { userFactory } from '@tessera/identity/testing';
+import { uniqueSuffix } from '@tessera/kernel';
 import type { IAgent } from '../entities/agent.entity.ts';
 import type { IWorkflow } from '../entities/workflow.entity.ts';
 import { AgentRepository, type CreateAgentInput } from '../repositories/agent.repository.ts';

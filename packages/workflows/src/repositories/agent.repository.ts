@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
+  isUuid,
   NotFoundError,
   UniqueViolationError,
   ValidationError,
@@ -31,8 +32,6 @@ export interface AddToolInput {
   configuration: Record<string, unknown>;
   isEnabled?: boolean;
 }
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Agents and their tools, for one acting user (row-level security applies, as for workflows). */
 export class AgentRepository {
@@ -96,7 +95,7 @@ export class AgentRepository {
   async setToolEnabled(toolId: string, enabled: boolean): Promise<IAgentTool> {
     if (typeof enabled !== 'boolean') throw new ValidationError('AgentTool', 'isEnabled', 'must be true or false');
     return this.em.transactional(async (tx) => {
-      const tool = UUID_PATTERN.test(toolId) ? await tx.findOne(AgentTool, { id: toolId }) : null;
+      const tool = isUuid(toolId) ? await tx.findOne(AgentTool, { id: toolId }) : null;
       if (!tool) throw new NotFoundError('AgentTool', { id: toolId });
       tool.isEnabled = enabled;
       await flushOrDetach(tx, [tool]);
@@ -114,7 +113,7 @@ export class AgentRepository {
   }
 
   private async find(tx: EntityManager, id: string): Promise<IAgent> {
-    const agent = UUID_PATTERN.test(id) ? await tx.findOne(Agent, { id }) : null;
+    const agent = isUuid(id) ? await tx.findOne(Agent, { id }) : null;
     if (!agent) throw new NotFoundError('Agent', { id });
     return agent;
   }

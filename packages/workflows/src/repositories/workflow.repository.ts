@@ -4,16 +4,22 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
+  isUuid,
   NotFoundError,
   newId,
+  pageLimit,
   sqlBatch,
   translated,
   ValidationError,
   validateEntity,
+  validateId,
 } from '@tessera/kernel';
 import { type IWorkflow, Workflow, type WorkflowStatus } from '../entities/workflow.entity.ts';
 import { type IWorkflowVersion, WorkflowVersion } from '../entities/workflow-version.entity.ts';
 import { type Actor, actingAs, actorSettings } from '../rls.ts';
+
+/** The largest page of {@link WorkflowRepository.list}. */
+const MAX_WORKFLOW_PAGE = 500;
 
 /** What {@link WorkflowRepository.create} needs: the workflow and the definition of its version 1. */
 export interface CreateWorkflowInput {
@@ -72,8 +78,6 @@ const INSERT_VERSION =
   'insert into workflows.workflow_versions (id, workflow_id, version_number, definition, change_summary, created_by) ' +
   'values ($1, $2, 1, $3, $4, $5)';
 const MAKE_CURRENT = 'update workflows.workflows set current_version_id = $1 where id = $2 returning *';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireDefinition(definition: unknown): void {
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
@@ -152,7 +156,7 @@ export class WorkflowRepository {
 
   /** The workflow with this id, as this actor may see it; NotFoundError otherwise. One round trip. */
   async get(id: string): Promise<WorkflowRecord> {
-    const [rows] = UUID_PATTERN.test(id)
+    const [rows] = isUuid(id)
       ? await sqlBatch(this.#callerEm, [{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }], {
           settings: this.#settings,
         })
@@ -239,13 +243,8 @@ export class WorkflowRepository {
 
   /** Workflows this actor can see, filtered by owner, status, tag and metadata, newest first. */
   async list(options: ListWorkflowsOptions = {}): Promise<IWorkflow[]> {
-    const limit = options.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new ValidationError('Workflow', 'limit', 'must be an integer from 1 to 500');
-    }
-    if (options.ownerId !== undefined && !UUID_PATTERN.test(options.ownerId)) {
-      throw new ValidationError('Workflow', 'createdBy', 'must be a UUID');
-    }
+    const limit = pageLimit('Workflow', options.limit, { max: MAX_WORKFLOW_PAGE, default: 50 });
+    if (options.ownerId !== undefined) validateId('Workflow', 'createdBy', options.ownerId);
     return this.em.transactional(async (tx) => {
       const qb = tx.createQueryBuilder(Workflow, 'w').select('*');
       if (options.ownerId !== undefined) qb.andWhere({ createdBy: options.ownerId });
@@ -258,7 +257,7 @@ export class WorkflowRepository {
   }
 
   private async find(tx: EntityManager, id: string, lock: boolean): Promise<IWorkflow> {
-    const workflow = UUID_PATTERN.test(id)
+    const workflow = isUuid(id)
       ? await tx.findOne(Workflow, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
       : null;
     if (!workflow) throw new NotFoundError('Workflow', { id });

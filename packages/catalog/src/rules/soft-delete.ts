@@ -1,7 +1,7 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError, ValidationError, validateId } from '@tessera/kernel';
-import { query } from './sql.ts';
+import { query } from '../repositories/sql.ts';
 
 /**
  * Soft-deletes one row of a catalog table: sets `deleted_at`, after which default reads no longer see it and
