@@ -11,8 +11,17 @@ export {
   resolve,
   status,
   withEngine,
+  writeManifest,
 } from './api.ts';
-export { type Command, type CommandContext, type CommandEntry, UsageError } from './command.ts';
+export {
+  type Command,
+  type CommandContext,
+  type CommandEntry,
+  type HandedConnection,
+  type Preflight,
+  type PreflightContext,
+  UsageError,
+} from './command.ts';
 export { migrationCommands } from './commands/index.ts';
 export {
   type DatabaseHandle,

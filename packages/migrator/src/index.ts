@@ -6,6 +6,7 @@ export {
   type EngineEvent,
   type EngineOptions,
   MigrationEngine,
+  migrationChecksums,
   type PlannedMigration,
   type Resolution,
 } from './engine.ts';
@@ -40,6 +41,14 @@ export {
   writeBaseline,
 } from './lint/index.ts';
 export { backoffMs, migrationLockHolder, type PollOptions } from './lock.ts';
+export {
+  checkUpToDate,
+  MANIFEST_FORMAT,
+  type MigrationManifest,
+  manifestSources,
+  readManifest,
+  type UpToDate,
+} from './manifest.ts';
 export {
   checkObjectDrift,
   compareSnapshots,

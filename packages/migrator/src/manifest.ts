@@ -1,0 +1,131 @@
+// The no-op check of `migrate`, light enough to run before anything heavy is imported: it needs `pg` and a JSON
+// file, not MikroORM, the migrations or the entities. Keep this module's imports to node:*, pg and the
+// dependency-free modules beside it.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import pg from 'pg';
+import { JOURNAL_SCHEMA } from './journal.ts';
+import { connectionConfig, localPort, MIGRATION_LOCK_KEY } from './session-light.ts';
+
+/** The manifest format this version reads and writes. */
+export const MANIFEST_FORMAT = 1;
+
+/**
+ * What a composition's migrations are, precomputed: every migration's name, context and checksum (exactly the
+ * checksum a run records), and the module files they were computed from with the sha256 of their content, so a
+ * manifest that no longer matches its files is never trusted.
+ */
+export interface MigrationManifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  /** The composition's schemas (one per context). */
+  readonly schemas: readonly string[];
+  readonly migrations: readonly { readonly name: string; readonly context: string; readonly checksum: string }[];
+  /** The migration modules, as paths relative to the manifest's folder. */
+  readonly sources: readonly { readonly file: string; readonly sha256: string }[];
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Reads the manifest at `file` and checks that every module it was computed from is still there, byte for byte.
+ * Undefined when the file is absent, unreadable, of another format, or stale: the caller then loads the
+ * migrations themselves, as without a manifest.
+ */
+export async function readManifest(file: string): Promise<MigrationManifest | undefined> {
+  let manifest: MigrationManifest;
+  try {
+    manifest = JSON.parse(await readFile(file, 'utf8')) as MigrationManifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest?.format !== MANIFEST_FORMAT || !Array.isArray(manifest.sources) || manifest.sources.length === 0) {
+    return undefined;
+  }
+  const base = dirname(file);
+  try {
+    const current = await Promise.all(manifest.sources.map((s) => readFile(resolve(base, s.file))));
+    return current.every((content, i) => sha256(content) === manifest.sources[i]?.sha256) ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The content hashes of `files` (absolute), as a manifest's `sources` relative to `manifestFile`'s folder. */
+export async function manifestSources(
+  manifestFile: string,
+  files: readonly string[],
+): Promise<{ file: string; sha256: string }[]> {
+  const { relative } = await import('node:path');
+  const base = dirname(resolve(manifestFile));
+  const sorted = [...new Set(files)].sort();
+  return Promise.all(
+    sorted.map(async (f) => ({ file: relative(base, f).split('\\').join('/'), sha256: sha256(await readFile(f)) })),
+  );
+}
+
+/** What {@link checkUpToDate} found. */
+export type UpToDate =
+  /** Every migration of the manifest is applied with the same checksum, none else is, and no index is invalid. */
+  | { readonly upToDate: true }
+  /**
+   * There may be work (or the answer needs the full engine: another run holds the lock, the connection goes
+   * through a proxy or pooler, the journal is absent). `client` is the open connection, to be handed to the
+   * engine so the run still uses one connection; undefined when connecting failed (the engine retries and reports).
+   */
+  | { readonly upToDate: false; readonly client: pg.Client | undefined };
+
+/**
+ * Decides, on one connection and without loading any migration, whether a `migrate` of the manifest's
+ * composition has nothing to do. It holds the migration lock while it reads (a run in progress sends it to the
+ * full path), reads the journal and the invalid indexes in one statement, and releases the lock. Only a direct
+ * connection answers here: behind a proxy or pooler the engine's own session checks decide.
+ */
+export async function checkUpToDate(manifest: MigrationManifest, url: string): Promise<UpToDate> {
+  const client = new pg.Client(connectionConfig(url, 'tessera-migrate'));
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch {
+    await client.end().catch(() => {});
+    return { upToDate: false, client: undefined };
+  }
+  try {
+    const journal = `"${JOURNAL_SCHEMA}"."migrations"`;
+    const first = await client.query<{ locked: boolean; port: number | null; journal: boolean }>(
+      `select pg_try_advisory_lock($1, $2) as locked, inet_client_port() as port,
+              to_regclass('${journal}') is not null as journal`,
+      [...MIGRATION_LOCK_KEY],
+    );
+    const state = first.rows[0];
+    if (!state?.locked) return { upToDate: false, client };
+    const direct = state.port === null || state.port === localPort(client);
+    if (!direct || !state.journal) {
+      await client.query('select pg_advisory_unlock($1, $2)', [...MIGRATION_LOCK_KEY]);
+      return { upToDate: false, client };
+    }
+    const { rows } = await client.query<{ applied: { name: string; checksum: string }[]; invalid: number }>(
+      `select coalesce((select jsonb_agg(jsonb_build_object('name', m.name, 'checksum', m.checksum))
+                          from ${journal} m where m.context = any($3::text[])), '[]'::jsonb) as applied,
+              (select count(*)::int from pg_index i join pg_class c on c.oid = i.indexrelid
+                 join pg_namespace n on n.oid = c.relnamespace
+                where not i.indisvalid and n.nspname = any($3::text[])) as invalid,
+              pg_advisory_unlock($1, $2) as unlocked`,
+      [...MIGRATION_LOCK_KEY, [...manifest.schemas]],
+    );
+    const row = rows[0];
+    const applied = new Map((row?.applied ?? []).map((a) => [a.name, a.checksum]));
+    const same =
+      row !== undefined &&
+      row.invalid === 0 &&
+      applied.size === manifest.migrations.length &&
+      manifest.migrations.every((m) => applied.get(m.name) === m.checksum);
+    if (!same) return { upToDate: false, client };
+    await client.end().catch(() => {});
+    return { upToDate: true };
+  } catch {
+    // Anything unexpected: let the engine do the full run on a fresh connection and report what fails.
+    await client.end().catch(() => {});
+    return { upToDate: false, client: undefined };
+  }
+}
