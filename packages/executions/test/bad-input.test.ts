@@ -56,6 +56,14 @@ describe('executions refuse bad input with a typed error naming the field, and w
       check: (e: Error) => expect((e as BatchValidationError).rows.map((r) => r.row)).toEqual([3, 9_001]),
     },
     {
+      name: 'a number JSON cannot hold in a flat log context',
+      run: append([goodLine, { level: 'info', message: 'm', context: { ratio: Number.POSITIVE_INFINITY } }]),
+      error: BatchValidationError,
+      entity: 'ExecutionLog',
+      field: 'context',
+      check: rowIs(1),
+    },
+    {
       name: 'a NUL byte deep in a log context',
       run: append([goodLine, { level: 'info', message: 'm', context: { a: [{ b: 'x\0' }] } }]),
       error: BatchValidationError,
