@@ -92,15 +92,17 @@ export async function checkUpToDate(manifest: MigrationManifest, url: string): P
   }
   try {
     const journal = `"${JOURNAL_SCHEMA}"."migrations"`;
-    const first = await client.query<{ locked: boolean; port: number | null; journal: boolean }>(
-      `select pg_try_advisory_lock($1, $2) as locked, inet_client_port() as port,
+    // The lock is tried only on a direct connection (the server sees our own socket's port; both are null on a Unix
+    // socket): through a transaction pooler the unlock could run on another server session and leave it held.
+    const first = await client.query<{ locked: boolean; journal: boolean }>(
+      `select case when inet_client_port() is not distinct from $3::int then pg_try_advisory_lock($1, $2)
+                   else false end as locked,
               to_regclass('${journal}') is not null as journal`,
-      [...MIGRATION_LOCK_KEY],
+      [...MIGRATION_LOCK_KEY, localPort(client) ?? null],
     );
     const state = first.rows[0];
     if (!state?.locked) return { upToDate: false, client };
-    const direct = state.port === null || state.port === localPort(client);
-    if (!direct || !state.journal) {
+    if (!state.journal) {
       await client.query('select pg_advisory_unlock($1, $2)', [...MIGRATION_LOCK_KEY]);
       return { upToDate: false, client };
     }

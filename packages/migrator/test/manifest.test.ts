@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeContexts } from '@tessera/kernel';
@@ -153,6 +154,34 @@ describe('checkUpToDate', () => {
       await expectWork(await manifestOf([beta]));
     } finally {
       await other.end();
+    }
+  });
+
+  it('through a proxy (not a direct connection) takes no lock and hands its connection to the engine', async () => {
+    const { beta } = alphaBeta();
+    await up([beta]);
+    const target = new URL(db.url);
+    const proxy = createServer((socket) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(db.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as { port: number }).port);
+    try {
+      const result = await checkUpToDate(await manifestOf([beta]), proxied.toString());
+      expect(result.upToDate).toBe(false);
+      const locks = await db.query(
+        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1::int::oid and objid = $2::int::oid`,
+        [0x74657373, 0x6d696772],
+      );
+      expect(locks[0]?.n).toBe(0);
+      if (!result.upToDate) await result.client?.end();
+    } finally {
+      proxy.close();
     }
   });
 
