@@ -44,6 +44,7 @@ export { backoffMs, migrationLockHolder, type PollOptions } from './lock.ts';
 export {
   checkUpToDate,
   MANIFEST_FORMAT,
+  type ManifestSource,
   type MigrationManifest,
   manifestSources,
   readManifest,

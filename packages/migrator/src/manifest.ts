@@ -2,8 +2,9 @@
 // file, not MikroORM, the migrations or the entities. Keep this module's imports to node:*, pg and the
 // dependency-free modules beside it.
 import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { JOURNAL_SCHEMA } from './journal.ts';
 import { connectionConfig, localPort, MIGRATION_LOCK_KEY } from './session-light.ts';
@@ -21,8 +22,35 @@ export interface MigrationManifest {
   /** The composition's schemas (one per context). */
   readonly schemas: readonly string[];
   readonly migrations: readonly { readonly name: string; readonly context: string; readonly checksum: string }[];
-  /** The migration modules, as paths relative to the manifest's folder. */
-  readonly sources: readonly { readonly file: string; readonly sha256: string }[];
+  /**
+   * The migration modules: a file of a package (found as `node_modules/<package>` from the manifest's folder
+   * upwards, as Node finds it, so the manifest holds in a deployed tree as in the workspace), or, without
+   * `package`, a path relative to the manifest's folder.
+   */
+  readonly sources: readonly ManifestSource[];
+}
+
+/** One module a manifest was computed from, with the SHA-256 of its content. */
+export interface ManifestSource {
+  readonly package?: string;
+  readonly file: string;
+  readonly sha256: string;
+}
+
+/** The root of `name` as Node finds it from `from`: the first `node_modules/<name>` upwards. */
+function packageRoot(from: string, name: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(candidate)) return realpathSync(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Where a source is now, or undefined when its package cannot be found from `base`. */
+function sourcePath(base: string, source: ManifestSource): string | undefined {
+  if (!source.package) return resolve(base, source.file);
+  const root = packageRoot(base, source.package);
+  return root === undefined ? undefined : join(root, source.file);
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -44,24 +72,51 @@ export async function readManifest(file: string): Promise<MigrationManifest | un
   }
   const base = dirname(file);
   try {
-    const current = await Promise.all(manifest.sources.map((s) => readFile(resolve(base, s.file))));
+    const current = await Promise.all(
+      manifest.sources.map((s) => {
+        const path = sourcePath(base, s);
+        if (path === undefined) throw new Error(`package ${s.package} not found`);
+        return readFile(path);
+      }),
+    );
     return current.every((content, i) => sha256(content) === manifest.sources[i]?.sha256) ? manifest : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The content hashes of `files` (absolute), as a manifest's `sources` relative to `manifestFile`'s folder. */
-export async function manifestSources(
-  manifestFile: string,
-  files: readonly string[],
-): Promise<{ file: string; sha256: string }[]> {
+/**
+ * The content hashes of `files` (absolute) as a manifest's `sources`: a file inside a package that Node finds from
+ * the manifest's folder is recorded by package name and path within it; a file in no package, relative to the
+ * manifest's folder. Files of a package the manifest's folder cannot see (a dependency of a dependency) are left
+ * out: a later lookup could not find them either.
+ */
+export async function manifestSources(manifestFile: string, files: readonly string[]): Promise<ManifestSource[]> {
   const { relative } = await import('node:path');
   const base = dirname(resolve(manifestFile));
-  const sorted = [...new Set(files)].sort();
-  return Promise.all(
-    sorted.map(async (f) => ({ file: relative(base, f).split('\\').join('/'), sha256: sha256(await readFile(f)) })),
-  );
+  const posix = (path: string) => path.split('\\').join('/');
+  const sources: ManifestSource[] = [];
+  for (const file of [...new Set(files)].sort()) {
+    const hash = sha256(await readFile(file));
+    let pkg: string | undefined;
+    let root: string | undefined;
+    for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const name = (JSON.parse(await readFile(manifest, 'utf8')) as { name?: unknown }).name;
+      if (typeof name === 'string') {
+        pkg = name;
+        root = dir;
+      }
+      break;
+    }
+    if (pkg === undefined || root === undefined) {
+      sources.push({ file: posix(relative(base, file)), sha256: hash });
+    } else if (packageRoot(base, pkg) === realpathSync(root)) {
+      sources.push({ package: pkg, file: posix(relative(root, file)), sha256: hash });
+    }
+  }
+  return sources;
 }
 
 /** What {@link checkUpToDate} found. */

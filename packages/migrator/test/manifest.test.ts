@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,36 @@ describe('readManifest', () => {
 
     await writeFile(join(dir, 'Migration.js'), 'export class Migration { edited = true }\n');
     expect(await readManifest(file)).toBeUndefined();
+  });
+
+  it('records a package’s module by package name, so the manifest still holds in a tree deployed elsewhere', async () => {
+    const tree = join(dir, 'workspace');
+    const pkg = join(tree, 'node_modules', '@acme', 'context');
+    await mkdir(join(pkg, 'dist', 'migrations'), { recursive: true });
+    await mkdir(join(tree, 'app', 'dist'), { recursive: true });
+    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/context' }));
+    await writeFile(join(pkg, 'dist', 'migrations', 'Migration1.js'), 'export class Migration1 {}\n');
+    const file = join(tree, 'app', 'dist', 'migrations.manifest.json');
+    const sources = await manifestSources(file, [join(pkg, 'dist', 'migrations', 'Migration1.js')]);
+    expect(sources).toEqual([
+      {
+        package: '@acme/context',
+        file: 'dist/migrations/Migration1.js',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
+    const manifest = { ...(await manifestOf([alphaBeta().beta])), sources };
+    await writeFile(file, JSON.stringify(manifest));
+
+    const deployed = join(dir, 'deployed');
+    await cp(tree, deployed, { recursive: true });
+    const moved = join(deployed, 'app', 'dist', 'migrations.manifest.json');
+    expect(await readManifest(moved)).toEqual(manifest);
+    await writeFile(
+      join(deployed, 'node_modules', '@acme', 'context', 'dist', 'migrations', 'Migration1.js'),
+      '// edited\n',
+    );
+    expect(await readManifest(moved)).toBeUndefined();
   });
 
   it('ignores a missing file, a missing module, another format and text that is not JSON', async () => {
