@@ -2,7 +2,6 @@
 // The `tessera` CLI. In the workspace it runs from the TypeScript sources (Node 24 strips types), so it works
 // without a build; a published copy runs the compiled `dist/`. An unsupported Node stops at the first import.
 import '@tessera/node-guard';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -13,6 +12,8 @@ if (useBuilt) {
   // Compiled JavaScript needs no flags: run it in this process rather than paying for a second Node start.
   await import(pathToFileURL(built).href);
 } else {
+  // Loaded only here: a built CLI's start-up does not pay for child_process.
+  const { spawnSync } = await import('node:child_process');
   const args = ['--conditions=@tessera/source', source, ...process.argv.slice(2)];
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (result.error) console.error(`tessera: ${result.error.message}`);

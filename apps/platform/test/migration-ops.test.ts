@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeMigrations, orderMigrations } from '@tessera/migrator';
 import { type PgBouncer, startPgBouncer, testAdminUrl } from '@tessera/test-server';
 import pg from 'pg';
@@ -159,6 +164,69 @@ describe('one connection per migrate', () => {
       expect(events).toHaveLength(1);
     } finally {
       await admin.end();
+    }
+  });
+
+  it('with the migration manifest: a run with work, a no-op and a refused edited migration each use one session', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-manifest-'));
+    const manifest = join(dir, 'migrations.manifest.json');
+    const written = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@tessera/source',
+        fileURLToPath(new URL('../scripts/write-manifest.ts', import.meta.url)),
+        'src',
+        manifest,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(written.status, written.stderr).toBe(0);
+    const admin = new pg.Client({ connectionString: testAdminUrl() });
+    await admin.connect();
+    const sessions = async () => {
+      await admin.query('select pg_stat_clear_snapshot()');
+      const { rows } = await admin.query('select sessions from pg_stat_database where datname = $1', [dbName]);
+      return Number(rows[0]?.sessions ?? 0);
+    };
+    const noneLeft = async () => {
+      for (;;) {
+        const { rows } = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+          dbName,
+        ]);
+        if (rows[0]?.n === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    /** `tessera migrate` with the manifest, and the number of server sessions it opened. */
+    const migrate = async () => {
+      await noneLeft();
+      const before = await sessions();
+      const result = await tesseraWith({ TESSERA_MIGRATION_MANIFEST: manifest }, db.url, 'migrate');
+      await noneLeft();
+      return { ...result, sessions: (await sessions()) - before };
+    };
+    try {
+      const first = await migrate();
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`Applied ${allMigrations.length} migration(s).`);
+      expect(first.sessions).toBe(1);
+      expect(await db.query(`select 1 from audit.events where type = 'db.migration.completed'`)).toHaveLength(1);
+
+      const noop = await migrate();
+      expect(noop.code, noop.stderr).toBe(0);
+      expect(noop.stdout).toBe('The database is up to date; nothing to apply.\n');
+      expect(noop.sessions).toBe(1);
+
+      // The journal and the code disagree about an applied migration: the manifest does not hide it.
+      await db.query(`update tessera.migrations set checksum = repeat('e', 64) where name = $1`, [newest]);
+      const edited = await migrate();
+      expect(edited.code).toBe(1);
+      expect(edited.stderr).toContain(`MIGRATION_CHECKSUM_MISMATCH`);
+      expect(edited.stderr).toContain(newest);
+      expect(edited.sessions).toBe(1);
+    } finally {
+      await admin.end();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,7 +3,9 @@ import type {
   AppliedMigration,
   ContextStatus,
   EngineEvent,
+  EngineOptions,
   MigrationEngine,
+  MigrationManifest,
   ObjectDrift,
   PlannedMigration,
 } from '@tessera/migrator';
@@ -20,6 +22,8 @@ export interface RunOptions {
   readonly lockTimeoutMs?: number;
   /** Gets one line per retry while the server does not answer yet (the run's own connection is retried). */
   readonly notice?: (line: string) => void;
+  /** An open connection to the migration database to run on (the engine closes it), instead of opening one. */
+  readonly client?: EngineOptions['client'];
 }
 
 /** The composition of a config: its contexts and their dependencies, in dependency order. */
@@ -53,6 +57,7 @@ export async function withEngine<T>(
     },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.client ? { client: options.client } : {}),
   });
   try {
     return await fn(engine);
@@ -169,4 +174,47 @@ export async function resolve(
     });
     return result;
   });
+}
+
+/**
+ * Writes the migration manifest of `config`'s composition to `file`: every migration's name, context and checksum,
+ * and the content hash of each migration module, so `migrate` can tell "nothing to do" without loading them (see
+ * {@link CliOptions.manifest}). `load` must import the config for the first time in this process: the modules it
+ * pulls in are recorded while it does. Connects to nothing.
+ */
+export async function writeManifest(load: () => Promise<TesseraConfig>, file: string): Promise<MigrationManifest> {
+  const { registerHooks } = await import('node:module');
+  const { fileURLToPath } = await import('node:url');
+  const { sep } = await import('node:path');
+  const { writeFile } = await import('node:fs/promises');
+  const loaded = new Set<string>();
+  const hooks = registerHooks({
+    resolve(specifier, context, next) {
+      const result = next(specifier, context);
+      if (result.url.startsWith('file:')) {
+        const path = fileURLToPath(result.url);
+        if (path.split(sep).includes('migrations')) loaded.add(path);
+      }
+      return result;
+    },
+  });
+  let config: TesseraConfig;
+  try {
+    config = await load();
+  } finally {
+    hooks.deregister();
+  }
+  if (loaded.size === 0) {
+    throw new Error('writeManifest: loading the config imported no migration module (was it imported before?)');
+  }
+  const { MANIFEST_FORMAT, manifestSources, migrationChecksums } = await import('@tessera/migrator');
+  const composed = await composition(config);
+  const manifest: MigrationManifest = {
+    format: MANIFEST_FORMAT,
+    schemas: [...composed.schemas],
+    migrations: await migrationChecksums(composed),
+    sources: await manifestSources(file, [...loaded]),
+  };
+  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
 }

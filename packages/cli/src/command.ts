@@ -1,5 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { EngineOptions } from '@tessera/migrator';
 import type { TesseraConfig } from './config.ts';
+
+/** An open connection a command's preflight hands to its run, so the command still uses one connection. */
+export type HandedConnection = NonNullable<EngineOptions['client']>;
 
 /** What every command gets: its parsed options and positionals, the database URL, the config, and output helpers. */
 export interface CommandContext {
@@ -9,7 +13,23 @@ export interface CommandContext {
   readonly out: (line?: string) => void;
   readonly err: (line: string) => void;
   readonly config: TesseraConfig;
+  /** The connection the command's {@link Command.preflight} opened and handed on, if it did. */
+  readonly connection?: HandedConnection;
 }
+
+/** What a command's preflight gets: no config (it is not loaded yet), the manifest's path and the environment. */
+export interface PreflightContext {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: readonly string[];
+  readonly out: (line?: string) => void;
+  readonly err: (line: string) => void;
+  /** The migration manifest of the CLI's composition ({@link CliOptions.manifest}), if it has one. */
+  readonly manifest: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** A preflight's answer: the command is done (with this exit code), or its run goes on with this connection. */
+export type Preflight = { readonly exitCode: number } | { readonly connection: HandedConnection };
 
 /** What a command module provides once loaded. */
 export interface Command {
@@ -18,6 +38,11 @@ export interface Command {
   readonly needsDatabase?: boolean;
   /** Whether to wait (bounded backoff) for a database that does not answer yet. Default true. */
   readonly waitForDatabase?: boolean;
+  /**
+   * Answers before the config is loaded, when it can without it (a no-op `migrate` from the manifest); undefined
+   * when it cannot, and then `run` follows as usual.
+   */
+  preflight?(ctx: PreflightContext): Promise<Preflight | undefined>;
   /** Returns the exit code. Throw a {@link UsageError} for bad arguments (exit 2). */
   run(ctx: CommandContext): Promise<number>;
 }

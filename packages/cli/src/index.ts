@@ -12,6 +12,7 @@ export {
   type RunOptions,
   resolve,
   status,
+  writeManifest,
 } from './api.ts';
 /** What a command module provides, what it gets when it runs, and how it is registered. */
 export { type Command, type CommandContext, type CommandEntry, UsageError } from './command.ts';

@@ -14,6 +14,12 @@ export interface CliOptions {
   readonly config: () => Promise<TesseraConfig>;
   /** Commands after the migration commands, e.g. a platform's backup. A same-named entry replaces a built-in. */
   readonly commands?: readonly CommandEntry[];
+  /**
+   * The path of the composition's migration manifest (written by `writeManifest`, e.g. at build time). With it, a
+   * `migrate` against `DATABASE_URL` that has nothing to do answers without loading the config, the contexts or
+   * the ORM. A missing or stale manifest is ignored.
+   */
+  readonly manifest?: string;
   /** Lines after the options in the help (e.g. where the database comes from). */
   readonly footer?: readonly string[];
 }
@@ -81,14 +87,33 @@ async function dispatch(
     allowPositionals: true,
     options: { ...command.options, help: { type: 'boolean', short: 'h' } },
   });
-  const config = await options.config();
-  const db =
-    (command.needsDatabase ?? true)
-      ? await openDatabase(config, stderr, { wait: command.waitForDatabase ?? true })
-      : undefined;
+  const pre = await command.preflight?.({
+    values,
+    positionals,
+    out: stdout,
+    err: stderr,
+    manifest: options.manifest,
+    env: process.env,
+  });
+  if (pre && 'exitCode' in pre) return pre.exitCode;
+  const connection = pre?.connection;
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
   try {
-    return await command.run({ url: db?.url ?? '', values, positionals, out: stdout, err: stderr, config });
+    const config = await options.config();
+    if (command.needsDatabase ?? true)
+      db = await openDatabase(config, stderr, { wait: command.waitForDatabase ?? true });
+    return await command.run({
+      url: db?.url ?? '',
+      values,
+      positionals,
+      out: stdout,
+      err: stderr,
+      config,
+      ...(connection ? { connection } : {}),
+    });
   } finally {
+    // The run closes a handed connection itself; this only covers a failure before it got there.
+    await connection?.end().catch(() => undefined);
     await db?.release();
   }
 }

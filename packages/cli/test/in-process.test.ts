@@ -1,7 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { catalog } from '@tessera/catalog';
+import { composeContexts } from '@tessera/kernel';
+import { MANIFEST_FORMAT, manifestSources, migrationChecksums } from '@tessera/migrator';
 import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, defineConfig, type MigratedEvent, migrate, status } from '../src/index.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { check, defineConfig, type MigratedEvent, migrate, runCli, status } from '../src/index.ts';
 
 describe('the same composition in-process', () => {
   let db: EmptyDatabase;
@@ -26,5 +31,71 @@ describe('the same composition in-process', () => {
       ['catalog', 0],
     ]);
     expect((await check(config, { url: db.url })).clean).toBe(true);
+  });
+});
+
+describe('tessera migrate with a migration manifest', () => {
+  let db: EmptyDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    db = await emptyDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'tessera-cli-manifest-'));
+  });
+  afterAll(async () => {
+    await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `tessera migrate` in-process against the test database; the config must not be needed. */
+  async function migrateWith(manifest: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url;
+    try {
+      const code = await runCli(['migrate'], {
+        manifest,
+        config: async () => {
+          throw new Error('the config was loaded');
+        },
+      });
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  }
+
+  it('answers a migrate with nothing to do without loading the config, and ignores a stale manifest', async () => {
+    const config = defineConfig({ contexts: [catalog] });
+    await migrate(config, { url: db.url });
+    const composed = composeContexts([catalog]);
+    const module = join(dir, 'Migration.js');
+    await writeFile(module, 'export class Migration {}\n');
+    const file = join(dir, 'migrations.manifest.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: MANIFEST_FORMAT,
+        schemas: composed.schemas,
+        migrations: await migrationChecksums(composed),
+        sources: await manifestSources(file, [module]),
+      }),
+    );
+    expect(await migrateWith(file)).toEqual({
+      code: 0,
+      stdout: 'The database is up to date; nothing to apply.\n',
+      stderr: '',
+    });
+
+    // A migration module changed after the manifest was written: it is not trusted, so the config is loaded.
+    await writeFile(module, 'export class Migration { edited = true }\n');
+    const stale = await migrateWith(file);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('the config was loaded');
   });
 });

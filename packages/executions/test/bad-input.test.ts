@@ -44,6 +44,27 @@ describe('executions refuse bad input with a typed error naming the field, and w
       check: rowIs(1),
     },
     {
+      name: 'bad lines far apart in a batch larger than one validation chunk, each reported at its own index',
+      run: append(
+        Array.from(
+          { length: 10_000 },
+          (_, i): LogInput => (i === 3 || i === 9_001 ? { level: 'info', message: 'x\0' } : goodLine),
+        ),
+      ),
+      error: BatchValidationError,
+      entity: 'ExecutionLog',
+      field: 'message',
+      check: (e: Error) => expect((e as BatchValidationError).rows.map((r) => r.row)).toEqual([3, 9_001]),
+    },
+    {
+      name: 'a number JSON cannot hold in a flat log context',
+      run: append([goodLine, { level: 'info', message: 'm', context: { ratio: Number.POSITIVE_INFINITY } }]),
+      error: BatchValidationError,
+      entity: 'ExecutionLog',
+      field: 'context',
+      check: rowIs(1),
+    },
+    {
       name: 'a NUL byte deep in a log context',
       run: append([goodLine, { level: 'info', message: 'm', context: { a: [{ b: 'x\0' }] } }]),
       error: BatchValidationError,

@@ -69,6 +69,11 @@ export interface EngineOptions {
   lockPoll?: PollOptions;
   /** The pause before retrying a statement that hit its lock_timeout (default: 250 ms doubling to 5 s, ±50%). */
   retryBackoff?: PollOptions;
+  /**
+   * An already connected client to run on instead of opening one (for example the one a caller used to find out
+   * whether there is anything to do), so a run still uses one connection. The engine owns it and closes it.
+   */
+  client?: pg.Client;
   /** Retry the connection with the kernel's bounded backoff while the server is not up (default: one attempt). */
   connectRetry?: {
     settings?: ConnectionSettings;
@@ -158,6 +163,70 @@ export function downTargets(
   return newestFirst.slice(0, steps);
 }
 
+/** A MikroORM instance that only instantiates migrations and formats SQL: it never connects. */
+function emitterOrm(url = 'postgresql://localhost/tessera'): MikroORM {
+  return new MikroORM({
+    clientUrl: url,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    namingStrategy: TesseraNamingStrategy,
+    ensureDatabase: false,
+  });
+}
+
+/** The SQL a migration emits for `up` or `down`, without running it. */
+async function emitStatements(orm: MikroORM, entry: MigrationEntry, direction: 'up' | 'down'): Promise<string[]> {
+  const driver = orm.em.getDriver() as AbstractSqlDriver;
+  const migration = new entry.class(driver, orm.config);
+  // Migrations are pure SQL emitters: that is what makes their checksum meaningful and `plan` honest.
+  migration.execute = async () => {
+    throw new MigrationDefinitionError(
+      `migration ${entry.name} calls this.execute() in ${direction}(); express every change with this.addSql()`,
+    );
+  };
+  await migration[direction]();
+  return migration.getQueries().map((q) => {
+    if (typeof q === 'string') return q;
+    if (q instanceof RawQueryFragment) {
+      return q.params.length === 0 ? q.sql : orm.em.getPlatform().formatQuery(q.sql, q.params);
+    }
+    throw new MigrationDefinitionError(
+      `migration ${entry.name} adds a query builder; add SQL strings or raw() instead`,
+    );
+  });
+}
+
+/** A migration's `up` SQL, its checksum (sha256 of the statements joined by `\n;\n`) and whether it is transactional. */
+async function loadMigration(
+  orm: MikroORM,
+  entry: MigrationEntry,
+): Promise<{ up: string[]; checksum: string; transactional: boolean }> {
+  const up = await emitStatements(orm, entry, 'up');
+  const checksum = createHash('sha256').update(up.join('\n;\n')).digest('hex');
+  const driver = orm.em.getDriver() as AbstractSqlDriver;
+  const transactional = new entry.class(driver, orm.config).isTransactional();
+  return { up, checksum, transactional };
+}
+
+/**
+ * Every migration of a composition with the checksum a run records for it, computed exactly as the engine does
+ * (for a manifest that lets a no-op run skip loading the migrations). Connects to nothing.
+ */
+export async function migrationChecksums(
+  composition: Composition,
+): Promise<{ name: string; context: string; checksum: string }[]> {
+  const orm = emitterOrm();
+  try {
+    const result: { name: string; context: string; checksum: string }[] = [];
+    for (const entry of composition.migrations) {
+      result.push({ name: entry.name, context: entry.context, checksum: (await loadMigration(orm, entry)).checksum });
+    }
+    return result;
+  } finally {
+    await orm.close(true);
+  }
+}
+
 /**
  * The unified migration run over a composition of contexts: one advisory lock for the whole run, a checksum
  * per applied migration, a dependency-aware deterministic order, one transaction per migration (unless a
@@ -194,13 +263,8 @@ export class MigrationEngine {
         throw new MigrationDefinitionError('the context name "tessera" is reserved for the migration journal');
       }
     }
-    const orm = new MikroORM({
-      clientUrl: options.url,
-      entities: [],
-      discovery: { warnWhenNoEntities: false },
-      namingStrategy: TesseraNamingStrategy,
-      ensureDatabase: false,
-    });
+    const orm = emitterOrm(options.url);
+    if (options.client) return new MigrationEngine(options, orm, options.client);
     // No startup `options`: poolers refuse them. A run's settings are SET once it holds the lock.
     const connect = async () => {
       const client = new pg.Client(connectionConfig(options.url, 'tessera-migrate'));
@@ -240,25 +304,8 @@ export class MigrationEngine {
   }
 
   /** The SQL a migration emits for `up` or `down`, without running it. */
-  async #emit(entry: MigrationEntry, direction: 'up' | 'down'): Promise<string[]> {
-    const driver = this.#orm.em.getDriver() as AbstractSqlDriver;
-    const migration = new entry.class(driver, this.#orm.config);
-    // Migrations are pure SQL emitters: that is what makes their checksum meaningful and `plan` honest.
-    migration.execute = async () => {
-      throw new MigrationDefinitionError(
-        `migration ${entry.name} calls this.execute() in ${direction}(); express every change with this.addSql()`,
-      );
-    };
-    await migration[direction]();
-    return migration.getQueries().map((q) => {
-      if (typeof q === 'string') return q;
-      if (q instanceof RawQueryFragment) {
-        return q.params.length === 0 ? q.sql : this.#orm.em.getPlatform().formatQuery(q.sql, q.params);
-      }
-      throw new MigrationDefinitionError(
-        `migration ${entry.name} adds a query builder; add SQL strings or raw() instead`,
-      );
-    });
+  #emit(entry: MigrationEntry, direction: 'up' | 'down'): Promise<string[]> {
+    return emitStatements(this.#orm, entry, direction);
   }
 
   async #load(name: string): Promise<Loaded> {
@@ -266,11 +313,7 @@ export class MigrationEngine {
     if (cached) return cached;
     const entry = this.composition.migrations.find((m) => m.name === name);
     if (!entry) throw new MigrationDefinitionError(`no migration named ${name} in the composition`);
-    const up = await this.#emit(entry, 'up');
-    const checksum = createHash('sha256').update(up.join('\n;\n')).digest('hex');
-    const driver = this.#orm.em.getDriver() as AbstractSqlDriver;
-    const transactional = new entry.class(driver, this.#orm.config).isTransactional();
-    const loaded = { entry, up, checksum, transactional };
+    const loaded = { entry, ...(await loadMigration(this.#orm, entry)) };
     this.#loaded.set(name, loaded);
     return loaded;
   }

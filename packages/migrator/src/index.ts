@@ -12,6 +12,7 @@ export {
   type EngineEvent,
   type EngineOptions,
   MigrationEngine,
+  migrationChecksums,
   type PlannedMigration,
   type Resolution,
 } from './engine.ts';
@@ -49,6 +50,15 @@ export {
 /** How a run polls for the migration lock. */
 export type { PollOptions } from './lock.ts';
 /** Object drift: the database against what the migrations create. */
+export {
+  checkUpToDate,
+  MANIFEST_FORMAT,
+  type ManifestSource,
+  type MigrationManifest,
+  manifestSources,
+  readManifest,
+  type UpToDate,
+} from './manifest.ts';
 export {
   checkObjectDrift,
   DriftScratchError,

@@ -2,12 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { MigrationLockTimeoutError } from './errors.ts';
 import { type LockHolder, toHolder } from './holders.ts';
+import { MIGRATION_LOCK_KEY } from './session-light.ts';
 
-/**
- * The advisory lock key of a migration run ("tessera" + "migrate" as two int4 halves). Advisory locks are
- * scoped to the database, so runs against different databases on one server never block each other.
- */
-const KEY = [0x74657373, 0x6d696772] as const;
+const KEY = MIGRATION_LOCK_KEY;
 
 /** How a waiting run polls: first pause, the ceiling it doubles up to, and the jitter (a fraction of the pause). */
 export interface PollOptions {

@@ -1,27 +1,14 @@
 import pg from 'pg';
 import { MigrationTransactionPoolerError } from './errors.ts';
 import { type LockHolder, toHolder } from './holders.ts';
+import { connectionConfig, localPort } from './session-light.ts';
+
+export { connectionConfig } from './session-light.ts';
 
 /** How long the pooler probe waits for a server session before counting the pool as session mode. */
 const PROBE_PATIENCE_MS = 2_000;
 /** Consecutive statements that must share one server session before the probe. */
 const SAME_SESSION_CHECKS = 5;
-
-/** Options of every connection the engine opens: TCP keepalives, so a vanished peer is noticed by both sides. */
-export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {
-  return {
-    connectionString: url,
-    application_name: applicationName,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 10_000,
-  };
-}
-
-/** The local TCP port of `client`'s socket (undefined on a Unix socket). */
-function localPort(client: pg.Client): number | undefined {
-  const connection = Reflect.get(client, 'connection') as { stream?: { localPort?: number } } | undefined;
-  return connection?.stream?.localPort;
-}
 
 async function backendPid(client: pg.ClientBase): Promise<number> {
   const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');

@@ -5,7 +5,8 @@ import { type CommandContext, UsageError } from '../command.ts';
 /** The `--lock-timeout SECONDS` option of the commands that take the migration lock. */
 export const lockTimeoutOption = { 'lock-timeout': { type: 'string' as const } };
 
-function lockTimeoutMs(ctx: CommandContext): number {
+/** The `--lock-timeout` in milliseconds (default 10 minutes); a usage error when it is not a positive number. */
+export function lockTimeoutMs(ctx: Pick<CommandContext, 'values'>): number {
   const raw = ctx.values['lock-timeout'];
   const seconds = raw === undefined ? 600 : Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -52,6 +53,7 @@ export function runOptions(ctx: CommandContext, withLock = false): RunOptions {
     onEvent: progress(ctx.out),
     notice: ctx.err,
     ...(withLock ? { lockTimeoutMs: lockTimeoutMs(ctx) } : {}),
+    ...(ctx.connection ? { client: ctx.connection } : {}),
   };
 }
 

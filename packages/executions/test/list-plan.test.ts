@@ -1,0 +1,67 @@
+import { useTestDatabase } from '@tessera/testing';
+import { actorSettings } from '@tessera/workflows';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { executions } from '../src/index.ts';
+import { LIST_TEXT } from '../src/repositories/execution-list.ts';
+import { ownedWorkflow } from './helpers.ts';
+
+const db = useTestDatabase(executions);
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Heap Fetches'?: number;
+  'Actual Rows'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a JSON plan, depth first. */
+function nodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodes)];
+}
+
+/** `count` executions of the workflow `template` belongs to, one second apart, inserted in SQL as the table owner. */
+async function seed(template: string, count: number): Promise<void> {
+  await db.query(
+    `insert into executions.executions (id, workflow_id, workflow_version_id, triggered_by, created_at)
+     select gen_random_uuid(), e.workflow_id, e.workflow_version_id, e.triggered_by, now() - g * interval '1 second'
+       from executions.executions e, generate_series(1, $2::int) g
+      where e.id = $1`,
+    [template, count],
+  );
+}
+
+describe('the list of a workflow’s newest executions', () => {
+  it('is an index-only scan of the covering index on a vacuumed table: no heap fetch, no sort', async () => {
+    const mine = await ownedWorkflow(db);
+    const theirs = await ownedWorkflow(db);
+    await seed((await mine.repo().start(mine.workflow.id)).id, 3000);
+    await seed((await theirs.repo().start(theirs.workflow.id)).id, 3000);
+    await db.query('vacuum (analyze) executions.executions');
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      // Exactly what the repository runs: its SQL, under the actor's role and row-level security settings.
+      await client.query('begin');
+      for (const [name, value] of Object.entries(actorSettings({ userId: mine.owner.id }))) {
+        if (name === 'role') await client.query(`set local role ${client.escapeIdentifier(value)}`);
+        else await client.query('select set_config($1, $2, true)', [name, value]);
+      }
+      const { rows } = await client.query(`explain (analyze, buffers, format json) ${LIST_TEXT}`, [
+        mine.workflow.id,
+        50,
+      ]);
+      await client.query('commit');
+      const plan = nodes((rows[0]['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan);
+      const scan = plan.find((n) => n['Index Name'] === 'ix_executions_list');
+      expect(scan?.['Node Type']).toBe('Index Only Scan');
+      expect(scan?.['Heap Fetches']).toBe(0);
+      expect(scan?.['Actual Rows']).toBe(50);
+      expect(plan.map((n) => n['Node Type'])).not.toContain('Sort');
+    } finally {
+      await client.end();
+    }
+  });
+});
