@@ -1,0 +1,51 @@
+/**
+ * The kernel's raw SQL path with no replica configured: what `sql()` and `sqlBatch()` cost per call.
+ * 1. CPU only: `sql()` against a pool whose `query` answers at once with a fixed result, so the number is the
+ *    kernel's own dispatch (route lookup, config, logging, result shaping), not PostgreSQL's;
+ * 2. real round trips of `sql()` and `sqlBatch()` (one named statement, `select $1::int`) on BENCH_DATABASE_URL
+ *    (default: the system PostgreSQL at 127.0.0.1:5432).
+ * Run: `pnpm --filter @tessera/kernel bench:sql-path`. BENCH_CALLS (default 200000 CPU-only, a tenth of it for
+ * round trips), BENCH_ROUNDS (default 5; the best round is reported, the others were disturbed by something else).
+ */
+import { defineEntity } from '@mikro-orm/core';
+import { loadLine, machineLine } from '@tessera/test-server';
+import type pg from 'pg';
+import { composeContexts, createOrm, defineContext, idProperty, type Statement, sql, sqlBatch } from '../src/index.ts';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const url = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+const Probe = defineEntity({ name: 'Probe', tableName: 'probes', schema: 'bench', properties: { id: idProperty() } });
+const orm = await createOrm(
+  composeContexts([defineContext({ name: 'bench', entities: [Probe], migrations: [] })]),
+  url,
+);
+try {
+  const statement: Statement = { name: 'bench.select_int', text: 'select $1::int as n', values: [1] };
+  const best = async (calls: number, run: (i: number) => Promise<unknown>) => {
+    let fastest = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round++) {
+      const t = performance.now();
+      for (let i = 0; i < calls; i++) await run(i);
+      fastest = Math.min(fastest, ((performance.now() - t) * 1000) / calls);
+    }
+    return fastest;
+  };
+  const em = orm.em.fork();
+  const roundTrip = await best(CALLS / 10, () => sql(em, statement));
+  const batch = await best(CALLS / 10, () => sqlBatch(em, [statement]));
+
+  const pool = (await orm.em.getConnection().getNativeClient()) as unknown as pg.Pool;
+  const fixed = { rows: [{ n: 1 }], rowCount: 1 };
+  (pool as unknown as { query: () => Promise<unknown> }).query = () => Promise.resolve(fixed);
+  const cpu = await best(CALLS, () => sql(em, statement));
+
+  console.log(`machine: ${machineLine()}, load average ${loadLine()}; node ${process.version}`);
+  console.log(`best of ${ROUNDS} rounds, µs per call`);
+  console.log(`sql(), CPU only (pool answers at once), ${CALLS} calls   ${cpu.toFixed(3).padStart(8)}`);
+  console.log(`sql(), round trip, ${CALLS / 10} calls                   ${roundTrip.toFixed(3).padStart(8)}`);
+  console.log(`sqlBatch() of one statement, ${CALLS / 10} calls         ${batch.toFixed(3).padStart(8)}`);
+} finally {
+  await orm.close(true);
+}
