@@ -26,6 +26,8 @@ let orm: MikroORM;
 let router: ReplicaRouter;
 let owner: IUser;
 let workflowId: string;
+let url: string;
+let composition: ReturnType<typeof composeContexts>;
 
 const served = () => router.status()[0]?.served ?? 0;
 const users = () => new UserRepository(orm.em.fork());
@@ -68,8 +70,8 @@ async function pausedReplay<T>(fn: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   server = await startReplicatedServer();
-  const url = await server.createDatabase('replicas_hot_reads');
-  const composition = composeContexts([identity, workflows, executions, knowledge]);
+  url = await server.createDatabase('replicas_hot_reads');
+  composition = composeContexts([identity, workflows, executions, knowledge]);
   await migrateDatabase(composition, url);
   // A lag budget far above the test's length: a paused replica stays usable for lag-tolerant reads.
   orm = await createOrm(composition, url, {
@@ -172,5 +174,36 @@ describe('the hot reads on the raw SQL path, with a streaming replica', () => {
       expect(user?.email).toBe(rows.email);
       expect(served()).toBe(before);
     });
+  });
+
+  it('with readsOnPrimary the primary takes its turn with the replica', async () => {
+    const balanced = await createOrm(composition, url, {
+      replicaSettings: {
+        urls: [server.replicaUrlFor(url)],
+        maxLagMs: 600_000,
+        checkIntervalMs: 20,
+        readsOnPrimary: true,
+      },
+    });
+    try {
+      const shared = routerOf(balanced.em) as ReplicaRouter;
+      await server.waitForReplay();
+      await shared.sample();
+      const before = { replica: shared.status()[0]?.served ?? 0, primary: shared.primaryReads };
+      const found: (string | undefined)[] = [];
+      for (let i = 0; i < 10; i++) {
+        const user = await withConsistency('replica', () =>
+          new UserRepository(balanced.em.fork()).findByEmail(owner.email),
+        );
+        found.push(user?.email);
+      }
+      expect(found).toEqual(Array(10).fill(owner.email));
+      expect({
+        replica: (shared.status()[0]?.served ?? 0) - before.replica,
+        primary: shared.primaryReads - before.primary,
+      }).toEqual({ replica: 5, primary: 5 });
+    } finally {
+      await balanced.close(true);
+    }
   });
 });
