@@ -51,5 +51,8 @@ try {
   console.log(`sql(), round trip, ${ROUND_TRIPS} calls                   ${roundTrip.toFixed(3).padStart(8)}`);
   console.log(`sqlBatch() of one statement, ${ROUND_TRIPS} calls         ${batch.toFixed(3).padStart(8)}`);
 } finally {
-  await orm.close(true);
+  // Closing the pools has hung for over a minute against the shared, loaded server this ran on (not investigated):
+  // the results are printed, so the benchmark does not wait for it.
+  void orm.close(true);
+  setTimeout(() => process.exit(0), 1_000).unref();
 }
