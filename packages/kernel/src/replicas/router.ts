@@ -125,8 +125,14 @@ export class ReplicaRouter {
       if (scope.capturing && !(await scope.capturing)) return this.#primaryTarget();
     }
     const floor = consistency === 'read-your-writes' ? scope.lsn : 0n;
-    for (let n = 0; n < this.states.length; n++) {
-      const i = (this.#next + n) % this.states.length;
+    // With readsOnPrimary the primary is one more slot of the rotation (the last).
+    const slots = this.states.length + (this.#settings.readsOnPrimary ? 1 : 0);
+    for (let n = 0; n < slots; n++) {
+      const i = (this.#next + n) % slots;
+      if (i === this.states.length) {
+        this.#next = 0;
+        return this.#primaryTarget();
+      }
       const s = this.states[i] as ReplicaState;
       if (s.usable && (floor === 0n || (s.replayLsn !== null && s.replayLsn >= floor))) {
         this.#next = i + 1;

@@ -77,3 +77,11 @@ export function currentScope(): ReadScope {
 export function currentConsistency(): Consistency {
   return storage.getStore()?.consistency ?? 'read-your-writes';
 }
+
+/**
+ * The consistency the caller's reads get, with `fallback` (then `read-your-writes`) when neither a
+ * {@link withConsistency} nor a declared repository method chose one: the outer choice wins, as everywhere.
+ */
+export function consistencyOr(fallback: Consistency | undefined): Consistency {
+  return storage.getStore()?.consistency ?? fallback ?? 'read-your-writes';
+}

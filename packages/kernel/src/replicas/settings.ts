@@ -8,6 +8,12 @@ export interface ReplicaSettings {
   readonly maxLagMs: number;
   /** How often each replica's health and replay position are sampled (`TESSERA_REPLICA_CHECK_INTERVAL_MS`, 500). */
   readonly checkIntervalMs: number;
+  /**
+   * The primary takes its turn with the replicas for reads a replica could serve (`TESSERA_REPLICA_READS_ON_PRIMARY`,
+   * default false: such reads go to the replicas only, leaving the primary to writes). On when the primary has
+   * spare capacity: with one replica, reads are then spread over two servers.
+   */
+  readonly readsOnPrimary?: boolean;
 }
 
 /** Reads the replica settings from `env`; a bad value throws InvalidSettingError naming the variable. */
@@ -27,7 +33,16 @@ export function replicaSettings(env: NodeJS.ProcessEnv = process.env): ReplicaSe
     urls,
     maxLagMs: integer(env, 'TESSERA_REPLICA_MAX_LAG_MS', 1_000, 0),
     checkIntervalMs: integer(env, 'TESSERA_REPLICA_CHECK_INTERVAL_MS', 500, 10),
+    readsOnPrimary: boolean(env, 'TESSERA_REPLICA_READS_ON_PRIMARY'),
   };
+}
+
+function boolean(env: NodeJS.ProcessEnv, variable: string): boolean {
+  const raw = env[variable]?.trim();
+  if (!raw) return false;
+  if (/^(true|1|on|yes)$/i.test(raw)) return true;
+  if (/^(false|0|off|no)$/i.test(raw)) return false;
+  throw new InvalidSettingError(variable, raw, 'must be true or false');
 }
 
 function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number): number {
