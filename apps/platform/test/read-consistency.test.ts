@@ -33,7 +33,11 @@ describe('read consistency of every repository', () => {
     it(`${name}: every method is a read with a consistency, a write, or an internal helper`, () => {
       const declared = consistencyOf(repository);
       expect(declared, `${name} has no declareConsistency`).toBeDefined();
-      const methods = Object.getOwnPropertyNames(repository.prototype).filter((m) => m !== 'constructor');
+      // Methods only: an accessor (the acting EntityManager, say) is neither a read nor a write.
+      const methods = Object.getOwnPropertyNames(repository.prototype).filter(
+        (m) =>
+          m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(repository.prototype, m)?.value === 'function',
+      );
       const reads = Object.entries(declared?.reads ?? {});
       const writes = [...(declared?.writes ?? []), ...(declared?.internal ?? [])];
       const undeclared = methods.filter((m) => !writes.includes(m) && !reads.some(([r]) => r === m));

@@ -4,6 +4,7 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
+  inTransaction,
   isUuid,
   type MonthlyPartitionedTable,
   maintainPartitions,
@@ -117,6 +118,16 @@ export class ExecutionRepository {
     return this.#actingEm;
   }
 
+  /**
+   * Where the one-round-trip statements run: like every method of this repository, in a transaction of their own
+   * (the unit-of-work methods' transactions set the role and settings, which a savepoint in the caller's
+   * transaction would not). Outside a transaction that is the EntityManager as given (its pool, no fork);
+   * inside one, the acting fork, which has no transaction.
+   */
+  get #sqlEm(): EntityManager {
+    return inTransaction(this.#ownerEm) ? this.em : this.#ownerEm;
+  }
+
   /** Starts (queues, as pending) an execution of the workflow's current version. */
   async start(workflowId: string, input: StartExecutionInput = {}): Promise<ExecutionRecord> {
     for (const key of ['inputData', 'metadata'] as const) {
@@ -135,7 +146,7 @@ export class ExecutionRepository {
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
     const [inserted] = isUuid(workflowId)
       ? await sqlBatch(
-          this.#ownerEm,
+          this.#sqlEm,
           [
             {
               name: 'executions.start',
@@ -163,7 +174,7 @@ export class ExecutionRepository {
    */
   async get(id: string): Promise<ExecutionRecord> {
     const [rows] = isUuid(id)
-      ? await sqlBatch(this.#ownerEm, [{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }], {
+      ? await sqlBatch(this.#sqlEm, [{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }], {
           settings: this.#settings,
         })
       : [];
@@ -237,7 +248,7 @@ export class ExecutionRepository {
 
   /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */
   listByWorkflow(workflowId: string, options: { limit?: number } = {}): Promise<ExecutionListItem[]> {
-    return listByWorkflow(this.#ownerEm, this.#settings, workflowId, options.limit ?? 50);
+    return listByWorkflow(this.#sqlEm, this.#settings, workflowId, options.limit ?? 50);
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
+  inTransaction,
   isUuid,
   NotFoundError,
   newId,
@@ -112,6 +113,16 @@ export class WorkflowRepository {
     return this.#actingEm;
   }
 
+  /**
+   * Where the one-round-trip statements run: like every method of this repository, in a transaction of their own
+   * (the unit-of-work methods' transactions set the role and settings, which a savepoint in the caller's
+   * transaction would not). Outside a transaction that is the EntityManager as given (its pool, no fork);
+   * inside one, the acting fork, which has no transaction.
+   */
+  get #sqlEm(): EntityManager {
+    return inTransaction(this.#callerEm) ? this.em : this.#callerEm;
+  }
+
   /** Creates a workflow and its version 1, made current, in one transaction: both exist or neither. */
   async create(input: CreateWorkflowInput): Promise<IWorkflow> {
     const data = {
@@ -135,7 +146,7 @@ export class WorkflowRepository {
     // Three statements in one round trip, run by PostgreSQL as one implicit transaction: all or nothing. (One
     // statement cannot do it: the versions' policy must see the new workflow, which only a later statement can.)
     const [, , rows] = await sqlBatch(
-      this.#callerEm,
+      this.#sqlEm,
       [
         {
           name: 'workflows.insert',
@@ -157,7 +168,7 @@ export class WorkflowRepository {
   /** The workflow with this id, as this actor may see it; NotFoundError otherwise. One round trip. */
   async get(id: string): Promise<WorkflowRecord> {
     const [rows] = isUuid(id)
-      ? await sqlBatch(this.#callerEm, [{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }], {
+      ? await sqlBatch(this.#sqlEm, [{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }], {
           settings: this.#settings,
         })
       : [];
