@@ -8,7 +8,7 @@
  *
  * Goal: p95 under 100 ms for every single-word class (common, mid, rare, negated). Server: TEST_DATABASE_URL (an
  * admin URL), else a test server started for the run. BENCH_DATABASE names the database to create (and drop
- * after; default: a harness clone). BENCH_ROUNDS (default 30) rounds. Never fails on time; fails if a page
+ * after; default: a harness clone; BENCH_KEEP=1 keeps it, to EXPLAIN queries against it). BENCH_ROUNDS (default 30). Never fails on time; fails if a page
  * differs from the exact ranking.
  */
 import { composeContexts, createOrm } from '@tessera/kernel';
@@ -217,10 +217,30 @@ try {
   console.log(
     `single-word classes, worst repository p95: ${worst.toFixed(1)} ms (goal < 100 ms): ${worst < 100 ? 'MET' : 'NOT MET'}`,
   );
+  // What keeping the word index costs writers: the same 10,000-clip insert without and with the trigger.
+  const insertClips = async () => {
+    const started = performance.now();
+    await raw.query(
+      `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
+       select gen_random_uuid(), 'Extra ' || g,
+         (select string_agg('w' || (1 + floor(random() * 3000))::int, ' ') from generate_series(1, 12) x where g > 0)
+         ${WORDS.map(marker).join(' ')}, 0, 60
+       from generate_series(1, 10000) g`,
+    );
+    return performance.now() - started;
+  };
+  await raw.query('alter table catalog.hand_clips disable trigger hand_clip_lexemes_sync');
+  const without = await insertClips();
+  await raw.query('alter table catalog.hand_clips enable trigger hand_clip_lexemes_sync');
+  const withTrigger = await insertClips();
+  console.log(
+    `writes:      10,000 clips inserted in ${without.toFixed(0)} ms without the word index, ${withTrigger.toFixed(0)} ms with it`,
+  );
   console.log(`load average after: ${loadLine()}`);
 } finally {
   await orm.close(true);
   await raw.end();
-  await db.drop();
+  if (process.env.BENCH_KEEP === '1') console.log(`kept:        ${db.url}`);
+  else await db.drop();
   await server?.stop();
 }
