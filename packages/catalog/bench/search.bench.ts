@@ -40,7 +40,8 @@ const CLASSES: Record<string, string[]> = {
   mid: ['cooler', 'bluff', 'overbet', 'w77'],
   rare: ['quads', 'slowroll'],
   negated: ['-raise', 'fold -raise', 'cooler -raise', '-raise -fold'],
-  'several words (not in the goal)': ['bluff or cooler', 'raise fold', '"bluff river"'],
+  'words joined by or': ['bluff or cooler', 'slowroll or quads', 'raise or fold'],
+  'all words, phrase (not in the goal)': ['raise fold', 'cooler bluff', '"raise fold"'],
 };
 const QUERIES = Object.entries(CLASSES).flatMap(([cls, terms]) => terms.map((term) => ({ cls, term })));
 

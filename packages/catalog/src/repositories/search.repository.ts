@@ -38,7 +38,7 @@ const VIDEO_HITS = `select 'video_file' as kind, v.id, v.display_title as title,
   where v.deleted_at is null and ${VIDEO_VECTOR} @@ ${Q} order by rank desc, v.id limit ${TOP}`;
 
 /*
- * Hand clips: ranked by ts_rank(notes_search, query) descending, then id, exactly, by one of three strategies the
+ * Hand clips: ranked by ts_rank(notes_search, query) descending, then id, exactly, by one of four strategies the
  * statement picks from the parsed query (conditions on the parameter alone: PostgreSQL drops the branches that do
  * not apply when it plans for the text, and skips them at run time in a generic plan).
  *
@@ -50,12 +50,26 @@ const VIDEO_HITS = `select 'video_file' as kind, v.id, v.display_title as title,
  *   matching clip has at most one), so the order is id alone: walk the primary key, testing each clip, and stop at
  *   TOP matches. The walk is bounded (PROBE clips); a rarer query (fewer than TOP matches among them) falls back to
  *   the GIN index and sorts its matches by id, which are few precisely because the walk did not find enough.
- * - Anything else (several words, `or`, phrases): every match is scored and sorted, through the GIN index.
+ * - Words joined by `or` (`bluff or cooler`): ts_rank of an OR is the sum of each word's own rank divided by the
+ *   number of words. A clip with just one of the words ranks by that word's score alone, so the only such clips
+ *   that can reach the page are among each word's first TOP rows of hand_clip_lexemes (those rows all rank at least
+ *   as high: a clip with a second word gains a whole second part, at least 0.06). So the candidates are each word's
+ *   first TOP rows plus every clip with two or more of the words (found through the GIN index), scored exactly.
+ *   Fast while few clips have two of the words; two common words joined by `or` score all the clips with both.
+ * - Anything else (several words that must all occur, phrases): every match is scored and sorted, through the GIN
+ *   index.
  */
 const OPERAND = `!?'(?:[^']|'')*'`;
 const ONE_WORD = `numnode(${Q}) = 1`;
 const CONSTANT_RANK = `(numnode(${Q}) > 1 and (${Q})::text ~ ${literal(`^${OPERAND}( & ${OPERAND})*$`)}
   and querytree(${Q}) ~ ${literal(`^(T|'(?:[^']|'')*')$`)})`;
+const WORD_OR_WORD = `(numnode(${Q}) > 1 and (${Q})::text ~ ${literal(`^'(?:[^']|'')*'( \\| '(?:[^']|'')*')+$`)})`;
+// The words of such a query (the english parser's lexemes have no spaces, so ' | ' only ever separates them).
+const OR_WORDS = `tsvector_to_array(replace((${Q})::text, ' | ', ' ')::tsvector)`;
+// Clips with at least two of them: (a & b) | (a & c) | (b & c) ...
+const TWO_OR_MORE = `(select string_agg(format('(%s & %s)', catalog.lexeme_tsquery(a)::text, catalog.lexeme_tsquery(b)::text), ' | ')
+  from unnest(${OR_WORDS}) a, unnest(${OR_WORDS}) b where a < b)::tsquery`;
+
 /** How many clips, in id order, the constant-rank walk tests before it falls back to the GIN index. */
 export const PROBE = 20_000;
 
@@ -80,9 +94,22 @@ select h.id, h.title, h.notes, ts_rank(h.notes_search, ${Q}) as rank
       order by f.id limit ${TOP})) c
   join catalog.hand_clips h on h.id = c.id
 union all
+(select h.id, h.title, h.notes, ts_rank(h.notes_search, ${Q}) as rank
+  from (select w.hand_clip_id as id from unnest(${OR_WORDS}) o(lexeme),
+      lateral (select l.hand_clip_id from catalog.hand_clip_lexemes l where l.lexeme = o.lexeme
+        order by l.score desc, l.hand_clip_id limit ${TOP}) w
+    where ${WORD_OR_WORD}
+    union
+    select m.id from catalog.hand_clips m
+    where ${WORD_OR_WORD} and m.deleted_at is null and m.notes_search @@ ${TWO_OR_MORE}) c
+  join catalog.hand_clips h on h.id = c.id
+  where h.deleted_at is null
+  order by rank desc, h.id limit ${TOP})
+union all
 (select m.id, m.title, m.notes, ts_rank(m.notes_search, ${Q}) as rank
   from catalog.hand_clips m
-  where not ${ONE_WORD} and not ${CONSTANT_RANK} and m.deleted_at is null and m.notes_search @@ ${Q}
+  where not ${ONE_WORD} and not ${CONSTANT_RANK} and not ${WORD_OR_WORD} and m.deleted_at is null
+    and m.notes_search @@ ${Q}
   order by rank desc, m.id limit ${TOP})`;
 
 /** The SQL of {@link SearchRepository.searchHandClips}, exported so the benchmark runs exactly it through raw `pg`. */
