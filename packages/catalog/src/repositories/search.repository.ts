@@ -136,7 +136,8 @@ const VIDEO_SEARCH_SQL = `select * from (${VIDEO_HITS}) v order by rank desc, id
 /**
  * Ranked full-text search over video titles and hand-clip notes (English stemming; web-search syntax:
  * `"exact phrase"`, `or`, `-excluded`). A hot read path: plain typed rows with bound parameters, served
- * by the GIN indexes, soft-deleted rows excluded.
+ * by the GIN indexes and the ranked word index of the clips' notes, soft-deleted rows excluded. Hits come in exact
+ * ts_rank order (descending, then id), whatever strategy serves the query.
  */
 export class SearchRepository {
   readonly em: EntityManager;
