@@ -95,16 +95,17 @@ select h.id, h.title, h.notes, ts_rank(h.notes_search, ${Q}) as rank
   join catalog.hand_clips h on h.id = c.id
 union all
 (select h.id, h.title, h.notes, ts_rank(h.notes_search, ${Q}) as rank
-  from (select w.hand_clip_id as id from unnest(${OR_WORDS}) o(lexeme),
+  from (select distinct w.hand_clip_id as id from unnest(${OR_WORDS}) o(lexeme),
       lateral (select l.hand_clip_id from catalog.hand_clip_lexemes l where l.lexeme = o.lexeme
         order by l.score desc, l.hand_clip_id limit ${TOP}) w
-    where ${WORD_OR_WORD}
-    union
-    select m.id from catalog.hand_clips m
-    where ${WORD_OR_WORD} and m.deleted_at is null and m.notes_search @@ ${TWO_OR_MORE}) c
+    where ${WORD_OR_WORD}) c
   join catalog.hand_clips h on h.id = c.id
   where h.deleted_at is null
-  order by rank desc, h.id limit ${TOP})
+  union
+  -- Scored as they are read: one heap visit per clip with two or more of the words.
+  select m.id, m.title, m.notes, ts_rank(m.notes_search, ${Q}) as rank from catalog.hand_clips m
+  where ${WORD_OR_WORD} and m.deleted_at is null and m.notes_search @@ ${TWO_OR_MORE}
+  order by rank desc, id limit ${TOP})
 union all
 (select m.id, m.title, m.notes, ts_rank(m.notes_search, ${Q}) as rank
   from catalog.hand_clips m
