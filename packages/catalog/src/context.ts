@@ -18,10 +18,12 @@ export const FULL_TEXT_INDEXES = ['ix_video_files_title_gin', 'ix_hand_clips_not
 
 /**
  * The ranked word index of hand-clip notes, created in raw SQL: one row per (lexeme, live clip) with the clip's
- * ts_rank for that lexeme, its index in ranking order, and the functions and triggers that keep it in step.
+ * ts_rank for that lexeme, its index in ranking order, the functions and triggers that keep it in step, and the
+ * one-row table that says whether the clips written before the trigger have been backfilled.
  */
 export const NOTES_LEXEME_OBJECTS = [
   { kind: 'table', name: 'hand_clip_lexemes' },
+  { kind: 'table', name: 'hand_clip_lexemes_state' },
   { kind: 'index', name: 'ix_hand_clip_lexemes_rank' },
   { kind: 'function', name: 'lexeme_tsquery' },
   { kind: 'function', name: 'hand_clip_lexeme_rows' },

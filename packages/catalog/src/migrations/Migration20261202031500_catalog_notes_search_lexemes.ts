@@ -7,11 +7,11 @@ import { Migration } from '@mikro-orm/migrations';
  * million clips is ranked by reading twenty index entries instead of scoring 170,000 rows. A trigger on
  * `hand_clips` keeps the rows in step with every insert, notes change, soft delete, restore, delete and truncate.
  *
- * The backfill runs in this migration's transaction, after the trigger exists: creating the trigger locks
- * `hand_clips` against writes (reads go on) until the commit, so no clip can change between backfill and trigger.
- * At a million clips (about 15 million rows) expect a minute or two of blocked writes. The index is built after
- * the backfill (a sorted build, several times faster than inserting into it row by row); the table is new and
- * invisible to other sessions until the commit, so building it without CONCURRENTLY blocks nobody.
+ * This migration is quick whatever the number of clips: the table and its index are created empty, and creating
+ * the triggers locks `hand_clips` against writes only until this migration commits. From then on every written
+ * clip is kept by the trigger; the clips that already existed are filled in by the next migration, in batches,
+ * while writes go on. Until it has finished, `hand_clip_lexemes_state.complete` is false and search scores every
+ * match instead of reading the word index.
  */
 export class Migration20261202031500_catalog_notes_search_lexemes extends Migration {
   static readonly dependsOn = ['Migration20261201230742_nas_nas_raw_paths_and_scan_runs'];
@@ -19,6 +19,9 @@ export class Migration20261202031500_catalog_notes_search_lexemes extends Migrat
   override up(): void {
     this.addSql(
       `create table "catalog"."hand_clip_lexemes" ("lexeme" text not null, "score" real not null, "hand_clip_id" uuid not null);`,
+    );
+    this.addSql(
+      `create unique index "ix_hand_clip_lexemes_rank" on "catalog"."hand_clip_lexemes" ("lexeme", "score" desc, "hand_clip_id");`,
     );
     // The single-lexeme tsquery of a lexeme, quoted as tsquery input expects (quotes and backslashes doubled).
     this.addSql(
@@ -65,21 +68,19 @@ $$;`,
       `create trigger "hand_clip_lexemes_truncate" after truncate on "catalog"."hand_clips"
   for each statement execute function "catalog"."hand_clips_hand_clip_lexemes_sync_fn"();`,
     );
+    // Whether every clip that existed before the trigger has its rows (written by the backfill migration), and how
+    // far, in clip id order, the backfill got. One row.
     this.addSql(
-      `insert into "catalog"."hand_clip_lexemes" (lexeme, score, hand_clip_id)
-  select r.lexeme, r.score, r.hand_clip_id from "catalog"."hand_clips" h,
-    lateral "catalog"."hand_clip_lexeme_rows"(h.id, h.notes_search) r
-  where h.deleted_at is null;`,
+      `create table "catalog"."hand_clip_lexemes_state" ("one_row" boolean primary key default true check (one_row), "complete" boolean not null default false, "backfilled_through" uuid null);`,
     );
-    this.addSql(
-      `create unique index "ix_hand_clip_lexemes_rank" on "catalog"."hand_clip_lexemes" ("lexeme", "score" desc, "hand_clip_id");`,
-    );
+    this.addSql(`insert into "catalog"."hand_clip_lexemes_state" default values;`);
   }
 
   override down(): void {
     this.addSql(`drop trigger "hand_clip_lexemes_truncate" on "catalog"."hand_clips";`);
     this.addSql(`drop trigger "hand_clip_lexemes_sync" on "catalog"."hand_clips";`);
     this.addSql(`drop function "catalog"."hand_clips_hand_clip_lexemes_sync_fn"();`);
+    this.addSql(`drop table "catalog"."hand_clip_lexemes_state";`);
     this.addSql(`drop table "catalog"."hand_clip_lexemes";`);
     this.addSql(`drop function "catalog"."hand_clip_lexeme_rows"(uuid, tsvector);`);
     this.addSql(`drop function "catalog"."lexeme_tsquery"(text);`);

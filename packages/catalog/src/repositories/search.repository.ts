@@ -132,13 +132,42 @@ union all
 (select 'hand_clip' as kind, c.id, c.title, c.notes, c.rank from (${CLIP_TOP}) c)
 order by rank desc, id limit $2 offset $3`;
 
+// While the word index is not yet complete (its backfill has not finished), clips are ranked by scoring every match.
+const SEARCH_EXACT_SQL = `(${VIDEO_HITS})
+union all
+(select 'hand_clip' as kind, m.id, m.title, m.notes, ts_rank(m.notes_search, ${Q}) as rank
+  from catalog.hand_clips m where m.deleted_at is null and m.notes_search @@ ${Q}
+  order by rank desc, m.id limit ${TOP})
+order by rank desc, id limit $2 offset $3`;
+
 const VIDEO_SEARCH_SQL = `select * from (${VIDEO_HITS}) v order by rank desc, id limit $2 offset $3`;
+
+/** The ORMs (by configuration) that have seen the word index complete: it stays complete, so it is read once. */
+const wordIndexComplete = new WeakSet<object>();
+
+/**
+ * Whether the ranked word index holds every live clip: false from the migration that creates it until the one that
+ * backfills the clips written before its trigger has finished. Asked once per ORM until it is true.
+ */
+async function trustWordIndex(em: EntityManager): Promise<boolean> {
+  if (wordIndexComplete.has(em.config)) return true;
+  const [state] = await query<{ complete: boolean }>(
+    em,
+    'select complete from catalog.hand_clip_lexemes_state',
+    [],
+    'catalog.word_index_complete',
+  );
+  if (state?.complete !== true) return false;
+  wordIndexComplete.add(em.config);
+  return true;
+}
 
 /**
  * Ranked full-text search over video titles and hand-clip notes (English stemming; web-search syntax:
  * `"exact phrase"`, `or`, `-excluded`). A hot read path: plain typed rows with bound parameters, served
  * by the GIN indexes and the ranked word index of the clips' notes, soft-deleted rows excluded. Hits come in exact
- * ts_rank order (descending, then id), whatever strategy serves the query.
+ * ts_rank order (descending, then id), whatever strategy serves the query. Until the word index is complete (its
+ * backfill still running after a deploy), clip searches score every match instead: slower, the same hits.
  */
 export class SearchRepository {
   readonly em: EntityManager;
@@ -153,13 +182,17 @@ export class SearchRepository {
   }
 
   /** Hand clips whose notes match. */
-  searchHandClips(text: string, options: PageOptions = {}): Promise<SearchPage> {
-    return this.run('HandClip', 'catalog.search_hand_clips', HAND_CLIP_SEARCH_SQL, text, options);
+  async searchHandClips(text: string, options: PageOptions = {}): Promise<SearchPage> {
+    return (await trustWordIndex(this.em))
+      ? this.run('HandClip', 'catalog.search_hand_clips', HAND_CLIP_SEARCH_SQL, text, options)
+      : this.run('HandClip', 'catalog.search_hand_clips_exact', HAND_CLIP_EXACT_SQL, text, options);
   }
 
   /** Both, in one ranking. */
-  search(text: string, options: PageOptions = {}): Promise<SearchPage> {
-    return this.run('Search', 'catalog.search', SEARCH_SQL, text, options);
+  async search(text: string, options: PageOptions = {}): Promise<SearchPage> {
+    return (await trustWordIndex(this.em))
+      ? this.run('Search', 'catalog.search', SEARCH_SQL, text, options)
+      : this.run('Search', 'catalog.search_exact', SEARCH_EXACT_SQL, text, options);
   }
 
   private async run(
