@@ -111,8 +111,8 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
     [scale.documents, DEPARTMENTS, TAGS],
   );
   // Notes of 12 filler words; "call" in about 17% of them (a common term), "cooler" in 0.5% (a selective one).
-  // Loaded with the word-index trigger off; the word index is then filled as its migration fills it over existing
-  // clips, and its index rebuilt (much faster at a million clips than the trigger row by row).
+  // Loaded with the word-index trigger off; the word index is then filled in one statement with the rows the backfill
+  // migration writes batch by batch, and its index rebuilt (much faster at a million clips than row by row).
   await client.query('alter table catalog.hand_clips disable trigger hand_clip_lexemes_sync');
   await client.query(
     `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
