@@ -32,8 +32,10 @@ try {
   await migrateDatabase(composeContexts([catalog]), url);
   const raw = new pg.Client({ connectionString: url });
   const writer = new pg.Client({ connectionString: url });
+  const watcher = new pg.Client({ connectionString: url });
   await raw.connect();
   await writer.connect();
+  await watcher.connect();
   try {
     console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
     // The clips that exist when the word index is created: loaded without the trigger, then the index is marked
@@ -74,16 +76,34 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
+    // The watcher: when each batch commits (its position moves), so the longest batch can be told.
+    const commits: number[] = [];
+    const watching = (async () => {
+      let last: string | null = null;
+      while (running) {
+        const [row] = (await watcher.query('select backfilled_through as at from catalog.hand_clip_lexemes_state'))
+          .rows;
+        if (row.at !== last) commits.push(performance.now());
+        last = row.at;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     t = performance.now();
     await raw.query(LEXEME_BACKFILL_SQL);
     const backfill = performance.now() - t;
     running = false;
     await writing;
+    await watching;
+    const batches = commits.slice(1).map((at, i) => at - (commits[i] as number));
     const [state] = (await raw.query('select complete from catalog.hand_clip_lexemes_state')).rows;
     const [size] = (await raw.query(`select count(*)::bigint as n from catalog.hand_clip_lexemes`)).rows;
     console.log(
       `backfill:    ${s(backfill)} in batches of ${LEXEME_BACKFILL_BATCH.toLocaleString('en')} clips, ` +
         `${Number(size.n).toLocaleString('en')} rows, complete: ${state.complete}`,
+    );
+    const b = percentiles(batches);
+    console.log(
+      `batches:     ${batches.length} seen commit: p50 ${b.median.toFixed(0)} ms, p95 ${b.p95.toFixed(0)} ms, longest ${Math.max(...batches).toFixed(0)} ms`,
     );
     const p = percentiles(waits);
     console.log(
@@ -103,6 +123,7 @@ try {
   } finally {
     await raw.end();
     await writer.end();
+    await watcher.end();
   }
 } finally {
   await adminClient.query(`drop database if exists ${NAME} with (force)`);

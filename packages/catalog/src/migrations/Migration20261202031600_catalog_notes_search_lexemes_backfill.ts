@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** How many clips each backfill transaction covers. */
-export const LEXEME_BACKFILL_BATCH = 5000;
+export const LEXEME_BACKFILL_BATCH = 1000;
 
 /**
  * Fills `hand_clip_lexemes` for the clips that existed before its trigger, then marks the word index complete.
@@ -49,9 +49,10 @@ $$;`;
 /**
  * Backfills the ranked word index of hand-clip notes for the clips that existed before the previous migration
  * created its trigger, without blocking writes for longer than one batch (see {@link LEXEME_BACKFILL_SQL}).
- * Non-transactional: its one statement commits batch by batch. A run killed part-way leaves the committed batches
- * and the position they reached; the next migrate runs the migration again, which continues from there. Search reads
- * the word index only once this migration has marked it complete. Immutable once merged.
+ * Non-transactional: its backfill statement commits batch by batch. A run killed part-way leaves the committed
+ * batches and the position they reached; the next migrate runs the migration again, which continues from there.
+ * A backfill that fails (a lock timeout, say) is recorded with no statement done, so the next migrate also just
+ * runs it again. Search reads the word index only once the backfill has marked it complete. Immutable once merged.
  */
 export class Migration20261202031600_catalog_notes_search_lexemes_backfill extends Migration {
   static readonly dependsOn = ['Migration20261201230742_nas_nas_raw_paths_and_scan_runs'];
@@ -62,12 +63,15 @@ export class Migration20261202031600_catalog_notes_search_lexemes_backfill exten
 
   override up(): void {
     this.addSql(LEXEME_BACKFILL_SQL);
+    // Says so in the schema too (repeatable: a second run sets the same comment).
+    this.addSql(
+      `comment on table "catalog"."hand_clip_lexemes_state" is 'The ranked word index holds every live clip: backfilled, then kept by its trigger.';`,
+    );
   }
 
   override down(): void {
     // The rows stay correct (the trigger keeps them); search just stops trusting them until the backfill runs again.
-    this.addSql(
-      `update "catalog"."hand_clip_lexemes_state" set complete = false, backfilled_through = null;`,
-    );
+    this.addSql(`comment on table "catalog"."hand_clip_lexemes_state" is null;`);
+    this.addSql(`update "catalog"."hand_clip_lexemes_state" set complete = false, backfilled_through = null;`);
   }
 }
