@@ -16,6 +16,22 @@ import { migrations } from './migrations/index.ts';
 /** The full-text GIN indexes, created in raw SQL: an expression index on video titles, one on the clips' stored vector. */
 export const FULL_TEXT_INDEXES = ['ix_video_files_title_gin', 'ix_hand_clips_notes_search'] as const;
 
+/**
+ * The ranked word index of hand-clip notes, created in raw SQL: one row per (lexeme, live clip) with the clip's
+ * ts_rank for that lexeme, its index in ranking order, the functions and triggers that keep it in step, and the
+ * one-row table that says whether the clips written before the trigger have been backfilled.
+ */
+export const NOTES_LEXEME_OBJECTS = [
+  { kind: 'table', name: 'hand_clip_lexemes' },
+  { kind: 'table', name: 'hand_clip_lexemes_state' },
+  { kind: 'index', name: 'ix_hand_clip_lexemes_rank' },
+  { kind: 'function', name: 'lexeme_tsquery' },
+  { kind: 'function', name: 'hand_clip_lexeme_rows' },
+  { kind: 'function', name: 'hand_clips_hand_clip_lexemes_sync_fn' },
+  { kind: 'trigger', name: 'hand_clip_lexemes_sync' },
+  { kind: 'trigger', name: 'hand_clip_lexemes_truncate' },
+] as const;
+
 /** The hand clips' stored tsvector column (generated from the notes; written by PostgreSQL, not mapped). */
 export const NOTES_SEARCH_COLUMN = 'notes_search';
 
@@ -42,5 +58,6 @@ export const catalog = defineContext({
   rawObjects: [
     ...FULL_TEXT_INDEXES.map((name) => ({ kind: 'index', name }) as const),
     { kind: 'column', name: `hand_clips.${NOTES_SEARCH_COLUMN}` },
+    ...NOTES_LEXEME_OBJECTS,
   ],
 });

@@ -49,6 +49,10 @@ describe('catalog schema', () => {
       video_files: 22,
       // 16 mapped columns plus notes_search, the stored tsvector full-text search reads.
       hand_clips: 17,
+      // lexeme, score, hand_clip_id: the ranked word index of the notes, kept by a trigger.
+      hand_clip_lexemes: 3,
+      // one_row, complete, backfilled_through: whether the word index holds the clips written before its trigger.
+      hand_clip_lexemes_state: 3,
       tags: 8,
       players: 9,
       google_sheet_sync: 8,

@@ -9,21 +9,29 @@ const STATEMENT_KIND: Partial<Record<RawObjectKind, string>> = {
   'materialized view': 'materialized view',
   sequence: 'sequence',
   column: 'column',
+  function: 'function',
+  trigger: 'trigger',
 };
 
 // `drop index "s"."n"`, `drop materialized view if exists "s"."n" cascade`, `alter table "s"."n" …`, `create …`.
 const TARGET =
-  /^(?:create|alter|drop)\s+(?:unique\s+)?(table|index|view|materialized view|sequence)\s+(?:if\s+(?:not\s+)?exists\s+)?"((?:[^"]|"")+)"\."((?:[^"]|"")+)"/i;
+  /^(?:create|alter|drop)\s+(?:unique\s+)?(table|index|view|materialized view|sequence|function)\s+(?:if\s+(?:not\s+)?exists\s+)?"((?:[^"]|"")+)"\."((?:[^"]|"")+)"/i;
 
 // `alter table "s"."t" add|drop|alter [column] [if exists] "c" …`: one column of a table.
 const COLUMN =
   /^alter\s+table\s+(?:if\s+exists\s+)?"((?:[^"]|"")+)"\."((?:[^"]|"")+)"\s+(?:add|drop|alter)\s+(?:column\s+)?(?:if\s+(?:not\s+)?exists\s+)?"((?:[^"]|"")+)"/i;
 
-/** The relation a generated statement creates, alters or drops, as `kind schema.name`, or undefined. */
+// `drop trigger if exists "t" on "s"."table"`: a trigger, named in its table's schema.
+const TRIGGER =
+  /^(?:create|drop)\s+trigger\s+(?:if\s+exists\s+)?"((?:[^"]|"")+)"\s+on\s+"((?:[^"]|"")+)"\."(?:[^"]|"")+"/i;
+
+/** The object a generated statement creates, alters or drops, as `kind schema.name`, or undefined. */
 export function statementTarget(statement: string): string | undefined {
+  const unquote = (s: string) => s.replaceAll('""', '"');
+  const trigger = TRIGGER.exec(statement.trim());
+  if (trigger) return `trigger ${unquote(trigger[2] as string)}.${unquote(trigger[1] as string)}`;
   const m = TARGET.exec(statement.trim());
   if (!m) return undefined;
-  const unquote = (s: string) => s.replaceAll('""', '"');
   return `${(m[1] as string).toLowerCase()} ${unquote(m[2] as string)}.${unquote(m[3] as string)}`;
 }
 

@@ -15,6 +15,18 @@ describe('statementTarget', () => {
     );
   });
 
+  it('names the trigger or function a generated statement drops (raw triggers and the functions they run)', () => {
+    expect(statementTarget('drop trigger if exists "clip_sync" on "catalog"."hand_clips"')).toBe(
+      'trigger catalog.clip_sync',
+    );
+    expect(statementTarget('drop function if exists "catalog"."hand_clips_clip_sync_fn"()')).toBe(
+      'function catalog.hand_clips_clip_sync_fn',
+    );
+    expect(statementTarget('drop function if exists "catalog"."lexeme_tsquery"(text)')).toBe(
+      'function catalog.lexeme_tsquery',
+    );
+  });
+
   it('names the column an alter table statement adds, drops or alters (a raw generated column)', () => {
     expect(statementColumn('alter table "catalog"."hand_clips" drop column "notes_search"')).toBe(
       'column catalog.hand_clips.notes_search',

@@ -114,6 +114,9 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
     [scale.documents, DEPARTMENTS, TAGS],
   );
   // Notes of 12 filler words; "call" in about 17% of them (a common term), "cooler" in 0.5% (a selective one).
+  // Loaded with the word-index trigger off; the word index is then filled in one statement with the rows the backfill
+  // migration writes batch by batch, and its index rebuilt (much faster at a million clips than row by row).
+  await client.query('alter table catalog.hand_clips disable trigger hand_clip_lexemes_sync');
   await client.query(
     `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
      select pg_temp.uuid7(g), 'Hand ' || g,
@@ -139,6 +142,15 @@ export async function seed(client: pg.ClientBase, scale: Scale): Promise<Seeded>
        from generate_series(1, $1::int) i
        join (select id, path, row_number() over (order by id) - 1 as n from nas.nas_folders) f on f.n = i % 100`,
     [scale.documents],
+  );
+  await client.query('alter table catalog.hand_clips enable trigger hand_clip_lexemes_sync');
+  await client.query('drop index catalog.ix_hand_clip_lexemes_rank');
+  await client.query(`insert into catalog.hand_clip_lexemes (lexeme, score, hand_clip_id)
+    select r.lexeme, r.score, r.hand_clip_id from catalog.hand_clips h,
+      lateral catalog.hand_clip_lexeme_rows(h.id, h.notes_search) r
+    where h.deleted_at is null`);
+  await client.query(
+    `create unique index "ix_hand_clip_lexemes_rank" on "catalog"."hand_clip_lexemes" ("lexeme", "score" desc, "hand_clip_id")`,
   );
   await client.query('vacuum analyze');
   const pick = async (sql: string) => (await client.query<{ v: string }>(sql)).rows.map((r) => r.v);

@@ -16,7 +16,7 @@ import { Kysely, sql as ksql, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import postgres from 'postgres';
 import { DataSource, EntitySchema } from 'typeorm';
-import { CANDIDATES, HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
+import { HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
 import { visibleDocumentsSql } from '../../../packages/knowledge/src/security/access.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Seeded } from './seed.ts';
@@ -296,7 +296,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       name: 'ranked full-text search, page of 20',
       variants: {
         Tessera: () => new SearchRepository(orm.em.fork()).searchHandClips(term, { limit: 20 }),
-        ...rawVariants('fts', HAND_CLIP_SEARCH_SQL, () => [term, 21, 0, CANDIDATES]),
+        ...rawVariants('fts', HAND_CLIP_SEARCH_SQL, () => [term, 21, 0]),
       },
     },
     {
