@@ -133,18 +133,19 @@ describe('an invalid index left by a failed concurrent build', () => {
   });
 });
 
-describe('one connection per migrate', () => {
-  it('applies everything and records its completion event on a single server session', async () => {
-    const admin = new pg.Client({ connectionString: testAdminUrl() });
-    await admin.connect();
-    // pg_stat_database.sessions counts every session ever opened to the database; a session's count is flushed
-    // when it ends at the latest, so it is read once none is left.
-    const sessions = async () => {
+/**
+ * Server sessions opened to the test database. pg_stat_database.sessions counts every session ever opened; a
+ * session's count is flushed when it ends at the latest, so it is read once none is left (`noneLeft` polls
+ * pg_stat_activity: the server announces no event for a session's end).
+ */
+function sessionCounter(admin: pg.Client) {
+  return {
+    async sessions() {
       await admin.query('select pg_stat_clear_snapshot()');
       const { rows } = await admin.query('select sessions from pg_stat_database where datname = $1', [dbName]);
       return Number(rows[0]?.sessions ?? 0);
-    };
-    const noneLeft = async () => {
+    },
+    async noneLeft() {
       for (;;) {
         const { rows } = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
           dbName,
@@ -152,7 +153,15 @@ describe('one connection per migrate', () => {
         if (rows[0]?.n === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    };
+    },
+  };
+}
+
+describe('one connection per migrate', () => {
+  it('applies everything and records its completion event on a single server session', async () => {
+    const admin = new pg.Client({ connectionString: testAdminUrl() });
+    await admin.connect();
+    const { sessions, noneLeft } = sessionCounter(admin);
     try {
       await noneLeft();
       const before = await sessions();
@@ -183,20 +192,7 @@ describe('one connection per migrate', () => {
     expect(written.status, written.stderr).toBe(0);
     const admin = new pg.Client({ connectionString: testAdminUrl() });
     await admin.connect();
-    const sessions = async () => {
-      await admin.query('select pg_stat_clear_snapshot()');
-      const { rows } = await admin.query('select sessions from pg_stat_database where datname = $1', [dbName]);
-      return Number(rows[0]?.sessions ?? 0);
-    };
-    const noneLeft = async () => {
-      for (;;) {
-        const { rows } = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
-          dbName,
-        ]);
-        if (rows[0]?.n === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const { sessions, noneLeft } = sessionCounter(admin);
     /** `tessera migrate` with the manifest, and the number of server sessions it opened. */
     const migrate = async () => {
       await noneLeft();

@@ -150,8 +150,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const pattern = { tags: ['security', 'topic-2'] };
   const docsPage = visibleDocumentsSql(viewer, { limit: 51 });
   const docsJson = visibleDocumentsSql(viewer, {
-    // As text, then jsonb: postgres.js would JSON-encode a string bound to a jsonb parameter again.
-    where: (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::text::jsonb`,
+    where: (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`,
     limit: 101,
   });
   const docById = (id: string) =>
@@ -164,12 +163,13 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const term = 'call';
 
   /** The same `$n` statement through each library's raw-SQL API (where the operation has no natural builder call). */
-  const rawVariants = (name: string, text: string, values: () => unknown[]) => ({
+  // postgres.js JSON-encodes a value bound to a json(b) parameter itself: it gets the parsed pattern (`pjsValues`).
+  const rawVariants = (name: string, text: string, values: () => unknown[], pjsValues = values) => ({
     'pg named': () => pool.query({ name, text, values: values() }),
     'pg unnamed': () => pool.query(text, values()),
     kysely: () => tagged<{ execute(db: unknown): Promise<unknown> }>(ksql as Tag, text, values()).execute(kysely),
     drizzle: () => drz.execute(tagged(dsql as unknown as Tag, text, values())),
-    'postgres.js': () => tagged<Promise<unknown>>(pjs as unknown as Tag, text, values()),
+    'postgres.js': () => tagged<Promise<unknown>>(pjs as unknown as Tag, text, pjsValues()),
     typeorm: () => typeorm.query(text, values()),
     'prisma 7': () => prisma.$queryRawUnsafe(text, ...values()),
   });
@@ -279,7 +279,12 @@ export async function makeOperations(url: string, composition: Composition, s: S
       name: 'JSONB containment, 100 rows',
       variants: {
         Tessera: () => new DocumentRepository(orm.em.fork()).findByMetadata(viewer, pattern, { limit: 100 }),
-        ...rawVariants('docs_json', docsJson.text, () => docsJson.values),
+        ...rawVariants(
+          'docs_json',
+          docsJson.text,
+          () => docsJson.values,
+          () => docsJson.values.map((v) => (v === JSON.stringify(pattern) ? pjs.json(pattern) : v)),
+        ),
       },
     },
     {

@@ -142,7 +142,7 @@ export class DocumentRepository {
     }
     const problem = jsonProblem(pattern);
     if (problem) throw new ValidationError('Document', 'metadata', `the containment pattern ${problem}`);
-    return this.#page(userId, (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`, options);
+    return this.#page(userId, (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`, options, 'custom');
   }
 
   /** Visible documents whose metadata has the top-level key `key` (`metadata ? key`, served by the GIN index). */
@@ -150,7 +150,7 @@ export class DocumentRepository {
     if (typeof key !== 'string' || key.length === 0 || key.includes('\0')) {
       throw new ValidationError('Document', 'metadata', 'the key must be a non-empty string without NUL bytes');
     }
-    return this.#page(userId, (param) => `d.metadata ? ${param(key)}`, options);
+    return this.#page(userId, (param) => `d.metadata ? ${param(key)}`, options, 'custom');
   }
 
   /** The document with its content if user `userId` may see it; NotFoundError otherwise (absent or hidden alike). */
@@ -171,27 +171,41 @@ export class DocumentRepository {
     return (await translated(this.em, () => this.em.nativeDelete(Document, { id }))) > 0;
   }
 
+  /**
+   * `plan: 'custom'` for a condition whose best plan depends on its value (how many documents a JSON pattern or key
+   * matches decides between the GIN index and the id order): the statement is then sent unnamed, planned for
+   * each value, rather than prepared once with a generic plan.
+   */
   async #page(
     userId: string,
     where: DocumentCondition | undefined,
     options: DocumentPageOptions,
+    plan: 'prepared' | 'custom' = 'prepared',
   ): Promise<DocumentPage> {
     const limit = pageLimit('Document', options.limit, { max: MAX_DOCUMENT_PAGE, default: 50 });
     const afterId = idCursor('Document', options.cursor);
     if (!isUuid(userId)) return { items: [], nextCursor: null };
     // One row more than the page tells whether there is a next page, without a count(*).
-    const rows = await this.#run(userId, where, afterId, limit + 1);
+    const rows = await this.#run(userId, where, afterId, limit + 1, undefined, plan);
     const items = rows.slice(0, limit).map(toSummary);
     return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  #run(userId: string, where: DocumentCondition | undefined, afterId: string | null, limit: number, columns?: string) {
+  #run(
+    userId: string,
+    where: DocumentCondition | undefined,
+    afterId: string | null,
+    limit: number,
+    columns?: string,
+    plan: 'prepared' | 'custom' = 'prepared',
+  ) {
     const { text, values } = visibleDocumentsSql(userId, {
       ...(columns ? { columns } : {}),
       ...(where ? { where } : {}),
       afterId,
       limit,
     });
+    if (plan === 'custom') return sql<Row>(this.em, { text, values });
     return sql<Row>(this.em, { name: statementName('knowledge.documents.visible', text), text, values });
   }
 }
