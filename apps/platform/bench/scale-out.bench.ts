@@ -37,7 +37,14 @@ const ROLES = 1_000;
 const DEPARTMENTS = 100;
 
 const server = await startReplicatedServer(PIN ? { cpus: { primary: '0', replica: '1' } } : {});
-const bouncer = await startPgBouncer({ upstreamUrl: server.adminUrl, poolMode: 'transaction', poolSize: 20 });
+// PgBouncer's default server check (30 s), as in production: the harness's test default (0) adds a `select 1`
+// round trip before every transaction.
+const bouncer = await startPgBouncer({
+  upstreamUrl: server.adminUrl,
+  poolMode: 'transaction',
+  poolSize: 20,
+  serverCheckDelaySeconds: 30,
+});
 const orms: MikroORM[] = [];
 try {
   const url = await server.createDatabase('bench_scale_out');
@@ -157,7 +164,7 @@ try {
   console.log(`machine:     ${machineLine()}, load average ${loadLine()}`);
   console.log(`node:        ${process.version} (${process.platform}/${process.arch})`);
   console.log(
-    `servers:     ${PIN ? 'primary pinned to CPU 0, replica to CPU 1 (taskset)' : 'unpinned'}; PgBouncer transaction mode, pool 20`,
+    `servers:     ${PIN ? 'primary pinned to CPU 0, replica to CPU 1 (taskset)' : 'unpinned'}; PgBouncer transaction mode, pool 20, server_check_delay 30 s`,
   );
   console.log(`prepared:    TESSERA_DB_PREPARED_STATEMENTS=${process.env.TESSERA_DB_PREPARED_STATEMENTS}`);
   console.log(`samples:     ${SAMPLES} per latency series (+200 warm-up), alternated call by call`);
