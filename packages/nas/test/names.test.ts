@@ -3,20 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestDatabase } from '@tessera/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
 import { scanDirectory } from '../src/index.ts';
+import { useClient } from './client.ts';
 
 const db = useTestDatabase(nas);
-let client: pg.Client;
-beforeAll(async () => {
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client.end();
-});
+const client = useClient(db);
 
 const bytes = (...parts: (string | number[] | Buffer)[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
@@ -62,7 +55,7 @@ describe('scanDirectory and the names a POSIX tree can hold', () => {
       symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
       execFileSync('mkfifo', [join(root, 'sub', 'pipe')]);
 
-      const result = await scanDirectory(client, root, { batchSize: 5 });
+      const result = await scanDirectory(client(), root, { batchSize: 5 });
       expect(result).toMatchObject({ files: 15, folders: 3, problems: 0, skipped: 5 });
 
       const rows = await db.query<{ file_path: string; raw_path: Buffer | null; extension: string }>(
@@ -87,7 +80,7 @@ describe('scanDirectory and the names a POSIX tree can hold', () => {
       expect(folder?.raw_path.equals(oddDir)).toBe(true);
 
       // Scanning again in full compares every file: nothing differs, nothing is rewritten.
-      const again = await scanDirectory(client, root, { full: true });
+      const again = await scanDirectory(client(), root, { full: true });
       expect(again).toMatchObject({ files: 15, inserted: 0, updated: 0, vanishedFiles: 0 });
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -100,7 +93,7 @@ describe('scanDirectory and the names a POSIX tree can hold', () => {
       writeFileSync(join(root, 'a\\x80'), 'valid name');
       writeFileSync(bytes(root, '/a', [0x80]) as unknown as string, 'invalid name');
       const problems: string[] = [];
-      const result = await scanDirectory(client, root, { onProblem: (path) => problems.push(path) });
+      const result = await scanDirectory(client(), root, { onProblem: (path) => problems.push(path) });
       expect(result).toMatchObject({ files: 1, problems: 1 });
       expect(problems).toEqual([`${root}/a\\x80`]);
       const rows = await db.query<{ raw_path: Buffer | null }>(

@@ -1,7 +1,6 @@
 import { newId } from '@tessera/kernel';
 import { useTestDatabase } from '@tessera/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { nas } from '../src/context.ts';
 import { ScanBatch } from '../src/scanner/batch.ts';
 import { ScanPlanner } from '../src/scanner/planner.ts';
@@ -9,16 +8,10 @@ import { finishRun, scanRun, startRun, sweepVanished } from '../src/scanner/run.
 import type { ScanStage } from '../src/scanner/types.ts';
 import type { WalkEntry } from '../src/scanner/walk.ts';
 import { BatchWriter } from '../src/scanner/writer.ts';
+import { useClient } from './client.ts';
 
 const db = useTestDatabase(nas);
-let client: pg.Client;
-beforeAll(async () => {
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client.end();
-});
+const client = useClient(db);
 
 let root: string;
 beforeEach(() => {
@@ -45,7 +38,7 @@ const file = (path: string, size = 1): WalkEntry => ({
 /** Plans `entries` against the inventory as a scan would (one batch), and starts the run. */
 async function planned(entries: WalkEntry[], at = new Date()) {
   const run = scanRun(root, at);
-  const { known, interrupted } = await startRun(client, run, false);
+  const { known, interrupted } = await startRun(client(), run, false);
   const planner = new ScanPlanner(known, 1000, at);
   for (const entry of entries) expect(planner.add(entry)).toBeUndefined();
   const [batch] = planner.finish();
@@ -63,7 +56,7 @@ describe('BatchWriter: one batch, one transaction', () => {
     const { batch } = await planned([folder(root), file(`${root}/a.mp4`), file(`${root}/b.mp4`)]);
     const stages: ScanStage[] = [];
     let committed = 0;
-    const writer = new BatchWriter(client, new Date(), {
+    const writer = new BatchWriter(client(), new Date(), {
       stage: (s) => {
         stages.push(s);
       },
@@ -82,11 +75,11 @@ describe('BatchWriter: one batch, one transaction', () => {
   });
 
   it('merges a changed known folder: updates what changed and marks files gone from its listing', async () => {
-    await new BatchWriter(client, new Date()).write(
+    await new BatchWriter(client(), new Date()).write(
       (await planned([folder(root), file(`${root}/a.mp4`), file(`${root}/b.mp4`)])).batch,
     );
     const { batch } = await planned([folder(root), file(`${root}/a.mp4`, 99)]);
-    const writer = new BatchWriter(client, new Date());
+    const writer = new BatchWriter(client(), new Date());
     await writer.write(batch);
     expect(writer.totals).toEqual({ inserted: 0, updated: 1, vanished: 1, batches: 1 });
     expect(await files()).toEqual([
@@ -97,7 +90,7 @@ describe('BatchWriter: one batch, one transaction', () => {
 
   it('a batch that fails leaves nothing behind, counts nothing, and the session stays usable', async () => {
     const { batch } = await planned([folder(root), file(`${root}/a.mp4`)]);
-    const writer = new BatchWriter(client, new Date(), {
+    const writer = new BatchWriter(client(), new Date(), {
       stage: (s) => {
         if (s === 'merge') throw new Error('stopped before commit');
       },
@@ -106,18 +99,18 @@ describe('BatchWriter: one batch, one transaction', () => {
     expect(writer.totals).toEqual({ inserted: 0, updated: 0, vanished: 0, batches: 0 });
     expect(await files()).toEqual([]);
     expect(await db.query('select 1 from nas.nas_folders where path = $1', [root])).toEqual([]);
-    expect((await client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    expect((await client().query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });
 
   it('send writes batches one after another; a failed one is thrown by drain', async () => {
     const { batch } = await planned([folder(root), file(`${root}/a.mp4`)]);
-    const writer = new BatchWriter(client, new Date());
+    const writer = new BatchWriter(client(), new Date());
     await writer.send(batch);
     await writer.send(new ScanBatch());
     await writer.drain();
     expect(writer.totals.batches).toBe(2);
 
-    const failing = new BatchWriter(client, new Date(), {
+    const failing = new BatchWriter(client(), new Date(), {
       stage: () => {
         throw new Error('write failed');
       },
@@ -137,9 +130,9 @@ describe('scan run steps around the batches', () => {
       folder(`${root}/gone`),
       file(`${root}/gone/b.mp4`, 20),
     ]);
-    await new BatchWriter(client, first.run.at).write(first.batch);
-    expect(await sweepVanished(client, first.run)).toEqual({ files: 0, folders: 0 });
-    await finishRun(client, first.run, true);
+    await new BatchWriter(client(), first.run.at).write(first.batch);
+    expect(await sweepVanished(client(), first.run)).toEqual({ files: 0, folders: 0 });
+    await finishRun(client(), first.run, true);
     const size = () =>
       db.query<{ total_size_bytes: string; file_count: number }>(
         'select total_size_bytes, file_count from nas.nas_folders where path = $1',
@@ -150,9 +143,9 @@ describe('scan run steps around the batches', () => {
     // A second scan no longer finds root/gone: its folder and file are marked, not deleted.
     const second = await planned([folder(root), folder(`${root}/keep`), file(`${root}/keep/a.mp4`, 10)]);
     expect(second.interrupted).toBe(0);
-    await new BatchWriter(client, second.run.at).write(second.batch);
-    expect(await sweepVanished(client, second.run)).toEqual({ files: 1, folders: 1 });
-    await finishRun(client, second.run, true);
+    await new BatchWriter(client(), second.run.at).write(second.batch);
+    expect(await sweepVanished(client(), second.run)).toEqual({ files: 1, folders: 1 });
+    await finishRun(client(), second.run, true);
     expect(await size()).toEqual([{ total_size_bytes: '10', file_count: 1 }]);
     expect(await files()).toEqual([
       { file_path: `${root}/gone/b.mp4`, missing: true },
@@ -162,14 +155,14 @@ describe('scan run steps around the batches', () => {
 
   it('a run that never finished is reported by the next start, which then rolls it up', async () => {
     const first = await planned([folder(root), file(`${root}/a.mp4`, 5)]);
-    await new BatchWriter(client, first.run.at).write(first.batch);
+    await new BatchWriter(client(), first.run.at).write(first.batch);
     // No sweep, no finishRun: as if the scan was killed here.
     const second = await planned([folder(root), file(`${root}/a.mp4`, 5)]);
     expect(second.interrupted).toBe(1);
     expect(second.planner.changedFolders).toBe(0);
-    await finishRun(client, second.run, true);
+    await finishRun(client(), second.run, true);
     const third = await planned([folder(root)]);
     expect(third.interrupted).toBe(0);
-    await finishRun(client, third.run, false);
+    await finishRun(client(), third.run, false);
   });
 });
