@@ -71,7 +71,7 @@ $$;`,
     // Whether every clip that existed before the trigger has its rows (written by the backfill migration), and how
     // far, in clip id order, the backfill got. One row.
     this.addSql(
-      `create table "catalog"."hand_clip_lexemes_state" ("one_row" boolean primary key default true check (one_row), "complete" boolean not null default false, "backfilled_through" uuid null);`,
+      `create table "catalog"."hand_clip_lexemes_state" ("one_row" boolean not null default true constraint "pk_hand_clip_lexemes_state" primary key constraint "ck_hand_clip_lexemes_state_one_row" check (one_row), "complete" boolean not null default false, "backfilled_through" uuid null);`,
     );
     this.addSql(`insert into "catalog"."hand_clip_lexemes_state" default values;`);
   }
