@@ -15,6 +15,7 @@ import {
   LEXEME_BACKFILL_BATCH,
   LEXEME_BACKFILL_SQL,
 } from '../src/migrations/Migration20261202031600_catalog_notes_search_lexemes_backfill.ts';
+import { loadClips } from './clips.ts';
 
 const CLIPS = Number(process.env.BENCH_CLIPS ?? 1_000_000);
 const NAME = `bench_backfill_${process.pid}`;
@@ -42,19 +43,11 @@ try {
     // as not backfilled, as the migration that creates it leaves it.
     // Without the notes' GIN index, which the backfill does not read (it only makes the load slower).
     let t = performance.now();
-    await raw.query('drop index catalog.ix_hand_clips_notes_search');
-    await raw.query('alter table catalog.hand_clips disable trigger hand_clip_lexemes_sync');
-    await raw.query('select setseed(0.42)');
-    await raw.query(
-      `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
-       select gen_random_uuid(), 'Hand ' || g,
-         (select string_agg('w' || (1 + floor(random() * 3000))::int, ' ') from generate_series(1, 12) x where g > 0)
-         || case when random() < 0.17 then ' raise' else '' end || case when random() < 0.02 then ' bluff' else '' end,
-         g % 10000, g % 10000 + 60
-       from generate_series(1, $1::int) g`,
-      [CLIPS],
+    await loadClips(
+      raw,
+      CLIPS,
+      "|| case when random() < 0.17 then ' raise' else '' end || case when random() < 0.02 then ' bluff' else '' end",
     );
-    await raw.query('alter table catalog.hand_clips enable trigger hand_clip_lexemes_sync');
     await raw.query(`update catalog.hand_clip_lexemes_state set complete = false, backfilled_through = null`);
     await raw.query('vacuum analyze catalog.hand_clips');
     console.log(`data:        ${CLIPS.toLocaleString('en')} hand clips loaded in ${s(performance.now() - t)}`);

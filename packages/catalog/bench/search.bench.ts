@@ -18,6 +18,7 @@ import pg from 'pg';
 import { catalog } from '../src/context.ts';
 import { SearchRepository } from '../src/index.ts';
 import { HAND_CLIP_EXACT_SQL, HAND_CLIP_SEARCH_SQL } from '../src/repositories/search.repository.ts';
+import { loadClips } from './clips.ts';
 
 const CLIPS = Number(process.env.BENCH_CLIPS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -88,20 +89,8 @@ try {
   // The indexes are built after the load, and the word index filled in one statement with the rows the backfill
   // migration writes batch by batch (the trigger is off for the bulk load only); bench/backfill.bench.ts times the
   // backfill migration itself.
-  await raw.query('drop index catalog.ix_hand_clips_notes_search');
   await raw.query('drop index catalog.ix_hand_clip_lexemes_rank');
-  await raw.query('alter table catalog.hand_clips disable trigger hand_clip_lexemes_sync');
-  await raw.query('select setseed(0.42)');
-  await raw.query(
-    `insert into catalog.hand_clips (id, title, notes, start_seconds, end_seconds)
-     select gen_random_uuid(), 'Hand ' || g,
-       (select string_agg('w' || (1 + floor(random() * 3000))::int, ' ') from generate_series(1, 12) x where g > 0)
-       ${WORDS.map(marker).join('\n       ')},
-       g % 10000, g % 10000 + 60
-     from generate_series(1, $1::int) g`,
-    [CLIPS],
-  );
-  await raw.query('alter table catalog.hand_clips enable trigger hand_clip_lexemes_sync');
+  await loadClips(raw, CLIPS, WORDS.map(marker).join('\n       '));
   const loaded = performance.now() - t;
   t = performance.now();
   await raw.query(`set maintenance_work_mem = '512MB'`);
