@@ -28,4 +28,5 @@ export {
   WorkflowRepository,
 } from './repositories/workflow.repository.ts';
 /** Who acts (row-level security): the roles, an entity manager acting as the actor, the settings of a batch. */
-export { type Actor, ADMIN_ROLE, APP_ROLE, actingAs, actorSettings } from './rls.ts';
+/** The base of a repository acting as an actor, in the caller's transaction when it has one. */
+export { type Actor, ActorRepository, ADMIN_ROLE, APP_ROLE, actingAs, actorSettings } from './rls.ts';

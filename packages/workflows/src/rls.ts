@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { validateId } from '@tessera/kernel';
+import { inTransaction, type Statement, sqlBatch, validateId } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
- * owner and superusers bypass RLS). Created by the workflows migration; repositories switch to it with
- * `SET LOCAL ROLE` in every transaction, so a service may connect as this role or as any role that is a member.
+ * owner and superusers bypass RLS). Created by the workflows migration; repositories switch to it for each call
+ * (`set_config('role', …, true)`, that is `SET LOCAL ROLE`), so a service may connect as this role or as any role
+ * that is a member.
  */
 export const APP_ROLE = 'tessera_app';
 
@@ -52,4 +53,90 @@ export function actorSettings(actor: Actor): Record<string, string> {
   // Only what the policies read: the role and the acting user (no policy reads `app.is_superuser`; the superuser
   // view is the admin role).
   return { role: roleFor(actor), 'app.current_user_id': actor.userId };
+}
+
+/** The actor's two settings, read (the previous values) and then set, in one round trip; see {@link swapActor}. */
+const READ_ACTOR: Statement = {
+  name: 'workflows.read_actor',
+  text: "select current_setting('role') as role, coalesce(current_setting('app.current_user_id', true), '') as uid",
+};
+const SET_ACTOR = "select set_config('role', $1, true), set_config('app.current_user_id', $2, true)";
+
+/**
+ * Sets the role and acting user for the rest of `tx`'s transaction and returns the values they had, to be put back
+ * the same way: one round trip. (`role` is `none` when the session never switched, which sets back as well.)
+ */
+async function swapActor(
+  tx: EntityManager,
+  settings: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
+  const [previous] = await sqlBatch(tx, [
+    READ_ACTOR,
+    { name: 'workflows.set_actor', text: SET_ACTOR, values: [settings.role, settings['app.current_user_id']] },
+  ]);
+  const row = previous?.[0] as { role: string; uid: string };
+  return { role: row.role, 'app.current_user_id': row.uid };
+}
+
+/**
+ * The base of the row-level security repositories: every call runs as the application role for its actor, so the
+ * policies decide what exists. A call joins the transaction of the EntityManager it was given, if any: its writes
+ * commit or roll back with the caller's, and the role and acting user are set for the call only, the caller's own
+ * coming back at its end. Without a transaction each call is a transaction of its own.
+ */
+export abstract class ActorRepository {
+  readonly actor: Actor;
+  /** The EntityManager as given: the one-round-trip statements run on it (in its transaction, if any). */
+  protected readonly callerEm: EntityManager;
+  /** The actor's settings, as the kernel's `sqlBatch` takes them. */
+  protected readonly settings: Readonly<Record<string, string>>;
+  #actingEm: EntityManager | undefined;
+
+  constructor(em: EntityManager, actor: Actor) {
+    this.settings = actorSettings(actor);
+    this.actor = actor;
+    this.callerEm = em;
+  }
+
+  /**
+   * A fork acting as the actor ({@link actingAs}), made on first use: the unit of work runs in its transactions
+   * when the caller has none, and rows read in one round trip become its entities. The one-round-trip methods
+   * never need it otherwise.
+   */
+  protected get actingEm(): EntityManager {
+    this.#actingEm ??= actingAs(this.callerEm, this.actor);
+    return this.#actingEm;
+  }
+
+  /**
+   * Statements in one round trip as the actor (the kernel's `sqlBatch` with the actor's settings). Outside a
+   * transaction PostgreSQL runs them as one implicit transaction; inside the caller's they are part of it, and the
+   * caller's role and settings come back at the end of the same round trip. A database error there aborts the
+   * caller's transaction, as any failed statement does.
+   */
+  protected batch(statements: readonly Statement[]): Promise<unknown[][]> {
+    return sqlBatch(this.callerEm, statements, { settings: this.settings });
+  }
+
+  /**
+   * Work through the unit of work, as the actor, flushed at its end. Without a caller's transaction: a transaction
+   * of its own on {@link actingEm}, which sets the role and settings as it begins. Inside the caller's transaction:
+   * a savepoint of it, on a fork whose identity map starts empty (an entity the caller loaded as another role is
+   * read again under the policies); the role and settings are set after the savepoint and the caller's are set back
+   * before it is released. A failure rolls back to the savepoint, which undoes the call's writes and settings both,
+   * and leaves the caller's transaction usable.
+   */
+  protected transactional<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (!inTransaction(this.callerEm)) return this.actingEm.transactional(work);
+    return this.callerEm.transactional(
+      async (tx) => {
+        const previous = await swapActor(tx, this.settings);
+        const result = await work(tx);
+        await tx.flush();
+        await swapActor(tx, previous);
+        return result;
+      },
+      { clear: true },
+    );
+  }
 }

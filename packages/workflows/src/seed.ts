@@ -21,8 +21,7 @@ const TOOLS = [
  * `5 × scale` workflows (every other one with a published version 2) and `3 × scale` agents with two tools
  * each, owned by the demo users round-robin and found again by name. They are written through the packages'
  * factories and RLS-aware repositories acting as each owner, so the workflows audit trigger records them. Those
- * repositories run their own transactions (an RLS fork of the seeder's EntityManager), so each workflow or
- * agent is committed with its versions or tools rather than in the seeder's transaction.
+ * repositories join the seeder's transaction (acting as the owner for each call), so everything is committed with it.
  */
 export const workflowsSeeder: Seeder = {
   async run({ em, scale }) {

@@ -4,7 +4,6 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
-  inTransaction,
   isUuid,
   type MonthlyPartitionedTable,
   maintainPartitions,
@@ -12,11 +11,10 @@ import {
   newId,
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
-  sqlBatch,
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';
-import { type Actor, actingAs, actorSettings, Workflow } from '@tessera/workflows';
+import { ActorRepository, Workflow } from '@tessera/workflows';
 import { Execution, type ExecutionStatus, type IExecution } from '../entities/execution.entity.ts';
 import { copyLogs, type LogInput } from '../logs/log-writer.ts';
 import { canTransition, type ExecutionAction, TRANSITIONS } from '../rules/transitions.ts';
@@ -91,43 +89,10 @@ const RECORD_BY_ID = `select ${RECORD_COLUMNS} from executions.executions where 
 
 /**
  * Executions of workflows, for one acting user (row-level security: an owner sees the executions they triggered,
- * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError.
+ * a superuser all). Status changes follow {@link TRANSITIONS}; any other is an IllegalStateError. A method joins
+ * the transaction of the EntityManager it was given, if any (see `ActorRepository`).
  */
-export class ExecutionRepository {
-  readonly actor: Actor;
-  /**
-   * The EntityManager as given: the one-round-trip statements run on it (in its transaction, if any, with the
-   * actor's settings sent along), and so does maintenance that must run as the connecting (owner) role.
-   */
-  readonly #ownerEm: EntityManager;
-  #actingEm: EntityManager | undefined;
-  readonly #settings: Record<string, string>;
-
-  constructor(em: EntityManager, actor: Actor) {
-    this.#settings = actorSettings(actor);
-    this.actor = actor;
-    this.#ownerEm = em;
-  }
-
-  /**
-   * A fork whose transactions run as the application role with the actor's settings, for the methods that go
-   * through the unit of work. Made on first use: the hot reads and writes never need it.
-   */
-  get em(): EntityManager {
-    this.#actingEm ??= actingAs(this.#ownerEm, this.actor);
-    return this.#actingEm;
-  }
-
-  /**
-   * Where the one-round-trip statements run: like every method of this repository, in a transaction of their own
-   * (the unit-of-work methods' transactions set the role and settings, which a savepoint in the caller's
-   * transaction would not). Outside a transaction that is the EntityManager as given (its pool, no fork);
-   * inside one, the acting fork, which has no transaction.
-   */
-  get #sqlEm(): EntityManager {
-    return inTransaction(this.#ownerEm) ? this.em : this.#ownerEm;
-  }
-
+export class ExecutionRepository extends ActorRepository {
   /** Starts (queues, as pending) an execution of the workflow's current version. */
   async start(workflowId: string, input: StartExecutionInput = {}): Promise<ExecutionRecord> {
     for (const key of ['inputData', 'metadata'] as const) {
@@ -138,30 +103,26 @@ export class ExecutionRepository {
     }
     // The same value rules as every write (NUL bytes, circular or non-finite JSON), before any SQL is sent.
     validateEntity(
-      this.#ownerEm.getMetadata(Execution),
+      this.callerEm.getMetadata(Execution),
       { inputData: input.inputData ?? {}, metadata: input.metadata ?? {} },
       new Set(['inputData', 'metadata']),
     );
     // One statement, one round trip: the workflow's current version is read and referenced in the same INSERT
     // (the foreign key check locks the version row), and row-level security sees the actor's settings.
     const [inserted] = isUuid(workflowId)
-      ? await sqlBatch(
-          this.#sqlEm,
-          [
-            {
-              name: 'executions.start',
-              text: START_TEXT,
-              values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
-            },
-          ],
-          { settings: this.#settings },
-        )
+      ? await this.batch([
+          {
+            name: 'executions.start',
+            text: START_TEXT,
+            values: [newId(), this.actor.userId, input.inputData ?? {}, input.metadata ?? {}, workflowId],
+          },
+        ])
       : [];
     const row = inserted?.[0];
     if (row) return toRecord(row as RecordRow);
     // Nothing inserted: say why, as the actor sees the workflow (the failure path may cost a second trip).
     const workflow = isUuid(workflowId)
-      ? await this.em.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
+      ? await this.transactional((tx) => tx.findOne(Workflow, { id: workflowId }))
       : null;
     if (!workflow) throw new NotFoundError('Workflow', { id: workflowId });
     if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new execution');
@@ -174,9 +135,7 @@ export class ExecutionRepository {
    */
   async get(id: string): Promise<ExecutionRecord> {
     const [rows] = isUuid(id)
-      ? await sqlBatch(this.#sqlEm, [{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }], {
-          settings: this.#settings,
-        })
+      ? await this.batch([{ name: 'executions.record_by_id', text: RECORD_BY_ID, values: [id] }])
       : [];
     const row = rows?.[0];
     if (!row) throw new NotFoundError('Execution', { id });
@@ -243,12 +202,12 @@ export class ExecutionRepository {
    * nothing: any bad line is a BatchValidationError listing every bad line by index and field. Returns the count.
    */
   async appendLogs(executionId: string, logs: readonly LogInput[]): Promise<number> {
-    return copyLogs(this.em, executionId, logs, this.actor);
+    return copyLogs(this.callerEm, executionId, logs, this.actor);
   }
 
   /** A workflow's executions, newest first, from the covering index (see execution-list.ts). */
   listByWorkflow(workflowId: string, options: { limit?: number } = {}): Promise<ExecutionListItem[]> {
-    return listByWorkflow(this.#sqlEm, this.#settings, workflowId, options.limit ?? 50);
+    return listByWorkflow(this.callerEm, this.settings, workflowId, options.limit ?? 50);
   }
 
   /**
@@ -256,7 +215,7 @@ export class ExecutionRepository {
    * role (the tables' owner), not as the application role.
    */
   maintainLogPartitions(options: PartitionMaintenanceOptions = {}): Promise<PartitionMaintenanceResult> {
-    return maintainPartitions(this.#ownerEm.fork(), EXECUTION_LOGS_TABLE, options);
+    return maintainPartitions(this.callerEm.fork(), EXECUTION_LOGS_TABLE, options);
   }
 
   private async transition(
@@ -264,7 +223,7 @@ export class ExecutionRepository {
     action: ExecutionAction,
     apply: (e: IExecution) => void = () => {},
   ): Promise<IExecution> {
-    const updated = await this.em.transactional(async (tx) => {
+    const updated = await this.transactional(async (tx) => {
       const execution = await this.find(tx, id, true);
       const from = execution.status as ExecutionStatus;
       if (!canTransition(from, action)) throw new IllegalStateError('Execution', from, TRANSITIONS[action].to, action);
@@ -274,7 +233,7 @@ export class ExecutionRepository {
       return execution.id;
     });
     // Re-read: the duration trigger and updated_at trigger wrote columns the unit of work did not.
-    return this.em.transactional((tx) => tx.findOneOrFail(Execution, { id: updated }, { refresh: true }));
+    return this.transactional((tx) => tx.findOneOrFail(Execution, { id: updated }, { refresh: true }));
   }
 
   private async find(tx: EntityManager, id: string, lock: boolean): Promise<IExecution> {

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -8,7 +7,7 @@ import {
   ValidationError,
   validateEntity,
 } from '@tessera/kernel';
-import { type Actor, actingAs } from '@tessera/workflows';
+import { ActorRepository } from '@tessera/workflows';
 import { Execution } from '../entities/execution.entity.ts';
 import { ExecutionStep, type IExecutionStep, type StepStatus } from '../entities/execution-step.entity.ts';
 
@@ -20,17 +19,14 @@ export interface RecordStepInput {
   inputData?: Record<string, unknown> | null;
 }
 
-/** The steps of executions: recorded pending, started, then finished as completed, failed or skipped. */
-export class StepRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager, actor: Actor) {
-    this.em = actingAs(em, actor);
-  }
-
+/**
+ * The steps of executions: recorded pending, started, then finished as completed, failed or skipped. Acts for one
+ * user and joins the transaction of the EntityManager it was given, if any (see `ActorRepository`).
+ */
+export class StepRepository extends ActorRepository {
   /** Records a step of a running or paused execution the actor can see. */
   async record(executionId: string, input: RecordStepInput): Promise<IExecutionStep> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const execution = isUuid(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
       if (!execution) throw new NotFoundError('Execution', { id: executionId });
       if (!['running', 'paused'].includes(execution.status)) {
@@ -75,7 +71,7 @@ export class StepRepository {
 
   /** An execution's steps in order. */
   async list(executionId: string): Promise<IExecutionStep[]> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const execution = isUuid(executionId) ? await tx.findOne(Execution, { id: executionId }) : null;
       if (!execution) throw new NotFoundError('Execution', { id: executionId });
       return tx.find(ExecutionStep, { execution }, { orderBy: { stepIndex: 'asc', createdAt: 'asc' } });
@@ -88,7 +84,7 @@ export class StepRepository {
     to: StepStatus,
     apply: (s: IExecutionStep) => void,
   ): Promise<IExecutionStep> {
-    const id = await this.em.transactional(async (tx) => {
+    const id = await this.transactional(async (tx) => {
       const step = isUuid(stepId) ? await tx.findOne(ExecutionStep, { id: stepId }, { populate: ['execution'] }) : null;
       if (!step) throw new NotFoundError('ExecutionStep', { id: stepId });
       if (!from.includes(step.status)) throw new IllegalStateError('ExecutionStep', step.status, to);
@@ -97,7 +93,7 @@ export class StepRepository {
       await flushOrDetach(tx, [step]);
       return step.id;
     });
-    return this.em.transactional((tx) => tx.findOneOrFail(ExecutionStep, { id }, { refresh: true }));
+    return this.transactional((tx) => tx.findOneOrFail(ExecutionStep, { id }, { refresh: true }));
   }
 }
 

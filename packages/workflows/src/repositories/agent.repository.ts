@@ -10,7 +10,7 @@ import {
 } from '@tessera/kernel';
 import { Agent, type AgentStatus, type AgentType, type IAgent } from '../entities/agent.entity.ts';
 import { AgentTool, type IAgentTool } from '../entities/agent-tool.entity.ts';
-import { type Actor, actingAs } from '../rls.ts';
+import { ActorRepository } from '../rls.ts';
 
 /** What {@link AgentRepository.create} needs. */
 export interface CreateAgentInput {
@@ -33,16 +33,11 @@ export interface AddToolInput {
   isEnabled?: boolean;
 }
 
-/** Agents and their tools, for one acting user (row-level security applies, as for workflows). */
-export class AgentRepository {
-  readonly em: EntityManager;
-  readonly actor: Actor;
-
-  constructor(em: EntityManager, actor: Actor) {
-    this.em = actingAs(em, actor);
-    this.actor = actor;
-  }
-
+/**
+ * Agents and their tools, for one acting user (row-level security applies, as for workflows). A method joins the
+ * transaction of the EntityManager it was given, if any (see {@link ActorRepository}).
+ */
+export class AgentRepository extends ActorRepository {
   /** Creates an agent owned by the actor. */
   async create(input: CreateAgentInput): Promise<IAgent> {
     const data = {
@@ -57,8 +52,8 @@ export class AgentRepository {
       maxTokens: input.maxTokens ?? 1000,
       createdBy: this.actor.userId,
     };
-    validateEntity(this.em.getMetadata(Agent), data);
-    return this.em.transactional(async (tx) => {
+    validateEntity(this.callerEm.getMetadata(Agent), data);
+    return this.transactional(async (tx) => {
       const agent = tx.create(Agent, data);
       await flushOrDetach(tx, [agent]);
       return agent;
@@ -67,12 +62,12 @@ export class AgentRepository {
 
   /** The agent with this id, as this actor may see it; NotFoundError otherwise. */
   async get(id: string): Promise<IAgent> {
-    return this.em.transactional((tx) => this.find(tx, id));
+    return this.transactional((tx) => this.find(tx, id));
   }
 
   /** Adds a tool; a name the agent already uses is a UniqueViolationError on `toolName`. */
   async addTool(agentId: string, input: AddToolInput): Promise<IAgentTool> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const agent = await this.find(tx, agentId);
       const data = {
         agent,
@@ -94,7 +89,7 @@ export class AgentRepository {
   /** Enables or disables a tool; returns it as stored. */
   async setToolEnabled(toolId: string, enabled: boolean): Promise<IAgentTool> {
     if (typeof enabled !== 'boolean') throw new ValidationError('AgentTool', 'isEnabled', 'must be true or false');
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const tool = isUuid(toolId) ? await tx.findOne(AgentTool, { id: toolId }) : null;
       if (!tool) throw new NotFoundError('AgentTool', { id: toolId });
       tool.isEnabled = enabled;
@@ -105,7 +100,7 @@ export class AgentRepository {
 
   /** An agent's tools by name; `enabled` filters on the switch. */
   async tools(agentId: string, options: { enabled?: boolean } = {}): Promise<IAgentTool[]> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const agent = await this.find(tx, agentId);
       const where = options.enabled === undefined ? { agent } : { agent, isEnabled: options.enabled };
       return tx.find(AgentTool, where, { orderBy: { toolName: 'asc' } });

@@ -4,12 +4,10 @@ import {
   declareConsistency,
   flushOrDetach,
   IllegalStateError,
-  inTransaction,
   isUuid,
   NotFoundError,
   newId,
   pageLimit,
-  sqlBatch,
   translated,
   ValidationError,
   validateEntity,
@@ -17,7 +15,7 @@ import {
 } from '@tessera/kernel';
 import { type IWorkflow, Workflow, type WorkflowStatus } from '../entities/workflow.entity.ts';
 import { type IWorkflowVersion, WorkflowVersion } from '../entities/workflow-version.entity.ts';
-import { type Actor, actingAs, actorSettings } from '../rls.ts';
+import { ActorRepository } from '../rls.ts';
 
 /** The largest page of {@link WorkflowRepository.list}. */
 const MAX_WORKFLOW_PAGE = 500;
@@ -87,43 +85,13 @@ function requireDefinition(definition: unknown): void {
 }
 
 /**
- * Workflows and their versions, for one acting user. Every method is one transaction that runs as the
- * application role with the actor's settings, so row-level security decides what exists: another owner's
- * workflow is simply not found.
+ * Workflows and their versions, for one acting user. Every method runs as the application role with the actor's
+ * settings, so row-level security decides what exists: another owner's workflow is simply not found. A method joins
+ * the transaction of the EntityManager it was given, if any (see {@link ActorRepository}); otherwise each is a
+ * transaction of its own.
  */
-export class WorkflowRepository {
-  readonly actor: Actor;
-  /** The EntityManager as given: the one-round-trip statements run on it (in its transaction, if any). */
-  readonly #callerEm: EntityManager;
-  #actingEm: EntityManager | undefined;
-  readonly #settings: Record<string, string>;
-
-  constructor(em: EntityManager, actor: Actor) {
-    this.#settings = actorSettings(actor);
-    this.actor = actor;
-    this.#callerEm = em;
-  }
-
-  /**
-   * A fork whose transactions run as the application role with the actor's settings, for the methods that go
-   * through the unit of work. Made on first use: the one-round-trip methods never need it.
-   */
-  get em(): EntityManager {
-    this.#actingEm ??= actingAs(this.#callerEm, this.actor);
-    return this.#actingEm;
-  }
-
-  /**
-   * Where the one-round-trip statements run: like every method of this repository, in a transaction of their own
-   * (the unit-of-work methods' transactions set the role and settings, which a savepoint in the caller's
-   * transaction would not). Outside a transaction that is the EntityManager as given (its pool, no fork);
-   * inside one, the acting fork, which has no transaction.
-   */
-  get #sqlEm(): EntityManager {
-    return inTransaction(this.#callerEm) ? this.em : this.#callerEm;
-  }
-
-  /** Creates a workflow and its version 1, made current, in one transaction: both exist or neither. */
+export class WorkflowRepository extends ActorRepository {
+  /** Creates a workflow and its version 1, made current, in one round trip: both exist or neither. */
   async create(input: CreateWorkflowInput): Promise<IWorkflow> {
     const data = {
       name: typeof input.name === 'string' ? input.name.trim() : input.name,
@@ -133,44 +101,38 @@ export class WorkflowRepository {
       createdBy: this.actor.userId,
       status: 'draft' as const,
     };
-    validateEntity(this.em.getMetadata(Workflow), data);
+    validateEntity(this.callerEm.getMetadata(Workflow), data);
     requireDefinition(input.definition);
     // The version's values by the same rules as every write (NUL bytes, circular or non-finite JSON, lengths).
     validateEntity(
-      this.em.getMetadata(WorkflowVersion),
+      this.callerEm.getMetadata(WorkflowVersion),
       { definition: input.definition, changeSummary: input.changeSummary ?? null },
       new Set(['definition', 'changeSummary']),
     );
     const id = newId();
     const versionId = newId();
-    // Three statements in one round trip, run by PostgreSQL as one implicit transaction: all or nothing. (One
+    // Three statements in one round trip: all or nothing (one implicit transaction, or part of the caller's). (One
     // statement cannot do it: the versions' policy must see the new workflow, which only a later statement can.)
-    const [, , rows] = await sqlBatch(
-      this.#sqlEm,
-      [
-        {
-          name: 'workflows.insert',
-          text: INSERT_WORKFLOW,
-          values: [id, data.name, data.description, data.tags, JSON.stringify(data.metadata), data.createdBy],
-        },
-        {
-          name: 'workflows.insert_version',
-          text: INSERT_VERSION,
-          values: [versionId, id, JSON.stringify(input.definition), input.changeSummary ?? null, data.createdBy],
-        },
-        { name: 'workflows.make_current', text: MAKE_CURRENT, values: [versionId, id] },
-      ],
-      { settings: this.#settings },
-    );
-    return this.em.map(Workflow, rows?.[0] as Record<string, unknown>);
+    const [, , rows] = await this.batch([
+      {
+        name: 'workflows.insert',
+        text: INSERT_WORKFLOW,
+        values: [id, data.name, data.description, data.tags, JSON.stringify(data.metadata), data.createdBy],
+      },
+      {
+        name: 'workflows.insert_version',
+        text: INSERT_VERSION,
+        values: [versionId, id, JSON.stringify(input.definition), input.changeSummary ?? null, data.createdBy],
+      },
+      { name: 'workflows.make_current', text: MAKE_CURRENT, values: [versionId, id] },
+    ]);
+    return this.actingEm.map(Workflow, rows?.[0] as Record<string, unknown>);
   }
 
   /** The workflow with this id, as this actor may see it; NotFoundError otherwise. One round trip. */
   async get(id: string): Promise<WorkflowRecord> {
     const [rows] = isUuid(id)
-      ? await sqlBatch(this.#sqlEm, [{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }], {
-          settings: this.#settings,
-        })
+      ? await this.batch([{ name: 'workflows.record_by_id', text: RECORD_BY_ID, values: [id] }])
       : [];
     const row = rows?.[0] as
       | (Omit<WorkflowRecord, 'createdAt' | 'updatedAt'> & { createdAt: string | Date; updatedAt: string | Date })
@@ -189,7 +151,7 @@ export class WorkflowRepository {
    */
   async publish(workflowId: string, input: PublishVersionInput): Promise<IWorkflowVersion> {
     requireDefinition(input.definition);
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const workflow = await this.find(tx, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new version');
       const [last] = await tx.execute<{ n: number }[]>(
@@ -212,7 +174,7 @@ export class WorkflowRepository {
 
   /** Makes an earlier (or any existing) version current again; later versions are kept. */
   async rollback(workflowId: string, versionNumber: number): Promise<IWorkflow> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const workflow = await this.find(tx, workflowId, true);
       if (workflow.status === 'archived')
         throw new IllegalStateError('Workflow', 'archived', `version ${versionNumber}`);
@@ -226,7 +188,7 @@ export class WorkflowRepository {
 
   /** Archives a workflow; an archived workflow takes no new versions and starts no executions. */
   async archive(workflowId: string): Promise<IWorkflow> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const workflow = await this.find(tx, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'archived');
       workflow.status = 'archived';
@@ -237,7 +199,7 @@ export class WorkflowRepository {
 
   /** Deletes a workflow and (by cascade) its versions; the audit trigger records the deletion. */
   async delete(workflowId: string): Promise<void> {
-    await this.em.transactional(async (tx) => {
+    await this.transactional(async (tx) => {
       const workflow = await this.find(tx, workflowId, true);
       await translated(tx, () => tx.nativeDelete(Workflow, { id: workflow.id }));
       tx.getUnitOfWork().unsetIdentity(workflow);
@@ -246,7 +208,7 @@ export class WorkflowRepository {
 
   /** Every version of a workflow, oldest first. */
   async versions(workflowId: string): Promise<IWorkflowVersion[]> {
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const workflow = await this.find(tx, workflowId, false);
       return tx.find(WorkflowVersion, { workflow }, { orderBy: { versionNumber: 'asc' } });
     });
@@ -256,7 +218,7 @@ export class WorkflowRepository {
   async list(options: ListWorkflowsOptions = {}): Promise<IWorkflow[]> {
     const limit = pageLimit('Workflow', options.limit, { max: MAX_WORKFLOW_PAGE, default: 50 });
     if (options.ownerId !== undefined) validateId('Workflow', 'createdBy', options.ownerId);
-    return this.em.transactional(async (tx) => {
+    return this.transactional(async (tx) => {
       const qb = tx.createQueryBuilder(Workflow, 'w').select('*');
       if (options.ownerId !== undefined) qb.andWhere({ createdBy: options.ownerId });
       if (options.status !== undefined) qb.andWhere({ status: options.status });
