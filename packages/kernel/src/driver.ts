@@ -1,6 +1,7 @@
 import type { MetadataStorage, Type } from '@mikro-orm/core';
 import { type Configuration, PostgreSqlDriver, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { TesseraError, ValidationError } from './errors.ts';
+import { noteStatement } from './translate.ts';
 import { jsonProblem, kindOfColumnType } from './values.ts';
 
 /**
@@ -36,6 +37,7 @@ export class TesseraPostgreSqlDriver extends PostgreSqlDriver {
     super(config);
     // The base constructor only stores the platform; nothing has used it yet.
     (this as unknown as { platform: PostgreSqlPlatform }).platform = new TesseraPostgreSqlPlatform();
+    noteFailedStatements(this.connection as Connection);
   }
 
   /** A typed Tessera error raised while building a query (the platform's refusal) passes through unwrapped. */
@@ -43,6 +45,33 @@ export class TesseraPostgreSqlDriver extends PostgreSqlDriver {
   override convertException(exception: any): any {
     return exception instanceof TesseraError ? exception : super.convertException(exception);
   }
+}
+
+type Connection = ReturnType<PostgreSqlDriver['getConnection']>;
+
+/**
+ * Every statement MikroORM sends (a flush, a native write, a query builder's, `em.execute`) goes through the
+ * connection's `execute`: a database error it raises records what the statement writes, for the translator.
+ */
+function noteFailedStatements(connection: Connection): void {
+  const execute = connection.execute.bind(connection) as (...args: unknown[]) => Promise<unknown>;
+  connection.execute = (async (query: unknown, ...rest: unknown[]) => {
+    try {
+      return await execute(query, ...rest);
+    } catch (error) {
+      noteStatement(error, sqlText(query));
+      throw error;
+    }
+  }) as Connection['execute'];
+}
+
+/** The SQL text of what MikroORM hands `execute`: a string, a raw query, or a query builder. */
+export function sqlText(query: unknown): string {
+  if (typeof query === 'string') return query;
+  const q = query as { sql?: unknown; toRaw?: () => { sql: string } } | undefined;
+  if (typeof q?.sql === 'string') return q.sql;
+  if (typeof q?.toRaw === 'function') return q.toRaw().sql;
+  return '';
 }
 
 /**

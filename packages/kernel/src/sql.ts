@@ -3,7 +3,7 @@ import pg from 'pg';
 import { routerOf } from './replicas/repositories.ts';
 import { isReplicaFailure, type ReplicaRouter, type ReplicaState } from './replicas/router.ts';
 import { type Consistency, consistencyOr, currentScope } from './replicas/scope.ts';
-import { type TranslationHint, translateDbError } from './translate.ts';
+import { noteStatement, type TranslationHint, translateDbError } from './translate.ts';
 
 /**
  * The one raw SQL path of the kernel. A statement goes to PostgreSQL with bound parameters (never values
@@ -63,6 +63,7 @@ type PgQueryClass = new (
 ) => {
   prepare(connection: unknown): void;
   handleError(error: unknown, connection: unknown): void;
+  handleCommandComplete(message: unknown, connection: unknown): void;
   callback?: (error: Error | null, result: unknown) => void;
 };
 const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
@@ -75,6 +76,8 @@ const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
 class BatchQuery extends PgQuery {
   readonly #steps: readonly Statement[];
   readonly #done: Promise<pg.QueryResult[]>;
+  /** How many of the steps have completed: on an error, the index of the one that failed. */
+  #completed = 0;
 
   constructor(steps: readonly Statement[]) {
     super({ text: steps.map((s) => s.text).join('; '), queryMode: 'extended' });
@@ -110,7 +113,13 @@ class BatchQuery extends PgQuery {
     connection.sync();
   }
 
+  override handleCommandComplete(message: unknown, connection: unknown): void {
+    this.#completed++;
+    super.handleCommandComplete(message, connection);
+  }
+
   override handleError(error: unknown, connection: Tracked): void {
+    noteStatement(error, this.#steps[this.#completed]?.text ?? '');
     // The server skips everything after an error up to the Sync: a Parse of this batch may not have run.
     const unsure = unsureOf(connection);
     for (const step of this.#steps) {
@@ -296,6 +305,7 @@ export async function sqlResult<R = Record<string, unknown>>(
     return { rows: r.rows, rowCount: Number(r.rowCount ?? r.numAffectedRows ?? r.rows.length) };
   } catch (error) {
     logged(em, statement.text, started, true);
+    noteStatement(error, statement.text);
     throw translateDbError(error, em.getMetadata(), { entity: statement.entity });
   }
 }

@@ -12,8 +12,9 @@ import {
 /**
  * The kernel's one translator from a PostgreSQL error to its typed errors. It reads the fields PostgreSQL sends
  * with an error (SQLSTATE code, schema, table, column, constraint, data type), which node-postgres puts on its
- * DatabaseError and MikroORM copies onto its DriverException; it never reads the message, which PostgreSQL
- * translates into the server's language.
+ * DatabaseError and MikroORM copies onto its DriverException, and what the failed statement writes (recorded from
+ * its SQL text by the kernel's SQL paths and the driver, see {@link noteStatement}); it never reads the message,
+ * which PostgreSQL translates into the server's language.
  */
 
 /** The fields of a PostgreSQL error report that the translator reads. */
@@ -165,16 +166,78 @@ function referencedMeta(meta: AnyMeta | undefined, fields: readonly string[]): A
   return prop?.targetMeta as AnyMeta | undefined;
 }
 
+/** What a failed statement wrote: its command and table, read off the statement's own SQL text. */
+interface StatementWrite {
+  readonly command: 'insert' | 'update' | 'delete';
+  readonly schema: string | undefined;
+  readonly table: string;
+}
+
+/** The property a database error carries its {@link StatementWrite} in (MikroORM copies it onto its exception). */
+const WRITE_KEY = 'tesseraStatementWrite';
+
+const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[\w$]+)`;
+const WRITE_STATEMENT = new RegExp(
+  String.raw`^\s*(insert\s+into|update|delete\s+from)\s+(?:only\s+)?(${IDENTIFIER})(?:\.(${IDENTIFIER}))?`,
+  'i',
+);
+
+const unquote = (identifier: string) =>
+  identifier.startsWith('"') ? identifier.slice(1, -1).replaceAll('""', '"') : identifier.toLowerCase();
+
+/**
+ * Records on a database error what the statement that raised it writes (its command and table, nothing else: no
+ * values), read off the statement's SQL text, which the caller sent. The translator needs it to tell the two
+ * directions of a foreign key violation apart; see {@link isStillReferenced}. A statement that starts otherwise (a
+ * `with`, a `select` of a function, a COPY) records nothing.
+ */
+export function noteStatement(error: unknown, text: string): void {
+  if (typeof error !== 'object' || error === null || Object.hasOwn(error, WRITE_KEY)) return;
+  const match = WRITE_STATEMENT.exec(text);
+  if (!match) return;
+  const [, command = '', first = '', second] = match;
+  const write: StatementWrite = {
+    command: command.slice(0, 6).toLowerCase() as StatementWrite['command'],
+    schema: second === undefined ? undefined : unquote(first),
+    table: unquote(second ?? first),
+  };
+  Object.defineProperty(error, WRITE_KEY, { value: Object.freeze(write), enumerable: false, configurable: true });
+}
+
+/** The {@link StatementWrite} recorded on `error` or the nearest error of its `cause` chain. */
+function writeOf(error: unknown): StatementWrite | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const write = (current as Record<string, unknown>)[WRITE_KEY];
+    if (write !== undefined) return write as StatementWrite;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const writesTable = (write: StatementWrite, schema: string | undefined, table: string) =>
+  write.table === table && (write.schema === undefined || schema === undefined || write.schema === schema);
+
 /**
  * Whether a 23503 is about deleting (or re-keying) a row that is still referenced rather than writing a reference
- * to a row that does not exist. PostgreSQL puts the same fields (the referencing table and the constraint) on both,
- * and from PostgreSQL 18 a RESTRICT rule has its own code (23001); for the NO ACTION rule the wording is all that
- * tells them apart, so the untranslated message's opening words are read for that one bit.
+ * to a row that does not exist. PostgreSQL puts the same fields on both (the referencing table and the constraint;
+ * from PostgreSQL 18 the RESTRICT rule has a code of its own, 23001), and only its words differ, which the
+ * translator does not read. So the statement decides: a DELETE can only leave a reference behind (directly, or
+ * through a cascade); an UPDATE of the referenced table, not the referencing one, changed a key still in use; an
+ * INSERT, an UPDATE of the referencing table (or of another one whose trigger wrote the reference), a COPY, or a
+ * statement nobody recorded ({@link noteStatement}) wrote a reference to a missing row.
  */
-function isStillReferenced(code: string, error: unknown): boolean {
-  if (code === '23001') return true;
-  const message = (error as { message?: unknown }).message;
-  return typeof message === 'string' && /^update or delete on table /.test(message);
+function isStillReferenced(
+  e: PgErrorFields,
+  write: StatementWrite | undefined,
+  referencing: string | undefined,
+  referenced: AnyMeta | undefined,
+): boolean {
+  if (e.code === '23001' || write?.command === 'delete') return true;
+  if (write?.command !== 'update' || referencing === undefined) return false;
+  const ofReferencing = writesTable(write, e.schema, referencing);
+  const ofReferenced = referenced ? writesTable(write, referenced.schema, referenced.tableName) : !ofReferencing;
+  return ofReferenced && !ofReferencing;
 }
 
 /** SQLSTATE class 22 (data exception): the input cannot be stored in the column's type. */
@@ -208,7 +271,8 @@ export function translateDbError(error: unknown, metadata: MetadataStorage, hint
     case '23503': {
       const fields = propertiesOfConstraint(byTable, e.constraint, e.table);
       const target = referencedMeta(byTable, fields);
-      if (isStillReferenced(e.code, error)) {
+      const referencing = e.table === undefined ? undefined : parentTable(e.schema, e.table);
+      if (isStillReferenced(e, writeOf(error), referencing, target)) {
         // The error's table is the referencing one; the row being deleted belongs to the referenced one.
         return new ForeignKeyViolationError(
           target?.className ?? 'unknown entity',

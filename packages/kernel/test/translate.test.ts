@@ -7,6 +7,7 @@ import {
   newId,
   pgErrorOf,
   sql,
+  sqlBatch,
   TesseraError,
   translated,
   UniqueViolationError,
@@ -232,5 +233,55 @@ describe('translateDbError on real PostgreSQL errors', () => {
       translated(em, () => em.insert(Member, { id: newId(), team: newId(), email: 'eve@example.com' })),
     ).rejects.toMatchObject({ constructor: ForeignKeyViolationError, entity: 'Member', fields: ['team'] });
     expect(await db.query(`select email from kt.members where email = 'eve@example.com'`)).toEqual([]);
+  });
+
+  describe('a foreign key violation in either direction, told by the statement, never by the message', () => {
+    const missing = 'Member.team: references a Team that does not exist';
+    const stillReferenced = 'Team.id: is still referenced by Member (fk_members_team_id)';
+    const messageOf = (error: unknown) => (error as Error).message;
+
+    it('through the ORM: an UPDATE of the reference, and an UPDATE of the key it references', async () => {
+      expect(messageOf(await provoke('update kt.members set team_id = ? where team_id = ?', [newId(), teamId]))).toBe(
+        missing,
+      );
+      expect(messageOf(await provoke('update kt.teams set id = ? where id = ?', [newId(), teamId]))).toBe(
+        stillReferenced,
+      );
+    });
+
+    it('through a flush: a removed row still referenced, a new row referencing nothing', async () => {
+      const em = db.em();
+      em.remove(await em.findOneOrFail(Team, { id: teamId }));
+      expect(messageOf(await flushOrDetach(em, []).catch((e: unknown) => e))).toBe(stillReferenced);
+      const orphan = db.em();
+      orphan.create(Member, { team: newId(), email: 'orphan@example.com' });
+      expect(messageOf(await flushOrDetach(orphan, []).catch((e: unknown) => e))).toBe(missing);
+    });
+
+    it('in a batch: the statement that failed, not the first one', async () => {
+      const em = db.em();
+      const read = { text: 'select id from kt.teams where id = $1', values: [teamId] };
+      const remove = { text: 'delete from "kt"."teams" where id = $1', values: [teamId] };
+      expect(messageOf(await sqlBatch(em, [read, remove]).catch((e: unknown) => e))).toBe(stillReferenced);
+      const insert = {
+        text: `insert into kt.members (id, team_id, email) values ($1, $2, 'orphan@example.com')`,
+        values: [newId(), newId()],
+      };
+      expect(messageOf(await sqlBatch(em, [read, insert]).catch((e: unknown) => e))).toBe(missing);
+      expect(await db.query(`select 1 from kt.teams where id = $1`, [teamId])).toHaveLength(1);
+    });
+
+    it('whatever language the server words its message in', async () => {
+      const em = db.em();
+      const deleting = await em.execute('delete from kt.teams where id = ?', [teamId]).catch((e: unknown) => e);
+      const inserting = await em
+        .execute(`insert into kt.members (id, team_id, email) values (?, ?, 'orphan@example.com')`, [newId(), newId()])
+        .catch((e: unknown) => e);
+      // As a server with lc_messages in another language (or in a future wording) might say them.
+      (deleting as Error).message = 'FEHLER: Aktualisieren oder Löschen in Tabelle »teams« verletzt Fremdschlüssel';
+      (inserting as Error).message = 'update or delete on table "teams" violates foreign key constraint';
+      expect(messageOf(translateDbError(deleting, em.getMetadata()))).toBe(stillReferenced);
+      expect(messageOf(translateDbError(inserting, em.getMetadata()))).toBe(missing);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { Configuration, ConnectionType } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { connectionSettings } from '../connection.ts';
-import { TesseraPostgreSqlDriver } from '../driver.ts';
+import { sqlText, TesseraPostgreSqlDriver } from '../driver.ts';
 import { isReplicaFailure, ReplicaRouter, type Target } from './router.ts';
 import { currentConsistency, currentScope } from './scope.ts';
 import type { ReplicaSettings } from './settings.ts';
@@ -14,14 +14,6 @@ type Execute = Connection['execute'];
  * of the current scope. Commits are tracked separately.
  */
 const READ_ONLY = /^\s*(select|show|explain|values|table|set|reset|savepoint|release|rollback)\b/i;
-
-function sqlText(query: unknown): string {
-  if (typeof query === 'string') return query;
-  const q = query as { sql?: unknown; toRaw?: () => { sql: string } } | undefined;
-  if (typeof q?.sql === 'string') return q.sql;
-  if (typeof q?.toRaw === 'function') return q.toRaw().sql;
-  return '';
-}
 
 /**
  * A PostgreSQL driver that routes reads with a {@link ReplicaRouter}. MikroORM asks for a 'read' connection for
