@@ -69,9 +69,14 @@ const IMMEDIATE_SHUTDOWN_MS = 10_000;
  */
 export async function stopPostmaster(pid: number): Promise<void> {
   if (!isAlive(pid)) return;
+  await shutDown(pid, (ms) => waitForExit(pid, ms));
+}
+
+/** SIGINT, then SIGQUIT: `gone(ms)` tells whether the process ended within `ms`. */
+export async function shutDown(pid: number, gone: (ms: number) => Promise<boolean>): Promise<void> {
   signal(pid, 'SIGINT');
-  if (await waitForExit(pid, FAST_SHUTDOWN_MS)) return;
+  if (await gone(FAST_SHUTDOWN_MS)) return;
   signal(pid, 'SIGQUIT');
-  if (await waitForExit(pid, IMMEDIATE_SHUTDOWN_MS)) return;
+  if (await gone(IMMEDIATE_SHUTDOWN_MS)) return;
   throw new Error(`PostgreSQL (pid ${pid}) did not stop after SIGINT and SIGQUIT`);
 }

@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.ts';
-import { signal, stopPostmaster } from './processes.ts';
+import { shutDown, signal } from './processes.ts';
 
 const run = promisify(execFile);
 
@@ -89,14 +89,15 @@ export async function startPostgres(options: PostgresOptions): Promise<EmbeddedS
   const created = !existsSync(join(dataDir, 'PG_VERSION'));
   if (created) await initdb(options, owner, remember, log);
 
+  // TCP only: a socket file in /tmp is one more thing a killed server leaves behind.
   const flags = [...(options.settings ?? []), 'listen_addresses=127.0.0.1', 'unix_socket_directories='].flatMap(
     (setting) => ['-c', setting],
   );
   for (let attempt = 1; ; attempt++) {
     const port = options.port === 'free' ? await freePort() : options.port;
     try {
-      const pid = await spawnServer(binDir, dataDir, port, flags, owner, remember);
-      return server(pid, port, dataDir, created, password);
+      const child = await spawnServer(binDir, dataDir, port, flags, owner, remember);
+      return server(child, port, dataDir, created, password);
     } catch (error) {
       // With a free port, another process may have taken it between the probe and postgres' bind: try another one.
       if (options.port !== 'free' || attempt >= START_ATTEMPTS) {
@@ -106,9 +107,12 @@ export async function startPostgres(options: PostgresOptions): Promise<EmbeddedS
   }
 }
 
-function server(pid: number, port: number, dataDir: string, created: boolean, password: string): EmbeddedServer {
-  track(pid);
+function server(child: Postmaster, port: number, dataDir: string, created: boolean, password: string): EmbeddedServer {
+  const { pid, exited } = child;
   let stopping: Promise<void> | undefined;
+  // Within `ms`, whether the child has exited: its own exit event, so a pid the system reuses is never signalled.
+  const gone = (ms: number) =>
+    Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false).unref())]);
   return {
     pid,
     port,
@@ -117,10 +121,16 @@ function server(pid: number, port: number, dataDir: string, created: boolean, pa
     url: (database = 'postgres') =>
       `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop() {
-      stopping ??= stopPostmaster(pid).then(() => untrack(pid));
+      stopping ??= running.has(pid) ? shutDown(pid, gone) : Promise.resolve();
       return stopping;
     },
   };
+}
+
+/** A postmaster this process spawned, and its exit. */
+interface Postmaster {
+  pid: number;
+  exited: Promise<void>;
 }
 
 interface OsUser {
@@ -186,7 +196,7 @@ async function initdb(
   }
 }
 
-/** Spawns the postmaster and resolves with its pid once it accepts connections; rejects if it exits first. */
+/** Spawns the postmaster and resolves once it accepts connections; rejects if it exits first. */
 function spawnServer(
   binDir: string,
   dataDir: string,
@@ -194,7 +204,7 @@ function spawnServer(
   flags: string[],
   owner: OsUser | undefined,
   remember: (text: string) => void,
-): Promise<number> {
+): Promise<Postmaster> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(binDir, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
       ...owner,
@@ -202,6 +212,14 @@ function spawnServer(
       env: { ...process.env, LC_MESSAGES: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Tracked from the start (a signal that ends this process while postgres starts up stops it too) to its exit.
+    if (child.pid !== undefined) track(child.pid);
+    const exited = new Promise<void>((settle) =>
+      child.once('exit', () => {
+        if (child.pid !== undefined) untrack(child.pid);
+        settle();
+      }),
+    );
     let ready = false;
     let pending = '';
     // Read for the server's whole life: a pipe nobody drains would block its logging.
@@ -213,7 +231,7 @@ function spawnServer(
       remember(text.slice(0, end));
       if (!ready && text.slice(0, end).includes(READY)) {
         ready = true;
-        resolve(child.pid as number);
+        resolve({ pid: child.pid as number, exited });
       }
     };
     child.stdout.on('data', read);
