@@ -63,7 +63,7 @@ echo "--- publishing every public @tessera package (prepack builds each)"
 npm_config_userconfig="$WORK/publish.npmrc" pnpm -r publish --registry "$REGISTRY" --no-git-checks --access public \
   >"$WORK/publish.log" 2>&1 || { tail -40 "$WORK/publish.log" >&2; exit 1; }
 VERSION="$(node -p "require('./packages/catalog/package.json').version")"
-for pkg in kernel migrator cli test-server testing identity audit workflows executions nas catalog knowledge; do
+for pkg in kernel migrator cli embedded-pg test-server testing identity audit workflows executions nas catalog knowledge; do
   curl -fs "${REGISTRY}@tessera%2f$pkg" >/dev/null || { echo "FAIL: @tessera/$pkg was not published" >&2; exit 1; }
 done
 

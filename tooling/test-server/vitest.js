@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 // source inside this repository (always current), the compiled file in a published install (no sources there).
 // Plain JavaScript, so a vitest config can load it in the workspace without a build.
 const source = fileURLToPath(new URL('./src/global-setup.ts', import.meta.url));
-const globalSetup = existsSync(source) ? source : fileURLToPath(new URL('./dist/global-setup.js', import.meta.url));
+const fromSource = existsSync(source);
+const globalSetup = fromSource ? source : fileURLToPath(new URL('./dist/global-setup.js', import.meta.url));
 
 /**
  * The vitest plugin of the Tessera test harness: `plugins: [tessera()]` starts one real PostgreSQL per run
@@ -18,6 +19,9 @@ export function tessera() {
     config(config) {
       const test = config.test ?? {};
       return {
+        // vitest imports the global setup in its own `__vitest__` environment, which takes no `resolve.conditions` of
+        // the config: from source, the workspace packages the harness imports resolve to their sources there too.
+        ...(fromSource && { environments: { __vitest__: { resolve: { conditions: ['@tessera/source'] } } } }),
         test: {
           globalSetup: [globalSetup],
           pool: test.pool ?? 'forks',

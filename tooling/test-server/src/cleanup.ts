@@ -1,11 +1,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commandLine, isAlive, stopPostmaster } from '@tessera/embedded-pg';
 import { dropDatabase, ident, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
-import { commandLine, isAlive, waitForExit } from './processes.ts';
 import { BUILDING_MARK, CLONE_PREFIX, parseMark, templateLock, templatePrefix, templateState } from './templates.ts';
 
-const FAST_SHUTDOWN_MS = 30_000;
 /**
  * A complete template nobody used for this long is dropped: each change of the migrations makes a new one, and on a
  * long-lived server (a developer's, a CI machine's) they would pile up forever. `TESSERA_TEST_TEMPLATE_TTL_DAYS`;
@@ -15,7 +14,6 @@ function templateTtlSeconds(): number {
   const days = Number(process.env.TESSERA_TEST_TEMPLATE_TTL_DAYS ?? 7);
   return (Number.isFinite(days) && days >= 0 ? days : 7) * 86_400;
 }
-const IMMEDIATE_SHUTDOWN_MS = 10_000;
 
 /** Drops databases and stops embedded servers that an earlier killed run left behind. */
 export async function cleanupStale(adminUrl?: string): Promise<void> {
@@ -37,8 +35,8 @@ async function cleanupServerFolders(): Promise<void> {
     // Unknown folders are not ours to delete; live owners still use theirs.
     if (owner === undefined || isAlive(owner)) continue;
     // `replica`: the standby of a replicated server (replica.ts) lives next to its primary.
-    await stopPostmaster(join(runDir, 'replica'), folder);
-    await stopPostmaster(join(runDir, 'data'), folder);
+    await stopRecordedPostmaster(join(runDir, 'replica'), folder);
+    await stopRecordedPostmaster(join(runDir, 'data'), folder);
     await rm(runDir, { recursive: true, force: true });
   }
 }
@@ -55,8 +53,8 @@ async function ownerPid(runDir: string, folder: string): Promise<number | undefi
   return match ? Number(match[1]) : undefined;
 }
 
-/** Fast-shuts-down (SIGINT) the postmaster recorded in `dataDir`, if it is still running. */
-async function stopPostmaster(dataDir: string, folder: string): Promise<void> {
+/** Stops the postmaster recorded in `dataDir`, if it is still running. */
+async function stopRecordedPostmaster(dataDir: string, folder: string): Promise<void> {
   let pidFile: string;
   try {
     pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
@@ -68,19 +66,7 @@ async function stopPostmaster(dataDir: string, folder: string): Promise<void> {
   // The pid may have been reused since the server died; only signal a process that runs on this folder.
   const command = commandLine(pid);
   if (command !== undefined && !command.includes(folder)) return;
-  signal(pid, 'SIGINT');
-  if (await waitForExit(pid, FAST_SHUTDOWN_MS)) return;
-  signal(pid, 'SIGQUIT');
-  if (await waitForExit(pid, IMMEDIATE_SHUTDOWN_MS)) return;
-  throw new Error(`stale embedded PostgreSQL (pid ${pid}, ${dataDir}) did not stop`);
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
+  await stopPostmaster(pid);
 }
 
 async function cleanupDatabases(adminUrl: string): Promise<void> {

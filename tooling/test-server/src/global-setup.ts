@@ -1,7 +1,7 @@
 import { cleanupStale } from './cleanup.ts';
-import { embeddedVersion } from './embedded.ts';
+import { embeddedBinDir, embeddedVersion } from './embedded.ts';
 import { type PgBouncer, startPgBouncer } from './pgbouncer.ts';
-import { embeddedBinDir, startReplicatedServer } from './replica.ts';
+import { startReplicatedServer } from './replica.ts';
 import { startTestServer } from './server.ts';
 
 /**

@@ -1,11 +1,11 @@
+export { freePort } from '@tessera/embedded-pg';
 export { databaseUrl } from './admin.ts';
 export { loadLine, machineLine, percentiles } from './bench.ts';
 export { cleanupStale } from './cleanup.ts';
-export { EMBEDDED_VERSIONS, embeddedVersion, freePort, startEmbedded } from './embedded.ts';
+export { EMBEDDED_VERSIONS, embeddedBinDir, embeddedVersion, startEmbedded } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
 export {
-  embeddedBinDir,
   type ReplicatedServer,
   type ReplicatedServerOptions,
   replicationBinDir,

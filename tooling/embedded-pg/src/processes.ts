@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { sleep } from './admin.ts';
 
 /**
  * Whether `pid` is a running process. Zombies count as gone: they never run again, and in containers whose
@@ -46,7 +45,38 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
     if (Date.now() > deadline) return false;
-    await sleep(25);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return true;
+}
+
+/** Sends `name` to `pid`; a process that is already gone is not an error. */
+export function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+const FAST_SHUTDOWN_MS = 30_000;
+const IMMEDIATE_SHUTDOWN_MS = 10_000;
+
+/**
+ * Stops the postmaster `pid`: a fast shutdown (SIGINT: sessions are disconnected, the cluster is left clean), then an
+ * immediate one (SIGQUIT) if it is still running after 30 s. Resolves once it is gone; a pid that is not running
+ * resolves at once. Throws if it survives both.
+ */
+export async function stopPostmaster(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  await shutDown(pid, (ms) => waitForExit(pid, ms));
+}
+
+/** SIGINT, then SIGQUIT: `gone(ms)` tells whether the process ended within `ms`. */
+export async function shutDown(pid: number, gone: (ms: number) => Promise<boolean>): Promise<void> {
+  signal(pid, 'SIGINT');
+  if (await gone(FAST_SHUTDOWN_MS)) return;
+  signal(pid, 'SIGQUIT');
+  if (await gone(IMMEDIATE_SHUTDOWN_MS)) return;
+  throw new Error(`PostgreSQL (pid ${pid}) did not stop after SIGINT and SIGQUIT`);
 }
