@@ -5,7 +5,7 @@ import { catalog } from '@tessera/catalog';
 import { composeContexts } from '@tessera/kernel';
 import { MANIFEST_FORMAT, manifestSources, migrationChecksums } from '@tessera/migrator';
 import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, defineConfig, type MigratedEvent, migrate, runCli, status } from '../src/index.ts';
 
 describe('the same composition in-process', () => {
@@ -48,26 +48,23 @@ describe('tessera migrate with a migration manifest', () => {
 
   /** Runs `tessera migrate` in-process against the test database; the config must not be needed. */
   async function migrateWith(manifest: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-    const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = db.url;
-    try {
-      const code = await runCli(['migrate'], {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      ['migrate'],
+      {
         manifest,
         config: async () => {
           throw new Error('the config was loaded');
         },
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
+      },
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    );
+    return { code, stdout, stderr };
   }
 
   it('answers a migrate with nothing to do without loading the config, and ignores a stale manifest', async () => {
