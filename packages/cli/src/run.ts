@@ -37,7 +37,7 @@ export interface CliIo {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** A run's output as the commands use it: whole lines, and raw text for a line still being written. */
+/** A run's output as the commands use it (whole lines, and raw text for a line still being written) and its environment. */
 interface Output {
   readonly out: (line?: string) => void;
   readonly err: (line: string) => void;
