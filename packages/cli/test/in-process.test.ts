@@ -34,6 +34,30 @@ describe('the same composition in-process', () => {
   });
 });
 
+describe('the environment of an in-process run', () => {
+  let db: EmptyDatabase;
+  beforeAll(async () => {
+    db = await emptyDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  const config = defineConfig({ contexts: [catalog] });
+
+  it('takes TESSERA_MIGRATION_URL and the connection and migration settings from the env it is given', async () => {
+    // The URL given is unusable; the migration URL of the environment is the database's.
+    const unusable = 'postgresql://nobody@127.0.0.1:1/none';
+    const applied = await migrate(config, { url: unusable, env: { TESSERA_MIGRATION_URL: db.url } });
+    expect(applied.length).toBeGreaterThan(0);
+    await expect(status(config, { url: db.url, env: { TESSERA_DB_CONNECT_ATTEMPTS: 'many' } })).rejects.toThrow(
+      'TESSERA_DB_CONNECT_ATTEMPTS must be a positive integer (got "many")',
+    );
+    await expect(status(config, { url: db.url, env: { TESSERA_MIGRATION_LOCK_RETRIES: '500' } })).rejects.toThrow(
+      'TESSERA_MIGRATION_LOCK_RETRIES must be an integer from 0 to 100 (got "500")',
+    );
+  });
+});
+
 describe('tessera migrate with a migration manifest', () => {
   let db: EmptyDatabase;
   let dir: string;
