@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
+import { afterAll, beforeAll } from 'vitest';
 import { run } from '../src/program.ts';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
@@ -46,4 +48,22 @@ export async function tesseraInProcess(env: Record<string, string | undefined>, 
     env: { ...process.env, ...env },
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * An empty database for the calling `describe` block (or file): created before its tests, dropped after them. The
+ * returned function gives it inside tests and hooks.
+ */
+export function useEmptyDatabase(): () => EmptyDatabase {
+  let db: EmptyDatabase | undefined;
+  beforeAll(async () => {
+    db = await emptyDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return () => {
+    if (!db) throw new Error('the database is ready only inside tests and hooks');
+    return db;
+  };
 }
