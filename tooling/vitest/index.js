@@ -8,7 +8,8 @@ export const sourceConditions = ['@tessera/source'];
 
 /**
  * Line coverage of the package's own sources, only when TESSERA_COVERAGE=1 (`pnpm coverage`), so ordinary runs
- * stay fast. Each package runs its own vitest, so the threshold holds per package; below it the run fails.
+ * stay fast. Each package runs its own vitest, so the threshold holds per package, every package; below it the run
+ * fails.
  */
 export const coverage = {
   enabled: process.env.TESSERA_COVERAGE === '1',
@@ -21,6 +22,10 @@ export const coverage = {
   // A context's seed module (its sample data for `tessera seed`) runs in the platform's seed tests, the only place
   // every context is composed, so it is proven there (apps/platform/test/seed.test.ts), not by the context's own.
   exclude: ['src/migrations/**', 'src/seed.ts'],
+  // A `tessera` process a test starts (several at once, one killed mid-run, one with a given environment) runs the
+  // package's sources too: Node writes its coverage (NODE_V8_COVERAGE, which the children inherit) and vitest merges
+  // it into the report, so what only a child process runs is counted as well.
+  autoAttachSubprocess: true,
   thresholds: { lines: 80 },
 };
 

@@ -1,7 +1,7 @@
 import { describeMigrations, orderMigrations } from '@tessera/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
-import { emptyDatabase, tessera } from './cli.ts';
+import { emptyDatabase, tessera, tesseraProcess } from './cli.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
 beforeEach(async () => {
@@ -30,7 +30,7 @@ describe('tessera migrate', () => {
   });
 
   it('eight processes at once all exit 0 and apply each migration exactly once', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => tessera(db.url, 'migrate')));
+    const results = await Promise.all(Array.from({ length: 8 }, () => tesseraProcess(db.url, {}, 'migrate')));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     expect(await appliedNames()).toEqual(allMigrations);
     expect(results.filter((r) => r.stdout.includes('Applied '))).toHaveLength(1);
@@ -51,7 +51,8 @@ describe('tessera migrate', () => {
   it('exits non-zero with a clear message when the database cannot be reached', async () => {
     const url = new URL(db.url);
     url.pathname = '/tessera_no_such_database';
-    const result = await tessera(url.toString(), 'migrate');
+    // The process's exit code, as a deploy step sees it.
+    const result = await tesseraProcess(url.toString(), {}, 'migrate');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/tessera: .*tessera_no_such_database/);
   });

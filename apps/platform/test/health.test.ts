@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { roleFactory, userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import pg from 'pg';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import type { HealthReport } from '../src/ops/health.ts';
 import type { StatsReport } from '../src/ops/stats.ts';
-import { emptyDatabase, tessera } from './cli.ts';
+import { emptyDatabase, tessera, tesseraWith } from './cli.ts';
 
 const db = useTestDatabase(...platform.contexts);
 let empty: Awaited<ReturnType<typeof emptyDatabase>>;
@@ -58,6 +59,52 @@ describe('tessera health', () => {
     } finally {
       await db.query('alter table identity.roles drop column nickname');
     }
+  });
+
+  it('names an applied migration that was edited, as a migration problem', async () => {
+    const [first] = (await db.query('select name, checksum from tessera.migrations order by id limit 1')) as [
+      { name: string; checksum: string },
+    ];
+    await db.query(`update tessera.migrations set checksum = repeat('0', 64) where name = $1`, [first.name]);
+    try {
+      const result = await tessera(db.url, 'health');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(new RegExp(`migrations +FAIL +${first.name} was edited after it was applied`));
+      const report = JSON.parse((await tessera(db.url, 'health', '--json')).stdout) as HealthReport;
+      expect(report.migrationProblems).toEqual([`${first.name} was edited after it was applied`]);
+    } finally {
+      await db.query('update tessera.migrations set checksum = $2 where name = $1', [first.name, first.checksum]);
+    }
+  });
+
+  it('reports a read replica of its environment that does not answer, without its password', async () => {
+    // A port nothing listens on: bound once, then released.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    // Without a database in its URL, the replica is asked for the primary's database.
+    const env = { TESSERA_READ_REPLICA_URLS: `postgresql://reader:sekrit@127.0.0.1:${port}` };
+    const replica = `127.0.0.1:${port}${new URL(db.url).pathname}`;
+
+    const json = await tesseraWith(env, db.url, 'health', '--json');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as HealthReport;
+    expect(report).toMatchObject({ healthy: false, connected: true, pendingMigrations: [], drift: [] });
+    expect(report.replicas).toEqual([
+      {
+        replica,
+        reachable: false,
+        lagMs: null,
+        withinBudget: false,
+        replayLsn: null,
+        error: expect.stringMatching(/\S/),
+      },
+    ]);
+    const table = await tesseraWith(env, db.url, 'health');
+    expect(table.stdout).toMatch(new RegExp(`replica ${replica} +FAIL +\\S`));
+    expect(table.stdout).toContain('UNHEALTHY');
+    expect(json.stdout + table.stdout + table.stderr).not.toContain('sekrit');
   });
 
   it('reports a database that cannot be reached, with the reason', async () => {

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import type { HealthReport } from '../src/ops/health.ts';
-import { emptyDatabase, tessera, tesseraWith } from './cli.ts';
+import { emptyDatabase, tessera, tesseraProcess, tesseraWith } from './cli.ts';
 
 const allMigrations = orderMigrations(describeMigrations(platform), platform.schemas).map((m) => m.name);
 const newest = allMigrations.at(-1) as string;
@@ -157,6 +157,7 @@ function sessionCounter(admin: pg.Client) {
   };
 }
 
+// The sessions one `tessera migrate` process opens, from its start to its exit.
 describe('one connection per migrate', () => {
   it('applies everything and records its completion event on a single server session', async () => {
     const admin = new pg.Client({ connectionString: testAdminUrl() });
@@ -165,7 +166,7 @@ describe('one connection per migrate', () => {
     try {
       await noneLeft();
       const before = await sessions();
-      const result = await tessera(db.url, 'migrate');
+      const result = await tesseraProcess(db.url, {}, 'migrate');
       expect(result.code, result.stderr).toBe(0);
       await noneLeft();
       expect((await sessions()) - before).toBe(1);
@@ -197,7 +198,7 @@ describe('one connection per migrate', () => {
     const migrate = async () => {
       await noneLeft();
       const before = await sessions();
-      const result = await tesseraWith({ TESSERA_MIGRATION_MANIFEST: manifest }, db.url, 'migrate');
+      const result = await tesseraProcess(db.url, { TESSERA_MIGRATION_MANIFEST: manifest }, 'migrate');
       await noneLeft();
       return { ...result, sessions: (await sessions()) - before };
     };

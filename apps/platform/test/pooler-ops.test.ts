@@ -5,7 +5,7 @@ import { type PgBouncer, startPgBouncer } from '@tessera/test-server';
 import { useTestDatabase } from '@tessera/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
-import { tessera } from './cli.ts';
+import { tessera, tesseraWith } from './cli.ts';
 
 const db = useTestDatabase(...platform.contexts);
 let transaction: PgBouncer;
@@ -27,16 +27,6 @@ afterAll(async () => {
 });
 
 const files = async () => Number((await db.query('select count(*)::int as n from nas.nas_files'))[0]?.n);
-
-/** Runs the CLI with TESSERA_MIGRATION_URL set to `direct` for that one process. */
-async function withDirectUrl(direct: string, run: () => ReturnType<typeof tessera>) {
-  process.env.TESSERA_MIGRATION_URL = direct;
-  try {
-    return await run();
-  } finally {
-    delete process.env.TESSERA_MIGRATION_URL;
-  }
-}
 
 describe('nas scan, backup and restore through PgBouncer', () => {
   it('in transaction mode: each refuses with TRANSACTION_POOLER, saying what to set, and changes nothing', async () => {
@@ -63,7 +53,7 @@ describe('nas scan, backup and restore through PgBouncer', () => {
   });
 
   it('with TESSERA_MIGRATION_URL set to a direct URL, scan works while DATABASE_URL is the transaction pooler', async () => {
-    const scan = await withDirectUrl(db.url, () => tessera(transaction.url(), 'nas', 'scan', dir));
+    const scan = await tesseraWith({ TESSERA_MIGRATION_URL: db.url }, transaction.url(), 'nas', 'scan', dir);
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stdout).toContain('1 new, 0 changed');
   });

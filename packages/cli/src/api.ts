@@ -17,6 +17,8 @@ import type { TesseraConfig } from './config.ts';
  */
 export interface RunOptions {
   readonly url: string;
+  /** Where `TESSERA_MIGRATION_URL` and the connection and migration settings come from (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
   readonly onEvent?: (event: EngineEvent) => void;
   /** How long `migrate`/`down` wait for another run's lock (default 10 minutes). */
   readonly lockTimeoutMs?: number;
@@ -38,14 +40,16 @@ export async function withEngine<T>(
   options: RunOptions,
   fn: (engine: MigrationEngine) => Promise<T>,
 ): Promise<T> {
-  const { MigrationEngine, migrationUrl } = await import('@tessera/migrator');
+  const { MigrationEngine, migrationSettings, migrationUrl } = await import('@tessera/migrator');
   const { classifyConnectionError, connectionSettings } = await import('@tessera/kernel');
-  const url = migrationUrl(options.url);
+  const env = options.env ?? process.env;
+  const url = migrationUrl(options.url, env);
   const variable = url === options.url ? 'DATABASE_URL' : 'TESSERA_MIGRATION_URL';
-  const settings = connectionSettings();
+  const settings = connectionSettings(env);
   const engine = await MigrationEngine.create({
     composition: await composition(config),
     url,
+    settings: migrationSettings(env),
     connectRetry: {
       variable,
       settings,
@@ -109,6 +113,7 @@ export interface CheckResult {
  */
 export async function check(config: TesseraConfig, options: RunOptions): Promise<CheckResult> {
   const { checkDrift, checkObjectDrift, migrationUrl } = await import('@tessera/migrator');
+  const env = options.env ?? process.env;
   const composed = await composition(config);
   const [pending, invalidIndexes] = await withEngine(config, options, async (engine) => [
     await engine.plan(),
@@ -118,7 +123,7 @@ export async function check(config: TesseraConfig, options: RunOptions): Promise
   const objects =
     pending.length === 0
       ? await checkObjectDrift(composed, options.url, {
-          scratchServerUrl: process.env.TESSERA_DRIFT_SCRATCH_URL?.trim() || migrationUrl(options.url),
+          scratchServerUrl: env.TESSERA_DRIFT_SCRATCH_URL?.trim() || migrationUrl(options.url, env),
         })
       : [];
   const clean = pending.length === 0 && invalidIndexes.length === 0 && drift.length === 0 && objects.length === 0;

@@ -12,6 +12,10 @@ export interface CommandContext {
   readonly positionals: readonly string[];
   readonly out: (line?: string) => void;
   readonly err: (line: string) => void;
+  /** Writes text to the output as it is, for a line finished later (progress). */
+  readonly write: (text: string) => void;
+  /** The environment of this run (`process.env` unless the run was given another). */
+  readonly env: NodeJS.ProcessEnv;
   readonly config: TesseraConfig;
   /** The connection the command's {@link Command.preflight} opened and handed on, if it did. */
   readonly connection?: HandedConnection;

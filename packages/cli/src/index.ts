@@ -28,6 +28,6 @@ export {
 /** A config file that cannot be found or loaded. */
 export { ConfigError } from './load-config.ts';
 /** Runs the `tessera` command line with a program's own commands added. */
-export { type CliOptions, runCli } from './run.ts';
+export { type CliIo, type CliOptions, runCli } from './run.ts';
 /** Prints rows as an aligned text table (for command output). */
 export { renderTable } from './table.ts';

@@ -20,8 +20,8 @@ export function findConfig(from = process.cwd()): string | undefined {
   }
 }
 
-/** Imports a config file (Node strips TypeScript types) and checks what it exports. */
-export async function loadConfig(path = process.env.TESSERA_CONFIG ?? findConfig()): Promise<TesseraConfig> {
+/** Imports a config file (Node strips TypeScript types) and checks what it exports; by default the nearest one. */
+export async function loadConfig(path = findConfig()): Promise<TesseraConfig> {
   if (!path) {
     throw new ConfigError(
       `no ${CONFIG_FILES[0]} in ${process.cwd()} or its parents: create one (export default defineConfig({ contexts: [...] })) or pass --config FILE`,

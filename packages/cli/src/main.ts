@@ -1,23 +1,4 @@
-import { loadConfig } from './load-config.ts';
-import { runCli } from './run.ts';
+// The `tessera` process: the program on this process's arguments, output and environment, then its exit code.
+import { run } from './program.ts';
 
-// `--config FILE` is the one option every command shares; take it out before the command parses its own.
-const argv = process.argv.slice(2);
-let configPath: string | undefined;
-const at = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
-if (at >= 0) {
-  const arg = argv[at] ?? '';
-  const inline = arg.startsWith('--config=') ? arg.slice('--config='.length) : undefined;
-  configPath = inline ?? argv[at + 1];
-  argv.splice(at, inline === undefined ? 2 : 1);
-}
-
-const code = await runCli(argv, {
-  config: () => loadConfig(configPath),
-  footer: [
-    '  --config FILE            the config (default: tessera.config.ts|.mts|.js|.mjs here or in a parent folder)',
-    '',
-    'The database is DATABASE_URL.',
-  ],
-});
-process.exit(code);
+process.exit(await run(process.argv.slice(2)));

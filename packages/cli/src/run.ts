@@ -24,8 +24,37 @@ export interface CliOptions {
   readonly footer?: readonly string[];
 }
 
-const stdout = (line = '') => process.stdout.write(`${line}\n`);
-const stderr = (line: string) => process.stderr.write(`${line}\n`);
+/**
+ * Where one run of a CLI writes and which environment it reads: the process's own by default, so the same
+ * command line runs in-process (a test, a program embedding the CLI) with its output captured.
+ */
+export interface CliIo {
+  /** Gets the command's output (default `process.stdout`). */
+  readonly stdout?: { write(text: string): unknown };
+  /** Gets errors and notices (default `process.stderr`). */
+  readonly stderr?: { write(text: string): unknown };
+  /** `DATABASE_URL` and the other settings the commands read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A run's output as the commands use it (whole lines, and raw text for a line still being written) and its environment. */
+interface Output {
+  readonly out: (line?: string) => void;
+  readonly err: (line: string) => void;
+  readonly write: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function output(io: CliIo): Output {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  return {
+    out: (line = '') => void stdout.write(`${line}\n`),
+    err: (line) => void stderr.write(`${line}\n`),
+    write: (text) => void stdout.write(text),
+    env: io.env ?? process.env,
+  };
+}
 
 /** The migration commands followed by `extra`; an extra command with a built-in's name replaces it. */
 export function commandList(extra: readonly CommandEntry[] = []): CommandEntry[] {
@@ -62,19 +91,20 @@ async function dispatch(
   argv: readonly string[],
   options: CliOptions,
   commands: readonly CommandEntry[],
+  { out, err, write, env }: Output,
 ): Promise<number> {
   const name = argv.find((a) => !a.startsWith('-'));
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     if (name === undefined && (argv.includes('--help') || argv.includes('-h') || argv.length === 0)) {
-      stdout(help(options, commands));
+      out(help(options, commands));
       return argv.length === 0 ? 2 : 0;
     }
     throw new UsageError(`unknown command "${name}"`);
   }
   const rest = argv.filter((a) => a !== name);
   if (rest.includes('--help') || rest.includes('-h')) {
-    stdout(
+    out(
       usageLine(entry)
         .trim()
         .replace(/\s{2,}/, '\n  '),
@@ -90,10 +120,10 @@ async function dispatch(
   const pre = await command.preflight?.({
     values,
     positionals,
-    out: stdout,
-    err: stderr,
+    out,
+    err,
     manifest: options.manifest,
-    env: process.env,
+    env,
   });
   if (pre && 'exitCode' in pre) return pre.exitCode;
   const connection = pre?.connection;
@@ -101,13 +131,15 @@ async function dispatch(
   try {
     const config = await options.config();
     if (command.needsDatabase ?? true)
-      db = await openDatabase(config, stderr, { wait: command.waitForDatabase ?? true });
+      db = await openDatabase(config, err, { wait: command.waitForDatabase ?? true, env });
     return await command.run({
       url: db?.url ?? '',
       values,
       positionals,
-      out: stdout,
-      err: stderr,
+      out,
+      err,
+      write,
+      env,
       config,
       ...(connection ? { connection } : {}),
     });
@@ -118,21 +150,25 @@ async function dispatch(
   }
 }
 
-/** Runs one command line (without `node` and the script) and returns the exit code; prints errors itself. */
-export async function runCli(argv: readonly string[], options: CliOptions): Promise<number> {
+/**
+ * Runs one command line (without `node` and the script) and returns the exit code; prints errors itself. It never
+ * exits the process: `io` says where it writes and which environment it reads (the process's own by default).
+ */
+export async function runCli(argv: readonly string[], options: CliOptions, io: CliIo = {}): Promise<number> {
   const name = options.name ?? 'tessera';
   const commands = commandList(options.commands);
+  const run = output(io);
   try {
-    return await dispatch(argv, options, commands);
+    return await dispatch(argv, options, commands, run);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      stderr(`${name}: ${(error as Error).message}\n\n${help(options, commands)}`);
+      run.err(`${name}: ${(error as Error).message}\n\n${help(options, commands)}`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
     // Loaded only on this path: the kernel pulls in the ORM, which a fast `--help` must not pay for.
     const { TesseraError } = await import('@tessera/kernel');
-    stderr(`\n${name}: ${error instanceof TesseraError ? `${error.code}: ` : ''}${message}`);
+    run.err(`\n${name}: ${error instanceof TesseraError ? `${error.code}: ` : ''}${message}`);
     return 1;
   }
 }

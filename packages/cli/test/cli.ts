@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
+import { afterAll, beforeAll } from 'vitest';
+import { run } from '../src/program.ts';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 /** The folder of the sample config (catalog only). */
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The sample config itself, for runs that do not look for it from a working directory. */
+export const fixtureConfig = join(fixtures, 'tessera.config.ts');
 
-/** The outcome of one `tessera` process. */
+/** The outcome of one `tessera` run. */
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -30,4 +36,34 @@ export function tessera(cwd: string, env: Record<string, string | undefined>, ..
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the same `tessera` program in this process, with `env` added to this process's environment. */
+export async function tesseraInProcess(env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...process.env, ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * An empty database for the calling `describe` block (or file): created before its tests, dropped after them. The
+ * returned function gives it inside tests and hooks.
+ */
+export function useEmptyDatabase(): () => EmptyDatabase {
+  let db: EmptyDatabase | undefined;
+  beforeAll(async () => {
+    db = await emptyDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return () => {
+    if (!db) throw new Error('the database is ready only inside tests and hooks');
+    return db;
+  };
 }

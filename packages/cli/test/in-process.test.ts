@@ -4,75 +4,82 @@ import { join } from 'node:path';
 import { catalog } from '@tessera/catalog';
 import { composeContexts } from '@tessera/kernel';
 import { MANIFEST_FORMAT, manifestSources, migrationChecksums } from '@tessera/migrator';
-import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, defineConfig, type MigratedEvent, migrate, runCli, status } from '../src/index.ts';
+import { useEmptyDatabase } from './cli.ts';
 
 describe('the same composition in-process', () => {
-  let db: EmptyDatabase;
-  beforeAll(async () => {
-    db = await emptyDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useEmptyDatabase();
 
   it('migrates catalog and nas, calls onMigrated once, and then reports a clean check', async () => {
     const events: MigratedEvent[] = [];
     const config = defineConfig({ contexts: [catalog], onMigrated: (e) => void events.push(e) });
-    const applied = await migrate(config, { url: db.url });
+    const applied = await migrate(config, { url: db().url });
     expect(new Set(applied.map((m) => m.context))).toEqual(new Set(['nas', 'catalog']));
     expect(events).toHaveLength(1);
     expect(events[0]?.migrations).toEqual(applied.map((m) => m.name));
-    expect(await migrate(config, { url: db.url })).toEqual([]);
+    expect(await migrate(config, { url: db().url })).toEqual([]);
     expect(events).toHaveLength(1);
-    expect((await status(config, { url: db.url })).map((s) => [s.context, s.pending.length])).toEqual([
+    expect((await status(config, { url: db().url })).map((s) => [s.context, s.pending.length])).toEqual([
       ['nas', 0],
       ['catalog', 0],
     ]);
-    expect((await check(config, { url: db.url })).clean).toBe(true);
+    expect((await check(config, { url: db().url })).clean).toBe(true);
+  });
+});
+
+describe('the environment of an in-process run', () => {
+  const db = useEmptyDatabase();
+  const config = defineConfig({ contexts: [catalog] });
+
+  it('takes TESSERA_MIGRATION_URL and the connection and migration settings from the env it is given', async () => {
+    // The URL given is unusable; the migration URL of the environment is the database's.
+    const unusable = 'postgresql://nobody@127.0.0.1:1/none';
+    const applied = await migrate(config, { url: unusable, env: { TESSERA_MIGRATION_URL: db().url } });
+    expect(applied.length).toBeGreaterThan(0);
+    await expect(status(config, { url: db().url, env: { TESSERA_DB_CONNECT_ATTEMPTS: 'many' } })).rejects.toThrow(
+      'TESSERA_DB_CONNECT_ATTEMPTS must be a positive integer (got "many")',
+    );
+    await expect(status(config, { url: db().url, env: { TESSERA_MIGRATION_LOCK_RETRIES: '500' } })).rejects.toThrow(
+      'TESSERA_MIGRATION_LOCK_RETRIES must be an integer from 0 to 100 (got "500")',
+    );
   });
 });
 
 describe('tessera migrate with a migration manifest', () => {
-  let db: EmptyDatabase;
+  const db = useEmptyDatabase();
   let dir: string;
   beforeAll(async () => {
-    db = await emptyDatabase();
     dir = await mkdtemp(join(tmpdir(), 'tessera-cli-manifest-'));
   });
   afterAll(async () => {
-    await db.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs `tessera migrate` in-process against the test database; the config must not be needed. */
   async function migrateWith(manifest: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-    const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = db.url;
-    try {
-      const code = await runCli(['migrate'], {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      ['migrate'],
+      {
         manifest,
         config: async () => {
           throw new Error('the config was loaded');
         },
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
+      },
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: { ...process.env, DATABASE_URL: db().url },
+      },
+    );
+    return { code, stdout, stderr };
   }
 
   it('answers a migrate with nothing to do without loading the config, and ignores a stale manifest', async () => {
     const config = defineConfig({ contexts: [catalog] });
-    await migrate(config, { url: db.url });
+    await migrate(config, { url: db().url });
     const composed = composeContexts([catalog]);
     const module = join(dir, 'Migration.js');
     await writeFile(module, 'export class Migration {}\n');

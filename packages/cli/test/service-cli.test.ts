@@ -1,23 +1,17 @@
-import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, tessera } from './cli.ts';
+import { describe, expect, it } from 'vitest';
+import { fixtureConfig, fixtures, tessera, tesseraInProcess, useEmptyDatabase } from './cli.ts';
 
-// Each run starts Node twice (the bin, then the sources with their conditions): generous limits for loaded machines.
+// Each process run starts Node twice (the bin, then the sources with their conditions): generous limits for loaded
+// machines. The commands' output and exit codes are checked in-process, with the same program the bin runs.
 describe('tessera for a service that composes only the catalog', { timeout: 240_000 }, () => {
-  let db: EmptyDatabase;
-  beforeAll(async () => {
-    db = await emptyDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
-  const run = (...args: string[]) => tessera(fixtures, { DATABASE_URL: db.url }, ...args);
+  const db = useEmptyDatabase();
+  const run = (...args: string[]) => tesseraInProcess({ DATABASE_URL: db().url }, '--config', fixtureConfig, ...args);
 
-  it('migrates exactly catalog and nas from the tessera.config.ts it finds, and nothing else', async () => {
-    const first = await run('migrate');
+  it('the bin migrates exactly catalog and nas from the tessera.config.ts it finds, and nothing else', async () => {
+    const first = await tessera(fixtures, { DATABASE_URL: db().url }, 'migrate');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Applied \d+ migration\(s\)\./);
-    const schemas = await db.query(
+    const schemas = await db().query(
       `select nspname as name from pg_namespace where nspname in ('identity','audit','workflows','executions','knowledge','nas','catalog') order by 1`,
     );
     expect(schemas.map((r) => r.name)).toEqual(['catalog', 'nas']);
@@ -44,23 +38,28 @@ describe('tessera for a service that composes only the catalog', { timeout: 240_
   });
 
   it('says which config is wrong, and that DATABASE_URL is needed', async () => {
-    const bad = await run('status', '--config', 'not-a-config.ts');
+    const bad = await tesseraInProcess({ DATABASE_URL: db().url }, 'status', '--config', `${fixtures}not-a-config.ts`);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not-a-config\.ts: contexts\[0\] is not a context module/);
-    const none = await tessera('/', { DATABASE_URL: db.url }, 'status');
+    const inline = await tesseraInProcess({ DATABASE_URL: db().url }, 'status', `--config=${fixtures}missing.ts`);
+    expect(inline.code).toBe(1);
+    expect(inline.stderr).toContain(`config file ${fixtures}missing.ts does not exist`);
+    // Looking for the config from the working directory is the process's own: run one where there is none.
+    const none = await tessera('/', { DATABASE_URL: db().url }, 'status');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no tessera.config.ts in / or its parents');
-    const noUrl = await tessera(fixtures, { DATABASE_URL: '' }, 'status');
+    const noUrl = await tesseraInProcess({ DATABASE_URL: '' }, '--config', fixtureConfig, 'status');
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toContain('DATABASE_URL is not set');
   });
 
   it('lists the migration commands in --help without loading the config', async () => {
-    const help = await tessera('/', {}, '--help');
+    // The config named here is not a valid one: loading it would fail the run.
+    const help = await tesseraInProcess({ TESSERA_CONFIG: `${fixtures}not-a-config.ts` }, '--help');
     expect(help.code).toBe(0);
     for (const name of ['migrate', 'status', 'plan', 'check', 'down'])
       expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
-    const unknown = await tessera('/', {}, 'migrat');
+    const unknown = await tesseraInProcess({}, 'migrat');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "migrat"');
   });

@@ -11,7 +11,7 @@ export const backupCommand: Command = {
     const context = typeof ctx.values.context === 'string' ? ctx.values.context : undefined;
     const file = typeof ctx.values.file === 'string' ? ctx.values.file : undefined;
     ctx.out(`Backing up ${context ? `context "${context}"` : 'the whole database'}…`);
-    const result = await backup(sessionUrl(ctx.url), {
+    const result = await backup(sessionUrl(ctx.url, ctx.env), {
       ...(context ? { context } : {}),
       ...(file ? { file } : {}),
       onProgress: (p) => ctx.out(`[${p.done}/${p.total}] ${p.table}`),

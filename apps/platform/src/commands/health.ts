@@ -1,4 +1,5 @@
 import { renderTable } from '@tessera/cli';
+import { replicaSettings } from '@tessera/kernel';
 import { health } from '../ops/health.ts';
 import type { Command } from './types.ts';
 
@@ -8,7 +9,8 @@ export const healthCommand: Command = {
   // Health reports an unreachable database now (in the report, as JSON with --json) rather than waiting for it.
   waitForDatabase: false,
   async run(ctx) {
-    const report = await health(ctx.url);
+    // The replicas of this run's environment (TESSERA_READ_REPLICA_URLS and the lag budget).
+    const report = await health(ctx.url, replicaSettings(ctx.env));
     if (ctx.values.json) {
       ctx.out(JSON.stringify(report, null, 2));
       return report.healthy ? 0 : 1;

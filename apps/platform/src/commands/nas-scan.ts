@@ -59,7 +59,7 @@ export const nasCommand: Command = {
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new UsageError('--batch-size must be a positive whole number');
     }
-    const url = sessionUrl(ctx.url);
+    const url = sessionUrl(ctx.url, ctx.env);
     await assertOwnSession(url, 'tessera nas scan');
     const client = new pg.Client({ connectionString: url });
     await client.connect();

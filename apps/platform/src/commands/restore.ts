@@ -17,7 +17,7 @@ export const restoreCommand: Command = {
     if (!file) throw new UsageError('restore needs the backup FILE');
     const jobs = ctx.values.jobs === undefined ? 1 : Number(ctx.values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive integer');
-    const target = new URL(sessionUrl(ctx.url));
+    const target = new URL(sessionUrl(ctx.url, ctx.env));
     if (typeof ctx.values.database === 'string') {
       if (!ctx.values.database.trim()) throw new UsageError('--database must name a database');
       target.pathname = `/${encodeURIComponent(ctx.values.database)}`;

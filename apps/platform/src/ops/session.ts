@@ -18,9 +18,12 @@ export class TransactionPoolerError extends TesseraError {
   }
 }
 
-/** The URL for commands that need a session: `TESSERA_MIGRATION_URL` when set (direct or session mode), else `url`. */
-export function sessionUrl(url: string): string {
-  return migrationUrl(url);
+/**
+ * The URL for commands that need a session: `TESSERA_MIGRATION_URL` of `env` when set (direct or session mode), else
+ * `url`.
+ */
+export function sessionUrl(url: string, env: NodeJS.ProcessEnv = process.env): string {
+  return migrationUrl(url, env);
 }
 
 /**

@@ -16,7 +16,7 @@ export function lockTimeoutMs(ctx: Pick<CommandContext, 'values'>): number {
 }
 
 /** Prints the engine's progress: lock waits, and one line per migration with its duration. */
-function progress(out: CommandContext['out']) {
+function progress({ out, write }: Pick<CommandContext, 'out' | 'write'>) {
   return (event: EngineEvent): void => {
     switch (event.type) {
       case 'lock-waiting':
@@ -28,7 +28,7 @@ function progress(out: CommandContext['out']) {
         if (event.waitedMs > 100) out(`lock acquired after ${(event.waitedMs / 1000).toFixed(1)}s`);
         break;
       case 'migration-start':
-        process.stdout.write(
+        write(
           `[${event.index}/${event.total}] ${event.direction === 'up' ? '↑' : '↓'} ${event.context.padEnd(12)} ${event.name}` +
             `${event.transactional ? '' : ' (non-transactional)'}${event.outOfOrder ? ' (out of order)' : ''} … `,
         );
@@ -50,7 +50,8 @@ function progress(out: CommandContext['out']) {
 export function runOptions(ctx: CommandContext, withLock = false): RunOptions {
   return {
     url: ctx.url,
-    onEvent: progress(ctx.out),
+    env: ctx.env,
+    onEvent: progress(ctx),
     notice: ctx.err,
     ...(withLock ? { lockTimeoutMs: lockTimeoutMs(ctx) } : {}),
     ...(ctx.connection ? { client: ctx.connection } : {}),
