@@ -138,6 +138,8 @@ export {
   withConsistency,
   withReadScope,
 } from './replicas/index.ts';
+/** The base of a context's repositories: the EntityManager every call works with. */
+export { Repository } from './repository.ts';
 /** The SQL expression of the acting user for row-level security policies. */
 export { currentUserSql } from './rls.ts';
 /** Running SQL on the kernel's path: bound parameters, the current transaction, the slow-query log, typed errors. */

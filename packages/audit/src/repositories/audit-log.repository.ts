@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -7,6 +6,7 @@ import {
   type PartitionMaintenanceOptions,
   type PartitionMaintenanceResult,
   pageLimit,
+  Repository,
   validateEntity,
   validateId,
 } from '@tessera/kernel';
@@ -37,13 +37,7 @@ export interface AuditQueryOptions {
 export const MAX_AUDIT_PAGE = 1000;
 
 /** Audit records: written by triggers and services, read by resource, by user and by time range, newest first. */
-export class AuditLogRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class AuditLogRepository extends Repository {
   /** Appends one audit record (an insert only: audit rows are never updated). */
   async record(input: RecordAuditInput): Promise<IAuditLog> {
     const data = {

@@ -1,8 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   NotFoundError,
   pageLimit,
+  Repository,
   sql,
   translated,
   ValidationError,
@@ -30,13 +30,7 @@ export const MAX_EVENT_BATCH = 1000;
  * The domain event log and outbox. Append in the same transaction as the state change (pass a transactional
  * EntityManager), so an event exists exactly when its change does; a publisher drains the unpublished ones.
  */
-export class EventRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class EventRepository extends Repository {
   /**
    * Appends events in one statement and returns them with their ids, in the given order. All or nothing:
    * any bad event is a BatchValidationError listing every bad one by its index and field, and none is written.

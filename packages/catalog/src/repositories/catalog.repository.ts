@@ -6,6 +6,7 @@ import {
   NotFoundError,
   type PageOptions,
   pageOf,
+  Repository,
   TesseraError,
   translateDbError,
   UniqueViolationError,
@@ -95,13 +96,7 @@ export interface ProjectPage<T> {
 }
 
 /** Projects and the season/event/episode tree under them. */
-export class CatalogRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class CatalogRepository extends Repository {
   /** Creates a project; a code a live project already has is a UniqueViolationError on code. */
   async createProject(input: ProjectInput): Promise<IProject> {
     const project = await this.newProject(this.em, input);

@@ -7,6 +7,7 @@ import {
   isUuid,
   NotFoundError,
   newId,
+  Repository,
   ValidationError,
   validateEntity,
   validateId,
@@ -95,13 +96,7 @@ export interface TagRecord {
 }
 
 /** Hand clips, the tag master list, players, and the links between them. */
-export class HandClipRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class HandClipRepository extends Repository {
   /** Creates a tag; a live tag with the same category and name is a UniqueViolationError. */
   async createTag(input: TagKey & { description?: string | null; color?: string | null }): Promise<TagRecord> {
     const data = { ...input, description: input.description ?? null, color: input.color ?? null };

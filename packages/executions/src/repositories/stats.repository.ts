@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, readConnection, sql } from '@tessera/kernel';
+import { declareConsistency, Repository, readConnection, sql } from '@tessera/kernel';
 
 /** One row of the materialized view `workflow_execution_stats`. */
 export interface WorkflowExecutionStats {
@@ -16,13 +15,7 @@ export interface WorkflowExecutionStats {
  * {@link ExecutionStatsRepository.refresh}. Materialized views have no row-level security, so this repository
  * is for operators and dashboards, and runs as the connecting role (which owns the view and may refresh it).
  */
-export class ExecutionStatsRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class ExecutionStatsRepository extends Repository {
   /** Recomputes the view without blocking readers (CONCURRENTLY, which the view's unique index allows). */
   async refresh(): Promise<void> {
     await sql(this.em, { text: 'refresh materialized view concurrently executions.workflow_execution_stats' });

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, flushOrDetach, UniqueViolationError, validateEntity } from '@tessera/kernel';
+import { declareConsistency, flushOrDetach, Repository, UniqueViolationError, validateEntity } from '@tessera/kernel';
 import { type IRole, Role } from '../entities/role.entity.ts';
 
 /** What `create` needs. */
@@ -9,13 +8,7 @@ export interface CreateRoleInput {
 }
 
 /** Roles. They are created explicitly: granting an unknown role fails instead of creating it. */
-export class RoleRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class RoleRepository extends Repository {
   /** Creates a role; the name is trimmed. A taken name is a UniqueViolationError on `name`, before any write. */
   async create(input: CreateRoleInput): Promise<IRole> {
     const data = {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
   isUuid,
   NotFoundError,
+  Repository,
   translated,
   ValidationError,
   validateEntity,
@@ -53,13 +53,7 @@ export function generateRawToken(): string {
  * Access, refresh, API and password-reset tokens. A token is 256 random bits, so a plain
  * SHA-256 (no salt, no slow hash) is enough to make a stolen table useless, and it keeps lookups by hash.
  */
-export class TokenRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class TokenRepository extends Repository {
   /**
    * Issues a token and returns the raw value once. A user that does not exist gives a
    * ForeignKeyViolationError on `user`; a non-positive ttl a CheckViolationError on `expiresAt`.

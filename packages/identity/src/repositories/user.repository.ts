@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -7,6 +6,7 @@ import {
   NotFoundError,
   newId,
   pageLimit,
+  Repository,
   sql,
   translated,
   ValidationError,
@@ -88,13 +88,7 @@ function plainUser(row: UserRow | undefined): IUser | null {
  * user (not attached to the EntityManager; the password hash is there but not enumerable). Registration is one
  * `INSERT … RETURNING` and returns the same plain user; the other writes flush the EntityManager they were given.
  */
-export class UserRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class UserRepository extends Repository {
   /**
    * Registers a user. The e-mail is trimmed and lower-cased, the username trimmed, and the password
    * hashed. Bad input is a typed field error before any write; a taken e-mail or username is the

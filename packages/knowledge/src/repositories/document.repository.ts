@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   idCursor,
@@ -7,6 +6,7 @@ import {
   NotFoundError,
   newId,
   pageLimit,
+  Repository,
   sql,
   statementName,
   translated,
@@ -87,13 +87,7 @@ function toSummary(r: Row): DocumentSummary {
  * read that skips it. Reads are the hot path, so they run one SQL statement and return typed plain rows
  * (no hydration, no identity map); writes go through the entity and its checks.
  */
-export class DocumentRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class DocumentRepository extends Repository {
   /** Creates a document; bad input is a typed field error before any write. */
   async create(input: CreateDocumentInput): Promise<DocumentDetail> {
     const data = {

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '@tessera/identity';
 import {
   declareConsistency,
@@ -7,6 +6,7 @@ import {
   isUuid,
   NotFoundError,
   pageLimit,
+  Repository,
   translated,
   ValidationError,
   validateEntity,
@@ -60,13 +60,7 @@ export interface HistoryPage {
 export const MAX_HISTORY_PAGE = 200;
 
 /** Search queries, their responses and feedback: recording a search, rating it, and reading history. */
-export class SearchRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class SearchRepository extends Repository {
   /**
    * Records a search (query, then response, then optional feedback) in one transaction: everything is
    * written or nothing is. Every field is validated before the first statement; an unknown user is a

@@ -1,10 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
   NotFoundError,
   pageLimit,
   pageOf,
+  Repository,
   sql,
   ValidationError,
   validateId,
@@ -60,13 +60,7 @@ function checkPath(entity: string, field: string, path: unknown): void {
 }
 
 /** Reads of the NAS inventory. Missing (vanished) files and folders are hidden unless asked for. */
-export class NasRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class NasRepository extends Repository {
   /** The folder at this absolute path; NotFoundError when the inventory has none (or it vanished). */
   async folderByPath(path: string, options: { includeMissing?: boolean } = {}): Promise<INasFolder> {
     checkPath('NasFolder', 'path', path);
