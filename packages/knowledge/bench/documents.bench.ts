@@ -7,16 +7,9 @@
  */
 import { randomUUIDv7 } from 'node:crypto';
 import { userFactory } from '@tessera/identity/testing';
-import { composeContexts, createOrm } from '@tessera/kernel';
-import {
-  cloneDatabase,
-  ensureTemplate,
-  loadLine,
-  machineLine,
-  percentiles,
-  startTestServer,
-} from '@tessera/test-server';
-import { migrateDatabase, templateKey } from '@tessera/testing';
+import { createOrm } from '@tessera/kernel';
+import { loadLine, machineLine, percentiles, startTestServer } from '@tessera/test-server';
+import { createTestDatabase } from '@tessera/testing';
 import pg from 'pg';
 import { knowledge } from '../src/context.ts';
 import { DocumentRepository } from '../src/index.ts';
@@ -29,14 +22,11 @@ const GOAL = 1.3;
 const DEPARTMENTS = ['Engineering', 'Management', 'Sales', 'Support', 'Finance'];
 const TAGS = ['policy', 'howto', 'security', 'onboarding', 'finance', 'architecture', 'release', 'incident'];
 
-const composition = composeContexts([knowledge]);
 const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 const server = configured ? { adminUrl: configured, stop: async () => {} } : await startTestServer();
-const template = await ensureTemplate(server.adminUrl, templateKey(composition), (url) =>
-  migrateDatabase(composition, url),
-);
-const db = await cloneDatabase(server.adminUrl, template);
-const orm = await createOrm(composition, db.url, { pool: { min: 1, max: 2 } });
+process.env.TESSERA_TEST_ADMIN_URL = server.adminUrl;
+const db = await createTestDatabase([knowledge]);
+const orm = await createOrm(db.composition, db.url, { pool: { min: 1, max: 2 } });
 const raw = new pg.Pool({ connectionString: db.url, max: 2 });
 
 try {

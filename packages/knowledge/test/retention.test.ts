@@ -4,6 +4,7 @@ import { useTestDatabase } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
 import { purgeSearchHistory, type RetentionProgress, SearchRepository } from '../src/index.ts';
+import { historyCounts } from './support/history.ts';
 
 const db = useTestDatabase(knowledge);
 
@@ -28,16 +29,7 @@ async function history(n: number, days: number) {
   return user.id;
 }
 
-const left = async (userId: string) => {
-  const [row] = await db.query<{ q: number; r: number; f: number }>(
-    `select (select count(*)::int from knowledge.search_queries where user_id = $1) as q,
-            (select count(*)::int from knowledge.search_responses r join knowledge.search_queries q on q.id = r.query_id
-              where q.user_id = $1) as r,
-            (select count(*)::int from knowledge.user_feedback where user_id = $1) as f`,
-    [userId],
-  );
-  return row;
-};
+const left = (userId: string) => historyCounts(db, userId);
 
 describe('purgeSearchHistory', () => {
   it('deletes history older than 90 days in batches, with progress, keeping recent history', async () => {
@@ -49,19 +41,19 @@ describe('purgeSearchHistory', () => {
     expect(progress.map((p) => p.deleted)).toEqual([2, 4, 5]);
     expect(progress.every((p) => p.total === 5)).toBe(true);
     expect(result).toMatchObject({ deleted: 5, total: 5, batches: 3, skippedLocked: 0 });
-    expect(await left(old)).toEqual({ q: 0, r: 0, f: 0 });
-    expect(await left(recent)).toEqual({ q: 2, r: 2, f: 2 });
+    expect(await left(old)).toEqual({ queries: 0, responses: 0, feedback: 0 });
+    expect(await left(recent)).toEqual({ queries: 2, responses: 2, feedback: 2 });
 
     const again = await purgeSearchHistory(db.em(), { batchSize: 2 });
     expect(again).toMatchObject({ deleted: 0, total: 0, batches: 0 });
-    expect(await left(recent)).toEqual({ q: 2, r: 2, f: 2 });
+    expect(await left(recent)).toEqual({ queries: 2, responses: 2, feedback: 2 });
   });
 
   it('honours a shorter period', async () => {
     const user = await history(3, 10);
     const result = await purgeSearchHistory(db.em(), { days: 7 });
     expect(result.deleted).toBeGreaterThanOrEqual(3);
-    expect(await left(user)).toEqual({ q: 0, r: 0, f: 0 });
+    expect(await left(user)).toEqual({ queries: 0, responses: 0, feedback: 0 });
   });
 
   it('skips rows another transaction holds instead of waiting, and a later run deletes them', async () => {
@@ -80,7 +72,7 @@ describe('purgeSearchHistory', () => {
     await holder.commit();
     const after = await purgeSearchHistory(db.em(), { batchSize: 10 });
     expect(after).toMatchObject({ deleted: 1, total: 1, skippedLocked: 0 });
-    expect(await left(user)).toEqual({ q: 0, r: 0, f: 0 });
+    expect(await left(user)).toEqual({ queries: 0, responses: 0, feedback: 0 });
   });
 
   it('rejects a bad period or batch size with a typed error', async () => {

@@ -5,19 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { knowledge } from '../src/context.ts';
 import { type RecordSearchInput, SearchRepository, SearchResponse } from '../src/index.ts';
 import { searchQueryFactory } from '../src/testing.ts';
+import { historyCounts } from './support/history.ts';
 
 const db = useTestDatabase(knowledge);
 
-const counts = async (userId: string) => {
-  const [row] = await db.query<{ queries: number; responses: number; feedback: number }>(
-    `select (select count(*)::int from knowledge.search_queries where user_id = $1) as queries,
-            (select count(*)::int from knowledge.search_responses r join knowledge.search_queries q on q.id = r.query_id
-              where q.user_id = $1) as responses,
-            (select count(*)::int from knowledge.user_feedback where user_id = $1) as feedback`,
-    [userId],
-  );
-  return row;
-};
+const counts = (userId: string) => historyCounts(db, userId);
 
 const search = (userId: string, overrides: Partial<RecordSearchInput> = {}): RecordSearchInput => ({
   userId,
