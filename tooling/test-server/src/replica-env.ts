@@ -20,12 +20,18 @@ export function testReplicaUrl(url: string): string | undefined {
 /** Waits until this run's replica has replayed everything the primary (`primaryUrl`) had written; no-op without one. */
 export async function waitForTestReplica(primaryUrl: string): Promise<void> {
   const admin = testReplicaAdminUrl();
-  if (!admin) return;
+  if (admin) await waitForReplay(primaryUrl, admin);
+}
+
+/** Waits until the replica at `replicaUrl` has replayed everything the primary at `primaryUrl` had written. */
+export async function waitForReplay(primaryUrl: string, replicaUrl: string): Promise<void> {
+  // The insert position, not the write position: with asynchronous commit a commit record can still be in the
+  // WAL buffers, past pg_current_wal_lsn(), and waiting only for the latter read a row as not yet there.
   const target = await withClient(primaryUrl, async (c) => {
-    const { rows } = await c.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    const { rows } = await c.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
     return rows[0]?.lsn;
   });
-  await withClient(admin, async (c) => {
+  await withClient(replicaUrl, async (c) => {
     for (;;) {
       const { rows } = await c.query<{ done: boolean }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [
         target,

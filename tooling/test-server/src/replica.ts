@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@tessera/embedded-pg';
 import pg from 'pg';
-import { databaseUrl, ident, serverMajor, sleep, withClient } from './admin.ts';
+import { databaseUrl, ident, serverMajor, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
+import { waitForReplay } from './replica-env.ts';
 
 const run = promisify(execFile);
 
@@ -87,10 +88,8 @@ const SETTINGS = [
   'wal_keep_size=256MB',
 ];
 
-/** What a copied base backup leaves out (as pg_basebackup does): runtime state the standby rebuilds itself. */
-const NOT_COPIED = new Set([
-  'postmaster.pid',
-  'postmaster.opts',
+/** The runtime folders a copied base backup leaves out (as pg_basebackup does) and creates empty instead. */
+const RUNTIME_FOLDERS = [
   'pg_wal',
   'pg_replslot',
   'pg_stat_tmp',
@@ -99,9 +98,10 @@ const NOT_COPIED = new Set([
   'pg_serial',
   'pg_snapshots',
   'pg_subtrans',
-  'backup_label',
-  'tablespace_map',
-]);
+];
+
+/** What a copied base backup leaves out: runtime state the standby rebuilds itself, and the backup's own files. */
+const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', ...RUNTIME_FOLDERS, 'backup_label', 'tablespace_map']);
 
 /**
  * Starts a primary and a hot-standby replica made with pg_basebackup, from the PostgreSQL binaries in
@@ -246,22 +246,8 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
       await server.waitForReplay();
       return databaseUrl(adminUrl, name);
     },
-    async waitForReplay() {
-      // The insert position, not the write position: with asynchronous commit a commit record can still be in the
-      // WAL buffers, past pg_current_wal_lsn(), and waiting only for the latter read a row as not yet there.
-      const target = await withClient(adminUrl, async (c) => {
-        const { rows } = await c.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
-        return rows[0]?.lsn;
-      });
-      await withClient(replicaAdminUrl, async (c) => {
-        for (;;) {
-          const { rows } = await c.query<{ done: boolean }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [
-            target,
-          ]);
-          if (rows[0]?.done) return;
-          await sleep(10);
-        }
-      });
+    waitForReplay() {
+      return waitForReplay(adminUrl, replicaAdminUrl);
     },
     stop() {
       stopping ??= (async () => {
@@ -295,17 +281,7 @@ async function copyBaseBackup(
       if (NOT_COPIED.has(entry)) continue;
       await cp(join(primaryDir, entry), join(replicaDir, entry), { recursive: true, preserveTimestamps: true });
     }
-    for (const empty of [
-      'pg_wal',
-      'pg_wal/archive_status',
-      'pg_replslot',
-      'pg_stat_tmp',
-      'pg_dynshmem',
-      'pg_notify',
-      'pg_serial',
-      'pg_snapshots',
-      'pg_subtrans',
-    ]) {
+    for (const empty of [...RUNTIME_FOLDERS, 'pg_wal/archive_status']) {
       await mkdir(join(replicaDir, empty), { recursive: true, mode: 0o700 });
     }
     const { rows } = await client.query<{ labelfile: string; spcmapfile: string | null }>(
