@@ -1,3 +1,20 @@
+import { p } from '@mikro-orm/core';
+
+/**
+ * The columns of a run, shared by executions and execution_steps: its output or error, when it started and
+ * completed, its duration (set by {@link durationTrigger}) and how often it was retried.
+ */
+export function runProperties() {
+  return {
+    outputData: p.json<Record<string, unknown>>().nullable(),
+    errorMessage: p.text().nullable(),
+    startedAt: p.datetime().columnType('timestamptz').nullable(),
+    completedAt: p.datetime().columnType('timestamptz').nullable(),
+    durationMs: p.integer().nullable(),
+    retryCount: p.integer().default(0),
+  };
+}
+
 /**
  * The duration trigger, shared by executions and execution_steps: when a row first gets `completed_at`,
  * the database computes `duration_ms`, so writes from outside the ORM get it too.

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
-import { durationCheck, durationTrigger, viaExecutionPolicy } from './duration.ts';
+import { durationCheck, durationTrigger, runProperties, viaExecutionPolicy } from './duration.ts';
 import { Execution } from './execution.entity.ts';
 
 /** A step's lifecycle; a PostgreSQL native enum `step_status`. */
@@ -40,12 +40,7 @@ export const ExecutionStep = defineEntity({
     stepType: p.string().length(100),
     status: p.enum(STEP_STATUSES).nativeEnumName('step_status').default('pending').index(),
     inputData: p.json<Record<string, unknown>>().nullable(),
-    outputData: p.json<Record<string, unknown>>().nullable(),
-    errorMessage: p.text().nullable(),
-    startedAt: p.datetime().columnType('timestamptz').nullable(),
-    completedAt: p.datetime().columnType('timestamptz').nullable(),
-    durationMs: p.integer().nullable(),
-    retryCount: p.integer().default(0),
+    ...runProperties(),
     ...timestampProperties(),
   },
   indexes: [{ name: 'ix_execution_steps_step_index', properties: ['execution', 'stepIndex'] }],

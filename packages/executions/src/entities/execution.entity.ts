@@ -9,7 +9,7 @@ import {
   updatedAtTrigger,
 } from '@tessera/kernel';
 import { ADMIN_ROLE, Workflow, WorkflowVersion } from '@tessera/workflows';
-import { durationCheck, durationTrigger } from './duration.ts';
+import { durationCheck, durationTrigger, runProperties } from './duration.ts';
 
 /** An execution's lifecycle; a PostgreSQL native enum `execution_status`. */
 export const EXECUTION_STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
@@ -49,12 +49,7 @@ export const Execution = defineEntity({
     triggeredBy: () => p.manyToOne(User).fieldName('triggered_by').deleteRule('restrict').index(),
     status: p.enum(EXECUTION_STATUSES).nativeEnumName('execution_status').default('pending').index(),
     inputData: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
-    outputData: p.json<Record<string, unknown>>().nullable(),
-    errorMessage: p.text().nullable(),
-    startedAt: p.datetime().columnType('timestamptz').nullable(),
-    completedAt: p.datetime().columnType('timestamptz').nullable(),
-    durationMs: p.integer().nullable(),
-    retryCount: p.integer().default(0),
+    ...runProperties(),
     metadata: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
     ...timestampProperties(),
   },
