@@ -1,4 +1,4 @@
-import type { Composition } from '@tessera/kernel';
+import type { Composition, ContextModule } from '@tessera/kernel';
 import { MigrationDefinitionError } from './errors.ts';
 
 /** A migration of the composition, with what the ordering rule needs to know about it. */
@@ -47,7 +47,7 @@ export function describeMigrations(composition: Composition): OrderedMigration[]
   for (const ctx of composition.contexts) {
     byContext.set(ctx.name, ctx.migrations.map((m) => m.name).sort());
   }
-  const dependencies = new Map(composition.contexts.map((c) => [c.name, closure(c)]));
+  const dependencies = new Map(composition.contexts.map((c) => [c.name, dependencyClosure(c)]));
 
   return composition.migrations.map((m) => {
     const own = byContext.get(m.context) ?? [];
@@ -79,9 +79,10 @@ export function describeMigrations(composition: Composition): OrderedMigration[]
   });
 }
 
-function closure(ctx: Composition['contexts'][number]): Set<string> {
+/** The names of the contexts `ctx` depends on, directly or through others. */
+export function dependencyClosure(ctx: ContextModule): Set<string> {
   const out = new Set<string>();
-  const walk = (c: Composition['contexts'][number]) => {
+  const walk = (c: ContextModule) => {
     for (const d of c.dependsOn) {
       if (!out.has(d.name)) {
         out.add(d.name);

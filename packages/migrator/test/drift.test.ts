@@ -1,16 +1,10 @@
 import { composeContexts } from '@tessera/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkDrift, MigrationEngine } from '../src/index.ts';
 import { ALPHA_2, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase } from './fixtures/db.ts';
+import { useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
+const db = useEngineDatabase();
 
 // alpha owns an expression index created in raw SQL and declared in its `rawObjects`.
 const { alpha } = alphaBeta({

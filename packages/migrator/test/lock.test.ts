@@ -1,18 +1,12 @@
 import { composeContexts } from '@tessera/kernel';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MigrationEngine } from '../src/index.ts';
 import { CIC, cicContexts } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { journal, useEngineDatabase } from './fixtures/db.ts';
 import { startEngine } from './fixtures/spawn.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
+const db = useEngineDatabase();
 
 /** Resolves once `sql` returns a row with `ok` true (a state another session reaches). */
 async function until(sql: string, params: unknown[] = []): Promise<void> {

@@ -1,5 +1,5 @@
 import { composeContexts } from '@tessera/kernel';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   checkObjectDrift,
   DriftScratchError,
@@ -8,15 +8,9 @@ import {
   SCRATCH_PREFIX,
 } from '../src/index.ts';
 import { ALPHA_2, alphaBeta, sqlMigration } from './fixtures/contexts.ts';
-import { emptyDatabase } from './fixtures/db.ts';
+import { useEngineDatabase } from './fixtures/db.ts';
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
+const db = useEngineDatabase();
 
 // alpha's second migration creates in raw SQL what the ORM comparator does not look at.
 const RAW = [

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertSessionUrl, MigrationEngine, MigrationTransactionPoolerError } from '../src/index.ts';
 import { ALPHA_1, alphaBeta, BETA_1 } from './fixtures/contexts.ts';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { emptyDatabase, expectRaceAppliedOnce, journal } from './fixtures/db.ts';
 import { startEngine } from './fixtures/spawn.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
@@ -97,11 +97,7 @@ describe('poolers', () => {
 
       const runs = await Promise.all(Array.from({ length: 4 }, () => startEngine(wide.url(dbName), 'race').done));
       for (const r of runs) expect(r.code, r.out).toBe(0);
-      const names = (await journal(db.query)).map((r) => r.name);
-      expect(names).toHaveLength(3);
-      expect(new Set(names).size).toBe(3);
-      const seeded = await db.query(`select count(*)::int as n from alpha.things where name = 'seeded once'`);
-      expect(seeded[0]?.n).toBe(1);
+      await expectRaceAppliedOnce(db.query);
       const locks = await db.query(
         `select count(*)::int as n from pg_locks where locktype = 'advisory'
             and database = (select oid from pg_database where datname = current_database())`,

@@ -1,45 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, journal } from './fixtures/db.ts';
+import { describe, expect, it } from 'vitest';
+import { expectRaceAppliedOnce, journal, useEngineDatabase } from './fixtures/db.ts';
+import { startEngine } from './fixtures/spawn.ts';
 
-const script = fileURLToPath(new URL('./fixtures/run-engine.ts', import.meta.url));
+const db = useEngineDatabase();
 
-let db: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeEach(async () => {
-  db = await emptyDatabase();
-});
-afterEach(async () => {
-  await db.drop();
-});
-
-function start(scenario: string): { child: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
-  const child = spawn(process.execPath, ['--conditions=@tessera/source', script, db.url, scenario], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const done = new Promise<{ code: number | null; out: string }>((resolve) => {
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-  return { child, done };
-}
+const start = (scenario: string) => startEngine(db.url, scenario);
 
 describe('concurrent and interrupted runs (separate processes)', () => {
   it('eight runs at once all succeed and apply each migration exactly once', async () => {
     const runs = Array.from({ length: 8 }, () => start('race'));
     const results = await Promise.all(runs.map((r) => r.done));
     for (const r of results) expect(r.code, r.out).toBe(0);
-    const names = (await journal(db.query)).map((r) => r.name);
-    expect(names).toHaveLength(3);
-    expect(new Set(names).size).toBe(3);
-    const seeded = await db.query(`select count(*)::int as n from alpha.things where name = 'seeded once'`);
-    expect(seeded[0]?.n).toBe(1);
+    await expectRaceAppliedOnce(db.query);
     const appliers = results.filter((r) => /"type":"result","applied":\["/.test(r.out));
     expect(appliers).toHaveLength(1);
   });

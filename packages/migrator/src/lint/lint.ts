@@ -1,4 +1,5 @@
 import type { Composition, ContextModule, MigrationEntry } from '@tessera/kernel';
+import { dependencyClosure } from '../order.ts';
 import { type EmittedMigration, MigrationEmitter } from './emit.ts';
 import { checkStatement, foreignKeyTargets } from './rules.ts';
 import { normalise, splitStatements } from './split.ts';
@@ -36,17 +37,7 @@ function acknowledgementsOf(entry: MigrationEntry): Acknowledgements {
 
 /** The schemas a context may reference by foreign key: its own and its dependencies', transitively. */
 function allowedSchemas(ctx: ContextModule): Set<string> {
-  const out = new Set([ctx.name]);
-  const walk = (c: ContextModule) => {
-    for (const d of c.dependsOn) {
-      if (!out.has(d.name)) {
-        out.add(d.name);
-        walk(d);
-      }
-    }
-  };
-  walk(ctx);
-  return out;
+  return new Set([ctx.name, ...dependencyClosure(ctx)]);
 }
 
 /** `schema.table` → contexts whose migrations reference it by foreign key. */
