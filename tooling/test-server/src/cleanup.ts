@@ -1,9 +1,18 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commandLine, isAlive, stopPostmaster } from '@tessera/embedded-pg';
+import type { Client } from 'pg';
 import { dropDatabase, ident, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
-import { BUILDING_MARK, CLONE_PREFIX, parseMark, templateLock, templatePrefix, templateState } from './templates.ts';
+import {
+  BUILDING_MARK,
+  CLONE_PREFIX,
+  parseMark,
+  templateLock,
+  templateMark,
+  templatePrefix,
+  templateState,
+} from './templates.ts';
 
 /**
  * A complete template nobody used for this long is dropped: each change of the migrations makes a new one, and on a
@@ -100,22 +109,11 @@ function isUnused(mark: string | null): boolean {
  * that reuses it refreshes the mark under the same lock, so it never loses a template it is about to clone.
  */
 async function dropUnusedTemplate(adminUrl: string, name: string): Promise<void> {
-  const lock = templateLock(name);
-  await withClient(adminUrl, async (admin) => {
-    const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', lock);
-    if (!rows[0]?.locked) return;
-    try {
-      const current = await admin.query<{ mark: string | null }>(
-        `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
-        [name],
-      );
-      const mark = current.rows[0]?.mark ?? null;
-      if (current.rows.length > 0 && parseMark(mark).complete && isUnused(mark)) {
-        // No FORCE: a session still connected means someone uses it after all.
-        await admin.query(`DROP DATABASE IF EXISTS ${ident(name)}`).catch(() => {});
-      }
-    } finally {
-      await admin.query('SELECT pg_advisory_unlock($1, $2)', lock);
+  await ifTemplateUnlocked(adminUrl, name, async (admin) => {
+    const mark = await templateMark(admin, name);
+    if (mark !== undefined && parseMark(mark).complete && isUnused(mark)) {
+      // No FORCE: a session still connected means someone uses it after all.
+      await admin.query(`DROP DATABASE IF EXISTS ${ident(name)}`).catch(() => {});
     }
   });
 }
@@ -125,14 +123,21 @@ async function dropUnusedTemplate(adminUrl: string, name: string): Promise<void>
  * (its pid means nothing here), or may have created the database but not yet commented it.
  */
 async function dropAbandonedTemplate(adminUrl: string, name: string): Promise<void> {
+  await ifTemplateUnlocked(adminUrl, name, async (admin) => {
+    if ((await templateState(admin, name)) === 'incomplete') {
+      await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
+    }
+  });
+}
+
+/** Runs `work` holding the template's lock, if nobody else holds it; otherwise does nothing. */
+async function ifTemplateUnlocked(adminUrl: string, name: string, work: (admin: Client) => Promise<void>) {
   const lock = templateLock(name);
   await withClient(adminUrl, async (admin) => {
     const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', lock);
     if (!rows[0]?.locked) return;
     try {
-      if ((await templateState(admin, name)) === 'incomplete') {
-        await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
-      }
+      await work(admin);
     } finally {
       await admin.query('SELECT pg_advisory_unlock($1, $2)', lock);
     }

@@ -58,24 +58,26 @@ export function templateLock(name: string): [number, number] {
 
 /** Records that a complete template was just used, so cleanup keeps it (at most once an hour). */
 async function markUsed(admin: Client, name: string): Promise<void> {
-  const { rows } = await admin.query<{ mark: string | null }>(
-    `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
-    [name],
-  );
   const now = Math.floor(Date.now() / 1000);
-  if (now - parseMark(rows[0]?.mark).usedAt >= USE_MARK_INTERVAL_S) {
+  if (now - parseMark(await templateMark(admin, name)).usedAt >= USE_MARK_INTERVAL_S) {
     await admin.query(`COMMENT ON DATABASE ${ident(name)} IS '${completeMark(now)}'`);
   }
 }
 
-/** Whether a template exists and whether it was finished. */
-export async function templateState(admin: Client, name: string): Promise<'missing' | 'complete' | 'incomplete'> {
+/** The mark (the database comment) of template `name`: null without one, undefined when there is no such database. */
+export async function templateMark(admin: Client, name: string): Promise<string | null | undefined> {
   const { rows } = await admin.query<{ mark: string | null }>(
     `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
     [name],
   );
-  if (rows.length === 0) return 'missing';
-  return parseMark(rows[0]?.mark).complete ? 'complete' : 'incomplete';
+  return rows.length === 0 ? undefined : (rows[0]?.mark ?? null);
+}
+
+/** Whether a template exists and whether it was finished. */
+export async function templateState(admin: Client, name: string): Promise<'missing' | 'complete' | 'incomplete'> {
+  const mark = await templateMark(admin, name);
+  if (mark === undefined) return 'missing';
+  return parseMark(mark).complete ? 'complete' : 'incomplete';
 }
 
 /** Creates (once, race-safe across processes) a template database named from `key`, built by `build(url)`; returns its name. Reused when a complete template with that key exists. */
