@@ -93,14 +93,13 @@ let db: EmptyDatabase | undefined;
 let orm: MikroORM | undefined;
 const venueId = newId();
 
+const INSERT_EVENT = 'insert into agenda.events (id, slug, venue_id, seats) values ($1, $2, $3, $4)';
+
 beforeAll(async () => {
   db = await emptyDatabase();
   await db.query(SCHEMA_SQL);
   await db.query(`insert into agenda.venues (id, name) values ($1, 'Hall')`, [venueId]);
-  await db.query(`insert into agenda.events (id, slug, venue_id, seats) values ($1, 'opening', $2, 10)`, [
-    newId(),
-    venueId,
-  ]);
+  await db.query(INSERT_EVENT, [newId(), 'opening', venueId, 10]);
   await db.query(`insert into ledger.events (id, code, amount) values ($1, 'opening', 5)`, [newId()]);
   orm = await createOrm(composeContexts([ledger, agenda]), db.url);
 });
@@ -116,40 +115,16 @@ const em = () => {
 };
 
 describe('the translator keys an error by its schema-qualified table', () => {
-  // [what, SQL, values, typed error, the fields of agenda.events' Event]
+  // [what, the event's slug, venue and seats, typed error, the fields of agenda.events' Event]
   it.each([
-    [
-      'a duplicate unique value',
-      `insert into agenda.events (id, slug, venue_id, seats) values ($1, 'opening', $2, 10)`,
-      [newId(), venueId],
-      UniqueViolationError,
-      ['slug'],
-    ],
-    [
-      'a reference to a row that does not exist',
-      `insert into agenda.events (id, slug, venue_id, seats) values ($1, 'gala', $2, 10)`,
-      [newId(), newId()],
-      ForeignKeyViolationError,
-      ['venue'],
-    ],
-    [
-      'a CHECK the application knows',
-      `insert into agenda.events (id, slug, venue_id, seats) values ($1, 'gala', $2, 900)`,
-      [newId(), venueId],
-      CheckViolationError,
-      ['seats'],
-    ],
-    [
-      'a missing required value',
-      `insert into agenda.events (id, slug, venue_id, seats) values ($1, null, $2, 10)`,
-      [newId(), venueId],
-      NotNullViolationError,
-      ['slug'],
-    ],
+    ['a duplicate unique value', ['opening', venueId, 10], UniqueViolationError, ['slug']],
+    ['a reference to a row that does not exist', ['gala', newId(), 10], ForeignKeyViolationError, ['venue']],
+    ['a CHECK the application knows', ['gala', venueId, 900], CheckViolationError, ['seats']],
+    ['a missing required value', [null, venueId, 10], NotNullViolationError, ['slug']],
   ] as const)(
     '%s in agenda.events names the fields of that Event, not of ledger.events',
-    async (_what, text, values, type, fields) => {
-      const error = await sql(em(), { text, values: [...values] }).catch((e: unknown) => e);
+    async (_what, event, type, fields) => {
+      const error = await sql(em(), { text: INSERT_EVENT, values: [newId(), ...event] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(type);
       expect(error).toMatchObject({ entity: 'Event', fields });
     },
