@@ -1,13 +1,8 @@
 import { User } from '@tessera/identity';
 import { DEMO_DEPARTMENTS, DEMO_USERS_PER_SCALE, demoUserEmail } from '@tessera/identity/seed';
 import { type Seeder, type SeedReport, tally } from '@tessera/kernel';
-import {
-  documentData,
-  feedbackFactory,
-  searchQueryFactory,
-  searchResponseFactory,
-  seedFactories,
-} from './factories/index.ts';
+import { documentData, seedFactories } from './factories/document.factory.ts';
+import { feedbackFactory, searchQueryFactory, searchResponseFactory } from './factories/search.factory.ts';
 import { Document, SearchQuery } from './index.ts';
 
 /** The sample documents (their source path is the natural key). */
