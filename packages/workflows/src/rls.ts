@@ -1,5 +1,6 @@
+import { type EntityName, type FilterQuery, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type Statement, sqlBatch, validateId } from '@tessera/kernel';
+import { inTransaction, isUuid, NotFoundError, type Statement, sqlBatch, validateId } from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -138,5 +139,20 @@ export abstract class ActorRepository {
       },
       { clear: true },
     );
+  }
+  /**
+   * The `entity` row with this id as the actor sees it, locked FOR UPDATE and read again with `lock`. An id that is
+   * not a UUID, or a row the policies hide, is a NotFoundError naming the entity.
+   */
+  protected async findVisible<T extends object>(
+    tx: EntityManager,
+    entity: EntityName<T>,
+    id: string,
+    lock = false,
+  ): Promise<T> {
+    const options = lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {};
+    const row = isUuid(id) ? await tx.findOne(entity, { id } as FilterQuery<NoInfer<T>>, options) : null;
+    if (!row) throw new NotFoundError(tx.getMetadata(entity).className, { id });
+    return row as T;
   }
 }

@@ -1,5 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -224,7 +222,7 @@ export class ExecutionRepository extends ActorRepository {
     apply: (e: IExecution) => void = () => {},
   ): Promise<IExecution> {
     const updated = await this.transactional(async (tx) => {
-      const execution = await this.find(tx, id, true);
+      const execution = await this.findVisible(tx, Execution, id, true);
       const from = execution.status as ExecutionStatus;
       if (!canTransition(from, action)) throw new IllegalStateError('Execution', from, TRANSITIONS[action].to, action);
       execution.status = TRANSITIONS[action].to;
@@ -234,14 +232,6 @@ export class ExecutionRepository extends ActorRepository {
     });
     // Re-read: the duration trigger and updated_at trigger wrote columns the unit of work did not.
     return this.transactional((tx) => tx.findOneOrFail(Execution, { id: updated }, { refresh: true }));
-  }
-
-  private async find(tx: EntityManager, id: string, lock: boolean): Promise<IExecution> {
-    const execution = isUuid(id)
-      ? await tx.findOne(Execution, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
-      : null;
-    if (!execution) throw new NotFoundError('Execution', { id });
-    return execution;
   }
 }
 
@@ -260,5 +250,5 @@ declareConsistency(ExecutionRepository, {
     'appendLogs',
     'maintainLogPartitions',
   ],
-  internal: ['transition', 'find'],
+  internal: ['transition'],
 });

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -62,13 +61,13 @@ export class AgentRepository extends ActorRepository {
 
   /** The agent with this id, as this actor may see it; NotFoundError otherwise. */
   async get(id: string): Promise<IAgent> {
-    return this.transactional((tx) => this.find(tx, id));
+    return this.transactional((tx) => this.findVisible(tx, Agent, id));
   }
 
   /** Adds a tool; a name the agent already uses is a UniqueViolationError on `toolName`. */
   async addTool(agentId: string, input: AddToolInput): Promise<IAgentTool> {
     return this.transactional(async (tx) => {
-      const agent = await this.find(tx, agentId);
+      const agent = await this.findVisible(tx, Agent, agentId);
       const data = {
         agent,
         toolName: typeof input.toolName === 'string' ? input.toolName.trim() : input.toolName,
@@ -101,16 +100,10 @@ export class AgentRepository extends ActorRepository {
   /** An agent's tools by name; `enabled` filters on the switch. */
   async tools(agentId: string, options: { enabled?: boolean } = {}): Promise<IAgentTool[]> {
     return this.transactional(async (tx) => {
-      const agent = await this.find(tx, agentId);
+      const agent = await this.findVisible(tx, Agent, agentId);
       const where = options.enabled === undefined ? { agent } : { agent, isEnabled: options.enabled };
       return tx.find(AgentTool, where, { orderBy: { toolName: 'asc' } });
     });
-  }
-
-  private async find(tx: EntityManager, id: string): Promise<IAgent> {
-    const agent = isUuid(id) ? await tx.findOne(Agent, { id }) : null;
-    if (!agent) throw new NotFoundError('Agent', { id });
-    return agent;
   }
 }
 
@@ -118,5 +111,4 @@ export class AgentRepository extends ActorRepository {
 declareConsistency(AgentRepository, {
   reads: { get: 'read-your-writes', tools: 'read-your-writes' },
   writes: ['create', 'addTool', 'setToolEnabled'],
-  internal: ['find'],
 });

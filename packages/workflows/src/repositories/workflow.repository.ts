@@ -1,5 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   declareConsistency,
   flushOrDetach,
@@ -152,7 +150,7 @@ export class WorkflowRepository extends ActorRepository {
   async publish(workflowId: string, input: PublishVersionInput): Promise<IWorkflowVersion> {
     requireDefinition(input.definition);
     return this.transactional(async (tx) => {
-      const workflow = await this.find(tx, workflowId, true);
+      const workflow = await this.findVisible(tx, Workflow, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'a new version');
       const [last] = await tx.execute<{ n: number }[]>(
         'select coalesce(max(version_number), 0)::int as n from workflows.workflow_versions where workflow_id = ?',
@@ -175,7 +173,7 @@ export class WorkflowRepository extends ActorRepository {
   /** Makes an earlier (or any existing) version current again; later versions are kept. */
   async rollback(workflowId: string, versionNumber: number): Promise<IWorkflow> {
     return this.transactional(async (tx) => {
-      const workflow = await this.find(tx, workflowId, true);
+      const workflow = await this.findVisible(tx, Workflow, workflowId, true);
       if (workflow.status === 'archived')
         throw new IllegalStateError('Workflow', 'archived', `version ${versionNumber}`);
       const version = await tx.findOne(WorkflowVersion, { workflow, versionNumber });
@@ -189,7 +187,7 @@ export class WorkflowRepository extends ActorRepository {
   /** Archives a workflow; an archived workflow takes no new versions and starts no executions. */
   async archive(workflowId: string): Promise<IWorkflow> {
     return this.transactional(async (tx) => {
-      const workflow = await this.find(tx, workflowId, true);
+      const workflow = await this.findVisible(tx, Workflow, workflowId, true);
       if (workflow.status === 'archived') throw new IllegalStateError('Workflow', 'archived', 'archived');
       workflow.status = 'archived';
       await flushOrDetach(tx, [workflow]);
@@ -200,7 +198,7 @@ export class WorkflowRepository extends ActorRepository {
   /** Deletes a workflow and (by cascade) its versions; the audit trigger records the deletion. */
   async delete(workflowId: string): Promise<void> {
     await this.transactional(async (tx) => {
-      const workflow = await this.find(tx, workflowId, true);
+      const workflow = await this.findVisible(tx, Workflow, workflowId, true);
       await translated(tx, () => tx.nativeDelete(Workflow, { id: workflow.id }));
       tx.getUnitOfWork().unsetIdentity(workflow);
     });
@@ -209,7 +207,7 @@ export class WorkflowRepository extends ActorRepository {
   /** Every version of a workflow, oldest first. */
   async versions(workflowId: string): Promise<IWorkflowVersion[]> {
     return this.transactional(async (tx) => {
-      const workflow = await this.find(tx, workflowId, false);
+      const workflow = await this.findVisible(tx, Workflow, workflowId);
       return tx.find(WorkflowVersion, { workflow }, { orderBy: { versionNumber: 'asc' } });
     });
   }
@@ -228,19 +226,10 @@ export class WorkflowRepository extends ActorRepository {
       return qb.orderBy({ createdAt: 'desc', id: 'desc' }).limit(limit).getResultList();
     });
   }
-
-  private async find(tx: EntityManager, id: string, lock: boolean): Promise<IWorkflow> {
-    const workflow = isUuid(id)
-      ? await tx.findOne(Workflow, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {})
-      : null;
-    if (!workflow) throw new NotFoundError('Workflow', { id });
-    return workflow;
-  }
 }
 
 // Read consistency per method (callers override with withConsistency); writes read the primary.
 declareConsistency(WorkflowRepository, {
   reads: { get: 'read-your-writes', versions: 'read-your-writes', list: 'read-your-writes' },
   writes: ['create', 'publish', 'rollback', 'archive', 'delete'],
-  internal: ['find'],
 });
