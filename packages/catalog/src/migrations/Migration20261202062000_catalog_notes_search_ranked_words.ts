@@ -51,6 +51,8 @@ declare
   s real;
   tiers integer;
   combos bigint := 1;
+  tried integer := 0;
+  word_queries tsquery[];
   need integer := top;
   current_total double precision;
   grp uuid[] := '{}';
@@ -100,91 +102,107 @@ begin
     end loop;
     combos := combos * (tiers + 1);
   end loop;
-  if combos > 4096 then
-    return query select h.id, coalesce((select sum(ts_rank(h.notes_search, "catalog"."lexeme_tsquery"(w.word))::double precision)
-        from unnest(words) w(word)) / n, 0)
-      from "catalog"."hand_clips" h where h.deleted_at is null and h.notes_search @@ q order by 2 desc, 1 limit top;
-    return;
-  end if;
-  for c in
-    with recursive t as (
-      select w.i, u.k, u.s from unnest(words) with ordinality w(word, i),
-        lateral (select x.k, tier_scores[x.k] as s from generate_subscripts(tier_words, 1) x(k)
-          where tier_words[x.k] = w.word union all select 0, 0::real) u
-    ), combo(i, ks, total, present) as (
-      select 0::bigint, '{}'::integer[], 0::double precision, '{}'::text[]
-      union all
-      select t.i, combo.ks || t.k, combo.total + t.s::double precision,
-        combo.present || case when t.k > 0 then array[words[t.i]] else '{}'::text[] end
-      from combo join t on t.i = combo.i + 1
-    )
-    select combo.ks, combo.total from combo
-    where combo.i = n and combo.total > 0 and array_to_tsvector(combo.present) @@ positive
-    order by combo.total desc
-  loop
-    if current_total is not null and c.total <> current_total then
-      return query select g.id, current_total / n from unnest(grp) g(id) order by g.id limit need;
-      need := need - least(need, cardinality(grp));
-      grp := '{}';
-      exit when need = 0;
-    end if;
-    current_total := c.total;
-    -- The clips of this combination in id order, as many as are still needed. Candidates: the clips in every
-    -- present word's tier, one index range per word joined on the clip (PostgreSQL plans each combination for its
-    -- words and their tiers' sizes: a merge of the ranges, or probes from the smallest), in batches of growing size
-    -- after the last one seen. When words must be absent or the query has excluded words or phrases, each batch is
-    -- then filtered: one index probe per absent word's tier, and the clip's notes against the query.
-    sql := 'select array_agg(x.id order by x.id) from (select t1.hand_clip_id as id from "catalog"."hand_clip_lexemes" t1';
-    conds := '';
-    j := 0;
-    absent_words := '{}';
-    absent_scores := '{}';
-    for i in 1 .. n loop
-      k := c.ks[i];
-      if k = 0 then
-        for x in 1 .. cardinality(tier_words) loop
-          if tier_words[x] = words[i] then
-            absent_words := absent_words || tier_words[x];
-            absent_scores := absent_scores || tier_scores[x];
-          end if;
-        end loop;
-      else
-        j := j + 1;
-        if j = 1 then
-          conds := format(' where t1.lexeme = %L and t1.score = %L::real', tier_words[k], tier_scores[k]);
-        else
-          sql := sql || format(' join "catalog"."hand_clip_lexemes" t%s on t%s.lexeme = %L and t%s.score = %L::real'
-            ' and t%s.hand_clip_id = t1.hand_clip_id', j, j, tier_words[k], j, tier_scores[k], j);
-        end if;
-      end if;
-    end loop;
-    hits := '{}';
-    last := null;
-    batch := need;
+  -- Combinations are tried until the page is full, each at the cost of one or a few statements; a query with
+  -- more combinations than that budget allows (long lists of words joined by or, which rarely occur together) has
+  -- its remaining matches scored instead.
+  if combos <= 4096 then
+    for c in
+      with recursive t as (
+        select w.i, u.k, u.s from unnest(words) with ordinality w(word, i),
+          lateral (select x.k, tier_scores[x.k] as s from generate_subscripts(tier_words, 1) x(k)
+            where tier_words[x.k] = w.word union all select 0, 0::real) u
+      ), combo(i, ks, total, present) as (
+        select 0::bigint, '{}'::integer[], 0::double precision, '{}'::text[]
+        union all
+        select t.i, combo.ks || t.k, combo.total + t.s::double precision,
+          combo.present || case when t.k > 0 then array[words[t.i]] else '{}'::text[] end
+        from combo join t on t.i = combo.i + 1
+      )
+      select combo.ks, combo.total from combo
+      where combo.i = n and combo.total > 0 and array_to_tsvector(combo.present) @@ positive
+      order by combo.total desc
     loop
-      execute sql || conds || case when last is null then '' else format(' and t1.hand_clip_id > %L', last) end
-        || ' order by t1.hand_clip_id limit $1) x' into candidates using batch;
-      exit when candidates is null;
-      kept := candidates;
-      if verify or cardinality(absent_words) > 0 then
-        -- Per clip (under CASE, so PostgreSQL keeps them probes rather than joins that could read a whole word).
-        select coalesce(array_agg(b.id order by b.id), '{}') into kept from unnest(candidates) b(id)
-          where case when cardinality(absent_words) = 0 then true else not exists (
-              select 1 from unnest(absent_words, absent_scores) a(w, s) where exists (
-                select 1 from "catalog"."hand_clip_lexemes" m
-                where m.lexeme = a.w and m.score = a.s and m.hand_clip_id = b.id)) end
-            and case when not verify then true else exists (
-              select 1 from "catalog"."hand_clips" h where h.id = b.id and h.notes_search @@ q) end;
+      if current_total is not null and c.total <> current_total then
+        return query select g.id, current_total / n from unnest(grp) g(id) order by g.id limit need;
+        need := need - least(need, cardinality(grp));
+        grp := '{}';
+        exit when need = 0;
       end if;
-      hits := hits || kept[1:need - cardinality(hits)];
-      exit when cardinality(hits) >= need or cardinality(candidates) < batch;
-      last := candidates[cardinality(candidates)];
-      batch := batch * 4;
+      current_total := c.total;
+      tried := tried + 1;
+      if tried > 48 then
+        grp := '{}';
+        current_total := null;
+        exit;
+      end if;
+      -- The clips of this combination in id order, as many as are still needed. Candidates: the clips in every
+      -- present word's tier, one index range per word joined on the clip (PostgreSQL plans each combination for its
+      -- words and their tiers' sizes: a merge of the ranges, or probes from the smallest), in batches of growing size
+      -- after the last one seen. When words must be absent or the query has excluded words or phrases, each batch is
+      -- then filtered: one index probe per absent word's tier, and the clip's notes against the query.
+      sql := 'select array_agg(x.id order by x.id) from (select t1.hand_clip_id as id'
+        ' from "catalog"."hand_clip_lexemes" t1';
+      conds := '';
+      j := 0;
+      absent_words := '{}';
+      absent_scores := '{}';
+      for i in 1 .. n loop
+        k := c.ks[i];
+        if k = 0 then
+          for x in 1 .. cardinality(tier_words) loop
+            if tier_words[x] = words[i] then
+              absent_words := absent_words || tier_words[x];
+              absent_scores := absent_scores || tier_scores[x];
+            end if;
+          end loop;
+        else
+          j := j + 1;
+          if j = 1 then
+            conds := format(' where t1.lexeme = %L and t1.score = %L::real', tier_words[k], tier_scores[k]);
+          else
+            sql := sql || format(' join "catalog"."hand_clip_lexemes" t%s on t%s.lexeme = %L and t%s.score = %L::real'
+              ' and t%s.hand_clip_id = t1.hand_clip_id', j, j, tier_words[k], j, tier_scores[k], j);
+          end if;
+        end if;
+      end loop;
+      hits := '{}';
+      last := null;
+      batch := need;
+      loop
+        execute sql || conds || case when last is null then '' else format(' and t1.hand_clip_id > %L', last) end
+          || ' order by t1.hand_clip_id limit $1) x' into candidates using batch;
+        exit when candidates is null;
+        kept := candidates;
+        if verify or cardinality(absent_words) > 0 then
+          -- One probe per clip: under CASE and with OFFSET, PostgreSQL can neither make them joins nor hash a whole
+          -- word's rows or every matching clip instead.
+          select coalesce(array_agg(b.id order by b.id), '{}') into kept from unnest(candidates) b(id)
+            where case when cardinality(absent_words) = 0 then true else not exists (
+                select 1 from unnest(absent_words, absent_scores) a(w, s) where exists (
+                  select 1 from "catalog"."hand_clip_lexemes" m
+                  where m.lexeme = a.w and m.score = a.s and m.hand_clip_id = b.id offset 0)) end
+              and case when not verify then true else exists (
+                select 1 from "catalog"."hand_clips" h where h.id = b.id and h.notes_search @@ q offset 0) end;
+        end if;
+        hits := hits || kept[1:need - cardinality(hits)];
+        exit when cardinality(hits) >= need or cardinality(candidates) < batch;
+        last := candidates[cardinality(candidates)];
+        batch := batch * 4;
+      end loop;
+      grp := grp || hits;
     end loop;
-    grp := grp || hits;
-  end loop;
-  if need > 0 and current_total is not null then
-    return query select g.id, current_total / n from unnest(grp) g(id) order by g.id limit need;
+    if need > 0 and current_total is not null then
+      return query select g.id, current_total / n from unnest(grp) g(id) order by g.id limit need;
+      return;
+    end if;
+  end if;
+  if need > 0 and (combos > 4096 or tried > 48) then
+    -- The best (top - need) matches are already returned: the rest, from every match scored.
+    word_queries := array(select "catalog"."lexeme_tsquery"(w) from unnest(words) w);
+    return query select h.id,
+        (select sum(ts_rank(h.notes_search, wq)::double precision) from unnest(word_queries) wq) / n
+      from "catalog"."hand_clips" h where h.deleted_at is null and h.notes_search @@ q
+      order by 2 desc, 1 offset top - need limit need;
   end if;
 end
 $fn$;`);
