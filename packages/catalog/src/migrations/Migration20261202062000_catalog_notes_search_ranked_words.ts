@@ -37,7 +37,9 @@ export class Migration20261202062000_catalog_notes_search_ranked_words extends M
     );
     this.addSql(`analyze "catalog"."hand_clip_lexemes";`);
     this.addSql(`create function "catalog"."hand_clip_search"(q tsquery, top integer)
-  returns table (clip_id uuid, clip_rank double precision) language plpgsql stable parallel safe as $fn$
+  returns table (clip_id uuid, clip_rank double precision) language plpgsql stable parallel safe
+  -- A page reads a few thousand index entries: starting parallel workers would cost more than they save.
+  set max_parallel_workers_per_gather = 0 as $fn$
 declare
   words text[] := "catalog"."tsquery_words"(q);
   n integer := cardinality(words);
@@ -169,7 +171,9 @@ begin
       last := null;
       batch := need;
       loop
-        execute sql || conds || case when last is null then '' else format(' and t1.hand_clip_id > %L', last) end
+        -- After the last batch, every range starts past its last clip.
+        execute sql || conds || case when last is null then '' else (select string_agg(format(
+            ' and t%s.hand_clip_id > %L', x, last), '') from generate_series(1, j) x) end
           || ' order by t1.hand_clip_id limit $1) x' into candidates using batch;
         exit when candidates is null;
         kept := candidates;
