@@ -31,6 +31,7 @@ export const NOTES_LEXEME_OBJECTS = [
   { kind: 'function', name: 'hand_clips_hand_clip_lexemes_sync_fn' },
   { kind: 'function', name: 'tsquery_words' },
   { kind: 'function', name: 'hand_clip_search' },
+  { kind: 'function', name: 'hand_clips_matching_estimate' },
   { kind: 'trigger', name: 'hand_clip_lexemes_sync' },
   { kind: 'trigger', name: 'hand_clip_lexemes_truncate' },
 ] as const;
