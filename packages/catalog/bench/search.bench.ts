@@ -7,7 +7,7 @@
  * the exact ranking (every match scored and sorted: the repository's HAND_CLIP_EXACT_SQL) and times it too.
  *
  * Goal: p95 under 100 ms for every class but the last (single words, excluded words, two words joined by or, all
- * words or a phrase, with or without excluded words); the three-word class is measured, not in the goal. Server: TEST_DATABASE_URL (an
+ * words or a phrase, with or without excluded words); three or more words are measured, not in the goal. Server: TEST_DATABASE_URL (an
  * admin URL), else a test server started for the run. BENCH_DATABASE names the database to create (and drop
  * after; default: a harness clone; BENCH_KEEP=1 keeps it, to EXPLAIN queries against it). BENCH_ROUNDS (default 30). Never fails on time; fails if a page
  * differs from the exact ranking.
@@ -45,7 +45,13 @@ const CLASSES: Record<string, string[]> = {
   'words joined by or': ['bluff or cooler', 'slowroll or quads', 'raise or fold'],
   'all words, phrase': ['raise fold', 'cooler bluff', '"raise fold"'],
   'several words, some excluded': ['raise or fold -river', 'raise fold -river', '"raise fold" -cooler'],
-  'three common words (not in the goal)': ['raise or fold or river', 'raise fold river', '"raise fold river"'],
+  'three or more words (not in the goal)': [
+    'raise or fold or river',
+    'raise fold river',
+    '"raise fold river"',
+    'raise fold river cooler',
+    'w1 or w2 or w3 or w4 or w5 or w6',
+  ],
 };
 // The classes the goal covers.
 const GOAL = Object.keys(CLASSES).filter((c) => !c.includes('not in the goal'));
