@@ -4,36 +4,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { HandClip, SearchRepository, softDelete } from '../src/index.ts';
 import { HAND_CLIP_EXACT_SQL, HAND_CLIP_SEARCH_SQL } from '../src/repositories/search.repository.ts';
+import { type Marker, seededNotes } from './seeded-notes.ts';
 
 const db = useTestDatabase(catalog);
 
-// A fixed pseudo-random sequence, so the notes (and so the expected ranking) are the same on every run.
-let seed = 23;
-const next = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
-const FILLER = ['pot', 'turn', 'flop', 'check', 'call', 'stack', 'ace', 'king', 'queen', 'jack', 'button', 'blind'];
+const random = seededNotes(23);
 
 /**
  * Notes where the common words' lists are long and tie a lot: raise in ~60% of the clips (1-3 times), fold ~50%
- * (1-2), river ~40% (1-2), so thousands of clips share each rank; "raise fold" is a phrase in about a third of the
- * clips with both; cooler ~5%.
+ * (1-2), river ~40% (1-2), so thousands of clips share each rank; cooler ~5%; the phrase "raise fold" at the end of
+ * ~15% of the notes (elsewhere the words fall in random places).
  */
-function notes(): string {
-  const words = Array.from({ length: 3 + Math.floor(next() * 6) }, () => FILLER[Math.floor(next() * FILLER.length)]);
-  const add = (word: string, share: number, most: number) => {
-    if (next() >= share) return;
-    const times = 1 + Math.floor(next() * most);
-    for (let n = 0; n < times; n++) words.splice(Math.floor(next() * (words.length + 1)), 0, word);
-  };
-  add('raise', 0.6, 3);
-  add('fold', 0.5, 2);
-  add('river', 0.4, 2);
-  add('cooler', 0.05, 1);
-  if (next() < 0.15) words.push('raise', 'fold');
-  return words.join(' ');
-}
+const MARKERS: Marker[] = [
+  ['raise', 0.6, 3],
+  ['fold', 0.5, 2],
+  ['river', 0.4, 2],
+  ['cooler', 0.05],
+];
+const notes = () => random.notes(3, 6, MARKERS, random.next() < 0.15 ? ['raise', 'fold'] : []);
 
 const CLIPS = 12_000;
 
@@ -43,7 +31,7 @@ beforeAll(async () => {
      select gen_random_uuid(), 'Hand ' || n, t, 0, 60 from unnest($1::text[]) with ordinality x(t, n)`,
     [Array.from({ length: CLIPS }, () => notes())],
   );
-  // Soft-deleted clips must not be found, even when they would rank first.
+  // Soft-deleted clips must not be found: some with all three common words.
   const gone = await db.query<{ id: string }>(
     `select id from catalog.hand_clips where notes_search @@ to_tsquery('english', 'raise & fold & river')
      order by id limit 10`,
@@ -190,7 +178,7 @@ describe('a page of a multi-word query reads part of the word index and the clip
   });
 
   it('scores every match when the words have too many score combinations, and still ranks exactly', async () => {
-    const text = `${FILLER.join(' or ')} or raise`;
+    const text = `${random.filler.join(' or ')} or raise`;
     const r = await reads(text);
     expect(r.hits).toBe(21);
     expect(r.clips).toBeGreaterThanOrEqual(await matches(text));

@@ -247,15 +247,18 @@ begin
           if verify or cardinality(absent_words) > 0 then
             -- One probe per clip: under CASE and with OFFSET, PostgreSQL can neither make them joins nor hash a whole
             -- word's rows or every matching clip instead.
-            select coalesce(array_agg(b.id order by b.id), '{}') into kept from unnest(candidates) b(id)
+            -- In id order, and only until enough are kept.
+            select coalesce(array_agg(f.id order by f.id), '{}') into kept from (
+              select b.id from unnest(candidates) with ordinality b(id, o)
               where case when cardinality(absent_words) = 0 then true else not exists (
                   select 1 from unnest(absent_words, absent_scores) a(w, s) where exists (
                     select 1 from "catalog"."hand_clip_lexemes" m
                     where m.lexeme = a.w and m.score = a.s and m.hand_clip_id = b.id offset 0)) end
                 and case when not verify then true else exists (
-                  select 1 from "catalog"."hand_clips" h where h.id = b.id and h.notes_search @@ q offset 0) end;
+                  select 1 from "catalog"."hand_clips" h where h.id = b.id and h.notes_search @@ q offset 0) end
+              order by b.o limit need - cardinality(hits)) f;
           end if;
-          hits := hits || kept[1:need - cardinality(hits)];
+          hits := hits || kept;
           exit when cardinality(hits) >= need or cardinality(candidates) < batch;
           last := candidates[cardinality(candidates)];
           batch := batch * 4;
