@@ -49,7 +49,7 @@ const VIDEO_HITS = `select 'video_file' as kind, v.id, v.display_title as title,
  */
 // The query's words as single-word queries, built once per statement (an init plan).
 const WORD_QUERIES = `(select array(select catalog.lexeme_tsquery(w) from unnest(catalog.tsquery_words(${Q})) w))`;
-// A matching clip's rank. The per-word ranks are at least 0.06 (one occurrence) and below 1, single-precision
+// A matching clip's rank. The per-word ranks are between 0.06 (one occurrence) and 1, single-precision
 // numbers, so their sum in double precision is exact, whatever the order.
 const rankOf = (vector: string) =>
   `coalesce((select sum(ts_rank(${vector}, w.q)::double precision) from unnest(${WORD_QUERIES}) w(q))
