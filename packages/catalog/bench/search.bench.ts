@@ -4,9 +4,10 @@
  * rare words (0.01-0.05%), over a 3,000-word filler vocabulary. Each round runs every query once, in a shuffled
  * order, on a page from 1 to 3, through the repository and through raw `pg` with the very same named statement
  * (alternating which goes first). It prints p50/p95 per class of query, then checks every query's pages against
- * the exact ranking (every match scored with ts_rank and sorted) and times that exact ranking too.
+ * the exact ranking (every match scored and sorted: the repository's HAND_CLIP_EXACT_SQL) and times it too.
  *
- * Goal: p95 under 100 ms for every single-word class (common, mid, rare, negated). Server: TEST_DATABASE_URL (an
+ * Goal: p95 under 100 ms for every class but the last (single words, excluded words, two words joined by or, all
+ * words or a phrase, with or without excluded words); three or more words are measured, not in the goal. Server: TEST_DATABASE_URL (an
  * admin URL), else a test server started for the run. BENCH_DATABASE names the database to create (and drop
  * after; default: a harness clone; BENCH_KEEP=1 keeps it, to EXPLAIN queries against it). BENCH_ROUNDS (default 30). Never fails on time; fails if a page
  * differs from the exact ranking.
@@ -42,8 +43,18 @@ const CLASSES: Record<string, string[]> = {
   rare: ['quads', 'slowroll'],
   negated: ['-raise', 'fold -raise', 'cooler -raise', '-raise -fold'],
   'words joined by or': ['bluff or cooler', 'slowroll or quads', 'raise or fold'],
-  'all words, phrase (not in the goal)': ['raise fold', 'cooler bluff', '"raise fold"'],
+  'all words, phrase': ['raise fold', 'cooler bluff', '"raise fold"'],
+  'several words, some excluded': ['raise or fold -river', 'raise fold -river', '"raise fold" -cooler'],
+  'three or more words (not in the goal)': [
+    'raise or fold or river',
+    'raise fold river',
+    '"raise fold river"',
+    'raise fold river cooler',
+    'w1 or w2 or w3 or w4 or w5 or w6',
+  ],
 };
+// The classes the goal covers.
+const GOAL = Object.keys(CLASSES).filter((c) => !c.includes('not in the goal'));
 const QUERIES = Object.entries(CLASSES).flatMap(([cls, terms]) => terms.map((term) => ({ cls, term })));
 
 const configured = process.env.TEST_DATABASE_URL;
@@ -188,7 +199,7 @@ try {
   console.log(
     `rounds:      ${ROUNDS} (+${WARMUP} warm-up) of every query, pages 1-3 of 20, repository and raw pg alternating`,
   );
-  console.log(`exact:       ${checked} pages identical to the exact ranking (ts_rank over every match, then id)`);
+  console.log(`exact:       ${checked} pages identical to the exact ranking (every match ranked, then id)`);
   console.log('');
   console.log(
     'class                              repo p50  repo p95   raw p50   raw p95  exact p50 (every match ranked)',
@@ -203,10 +214,10 @@ try {
     console.log(`  ${terms.join(' | ')}`);
   }
   console.log('');
-  const goal = ['common', 'mid', 'rare', 'negated'].map((c) => percentiles(samples.get(c)?.repo ?? []).p95);
+  const goal = GOAL.map((c) => percentiles(samples.get(c)?.repo ?? []).p95);
   const worst = Math.max(...goal);
   console.log(
-    `single-word classes, worst repository p95: ${worst.toFixed(1)} ms (goal < 100 ms): ${worst < 100 ? 'MET' : 'NOT MET'}`,
+    `classes in the goal, worst repository p95: ${worst.toFixed(1)} ms (goal < 100 ms): ${worst < 100 ? 'MET' : 'NOT MET'}`,
   );
   // What keeping the word index costs writers: the same 10,000-clip insert without and with the trigger.
   const insertClips = async () => {

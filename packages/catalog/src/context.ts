@@ -18,8 +18,9 @@ export const FULL_TEXT_INDEXES = ['ix_video_files_title_gin', 'ix_hand_clips_not
 
 /**
  * The ranked word index of hand-clip notes, created in raw SQL: one row per (lexeme, live clip) with the clip's
- * ts_rank for that lexeme, its index in ranking order, the functions and triggers that keep it in step, and the
- * one-row table that says whether the clips written before the trigger have been backfilled.
+ * ts_rank for that lexeme, its index in ranking order, the functions and triggers that keep it in step, the
+ * one-row table that says whether the clips written before the trigger have been backfilled, and the functions that
+ * search it (a query's words; a query's best clips).
  */
 export const NOTES_LEXEME_OBJECTS = [
   { kind: 'table', name: 'hand_clip_lexemes' },
@@ -28,6 +29,9 @@ export const NOTES_LEXEME_OBJECTS = [
   { kind: 'function', name: 'lexeme_tsquery' },
   { kind: 'function', name: 'hand_clip_lexeme_rows' },
   { kind: 'function', name: 'hand_clips_hand_clip_lexemes_sync_fn' },
+  { kind: 'function', name: 'tsquery_words' },
+  { kind: 'function', name: 'hand_clip_search' },
+  { kind: 'function', name: 'hand_clips_matching_estimate' },
   { kind: 'trigger', name: 'hand_clip_lexemes_sync' },
   { kind: 'trigger', name: 'hand_clip_lexemes_truncate' },
 ] as const;

@@ -1,9 +1,7 @@
 import { useTestDatabase } from '@tessera/testing';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { HandClip, restore, SearchRepository, softDelete } from '../src/index.ts';
-import { HAND_CLIP_SEARCH_SQL } from '../src/repositories/search.repository.ts';
 import { handClipFactory } from '../src/testing.ts';
 
 const db = useTestDatabase(catalog);
@@ -89,59 +87,5 @@ describe('the ranked word index of hand-clip notes is kept in step by PostgreSQL
       expect(hit?.n).toBe(1);
     }
     expect(await titles(`o'neil's`)).toEqual(['odd']);
-  });
-});
-
-describe('each kind of query takes its own path', () => {
-  // One session with sequential scans off: the tables here are too small for the planner to prefer any index,
-  // and the point is which strategy's branch remains in the plan once PostgreSQL has seen the query text.
-  const plan = async (text: string) => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      await client.query('set enable_seqscan = off');
-      const rows = await client.query(`explain ${HAND_CLIP_SEARCH_SQL}`, [text, 21, 0]);
-      return rows.rows.map((r) => r['QUERY PLAN'] as string).join('\n');
-    } finally {
-      await client.end();
-    }
-  };
-
-  // Once PostgreSQL has seen the text, the branches of the other strategies plan as "One-Time Filter: false"
-  // with no scan under them: what remains says which strategy runs.
-  const WORD_INDEX = 'ix_hand_clip_lexemes_rank';
-  const GIN = 'ix_hand_clips_notes_search';
-  const ID_WALK = /Index Scan using pk_hand_clips on hand_clips\s+\(/; // the walk scans the table unaliased
-  const SCORE_ALL = /Sort Key: \(ts_rank\(m\.notes_search/;
-
-  it('reads one word from the ranked word index alone', async () => {
-    const text = await plan('bluff');
-    expect(text).toContain(WORD_INDEX);
-    expect(text).not.toContain(GIN);
-    expect(text).not.toMatch(ID_WALK);
-    expect(text).not.toMatch(SCORE_ALL);
-  });
-
-  it('walks the clips in id order for excluded words alone, or one word with excluded ones', async () => {
-    for (const query of ['-bluff', 'river -bluff']) {
-      const text = await plan(query);
-      expect(text).toMatch(ID_WALK);
-      expect(text).not.toContain(WORD_INDEX);
-      expect(text).not.toMatch(SCORE_ALL);
-    }
-  });
-
-  it('takes words joined by or from the word index (and clips with two of them), scoring only those', async () => {
-    const text = await plan('bluff or river');
-    expect(text).toContain(WORD_INDEX);
-    expect(text).not.toMatch(ID_WALK);
-    expect(text).not.toMatch(SCORE_ALL);
-  });
-
-  it('scores every match of words that must all occur', async () => {
-    const text = await plan('bluff river');
-    expect(text).toMatch(SCORE_ALL);
-    expect(text).not.toContain(WORD_INDEX);
-    expect(text).not.toMatch(ID_WALK);
   });
 });

@@ -3,32 +3,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/context.ts';
 import { HandClip, SearchRepository, softDelete } from '../src/index.ts';
 import { HAND_CLIP_EXACT_SQL } from '../src/repositories/search.repository.ts';
+import { type Marker, seededNotes } from './seeded-notes.ts';
 
 const db = useTestDatabase(catalog);
 
-// A fixed pseudo-random sequence, so the notes (and so the expected ranking) are the same on every run.
-let seed = 11;
-const next = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
-const FILLER = ['pot', 'turn', 'flop', 'check', 'call', 'stack', 'ace', 'king', 'queen', 'jack', 'button', 'blind'];
+const random = seededNotes(11);
 
 /** Notes with common words (raise ~40%, fold ~35%), mid ones (bluff ~10%, up to three times; cooler ~5%), filler. */
-function notes(i: number): string {
-  const words = Array.from({ length: 4 + Math.floor(next() * 8) }, () => FILLER[Math.floor(next() * FILLER.length)]);
-  const add = (word: string, share: number, most = 1) => {
-    if (next() >= share) return;
-    const times = 1 + Math.floor(next() * most);
-    for (let n = 0; n < times; n++) words.splice(Math.floor(next() * (words.length + 1)), 0, word);
-  };
-  add('raise', 0.4, 2);
-  add('fold', 0.35);
-  add('bluff', 0.1, 3);
-  add('cooler', 0.05);
-  if (i % 97 === 0) words.push('slowroll');
-  return words.join(' ');
-}
+const MARKERS: Marker[] = [
+  ['raise', 0.4, 2],
+  ['fold', 0.35],
+  ['bluff', 0.1, 3],
+  ['cooler', 0.05],
+];
+const notes = (i: number) => random.notes(4, 8, MARKERS, i % 97 === 0 ? ['slowroll'] : []);
 
 const CLIPS = 400;
 

@@ -5,6 +5,7 @@ import { Migration20261201233623_catalog_notes_search } from './Migration2026120
 import { Migration20261202002921_catalog_notes_search_index } from './Migration20261202002921_catalog_notes_search_index.ts';
 import { Migration20261202031500_catalog_notes_search_lexemes } from './Migration20261202031500_catalog_notes_search_lexemes.ts';
 import { Migration20261202031600_catalog_notes_search_lexemes_backfill } from './Migration20261202031600_catalog_notes_search_lexemes_backfill.ts';
+import { Migration20261202062000_catalog_notes_search_ranked_words } from './Migration20261202062000_catalog_notes_search_ranked_words.ts';
 
 /** This context's migrations, oldest first. */
 export const migrations: MigrationEntry[] = [
@@ -13,4 +14,5 @@ export const migrations: MigrationEntry[] = [
   { name: 'Migration20261202002921_catalog_notes_search_index', class: Migration20261202002921_catalog_notes_search_index },
   { name: 'Migration20261202031500_catalog_notes_search_lexemes', class: Migration20261202031500_catalog_notes_search_lexemes },
   { name: 'Migration20261202031600_catalog_notes_search_lexemes_backfill', class: Migration20261202031600_catalog_notes_search_lexemes_backfill },
+  { name: 'Migration20261202062000_catalog_notes_search_ranked_words', class: Migration20261202062000_catalog_notes_search_ranked_words },
 ];
