@@ -119,6 +119,7 @@ try {
   );
   say('RT is round trips per call, counted on the wire.');
   say();
+  summarize(results);
   for (const { op, stats } of results) {
     const baseName = Object.keys(stats).find((n) => n.startsWith('pg named'));
     const base = baseName ? stats[baseName] : undefined;
@@ -207,6 +208,39 @@ try {
 } finally {
   await db.drop();
   await server.stop();
+}
+
+/**
+ * One line per operation: Tessera's ratios to raw `pg` named, the fastest peer's, and whether both goals hold
+ * (at most 1.3× raw `pg` named at p50 and p95; no slower than the fastest peer at p50).
+ */
+function summarize(results: { op: Operation; stats: Record<string, { p50: number; p95: number }> }[]): void {
+  // The peer libraries a service might pick instead (raw `pg` is the baseline, not a peer).
+  const PEER = /^(kysely|drizzle|postgres\.js|typeorm|prisma)/;
+  say('| operation | Tessera p50 (p95) | fastest peer p50 (p95) | ≤ 1.3× | ≤ fastest peer |');
+  say('|---|---|---|---|---|');
+  for (const { op, stats } of results) {
+    const base = Object.entries(stats).find(([n]) => n.startsWith('pg named'))?.[1];
+    const tessera = stats.Tessera;
+    if (!base || !tessera) continue;
+    const ratio = (s: { p50: number; p95: number }) => [s.p50 / base.p50, s.p95 / base.p95] as const;
+    const [t50, t95] = ratio(tessera);
+    const peers = Object.entries(stats).filter(([n]) => PEER.test(n));
+    const fastest = peers.sort((a, b) => a[1].p50 - b[1].p50)[0];
+    const peerCell = fastest
+      ? `${fastest[0]} ${ratio(fastest[1])[0].toFixed(2)} (${ratio(fastest[1])[1].toFixed(2)})`
+      : '–';
+    const withinGoal = t50 <= 1.3 && t95 <= 1.3 ? 'yes' : 'no';
+    const aheadOfPeers = fastest ? (tessera.p50 <= fastest[1].p50 ? 'yes' : 'no') : '–';
+    say(`| ${op.name} | ${t50.toFixed(2)} (${t95.toFixed(2)}) | ${peerCell} | ${withinGoal} | ${aheadOfPeers} |`);
+  }
+  say();
+  say(
+    'In the operations marked RLS, raw `pg` and the peers run the bare query as the table owner, which row-level ' +
+      'security skips; Tessera runs it as the application role with the acting user set, in the same round trip. ' +
+      '`pg simple, RLS settings inlined` does that same security work with raw `pg` (one round trip, values inlined).',
+  );
+  say();
 }
 
 async function measure(op: Operation): Promise<Record<string, { p50: number; p95: number }>> {

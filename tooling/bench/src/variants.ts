@@ -176,40 +176,38 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const rlsOneTrip = (text: string) =>
     `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true); ${text}`;
 
+  /** A user looked up by one unique column, the same way through every library. */
+  const userLookup = (
+    name: string,
+    column: 'email' | 'id',
+    keys: readonly string[],
+    prepared: { execute(values: Record<string, string>): Promise<unknown> },
+    tessera: (repo: UserRepository, key: string) => Promise<unknown>,
+  ): Operation => {
+    const text = column === 'email' ? BY_EMAIL : BY_ID;
+    return {
+      name,
+      variants: {
+        Tessera: () => tessera(new UserRepository(orm.em.fork()), pick(keys)),
+        'pg named': () => pool.query({ name: `by_${column}`, text, values: [pick(keys)] }),
+        'pg unnamed': () => pool.query(text, [pick(keys)]),
+        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { [column]: pick(keys) }),
+        kysely: () => kysely.selectFrom('identity.users').selectAll().where(column, '=', pick(keys)).executeTakeFirst(),
+        'drizzle prepared': () => prepared.execute({ [column]: pick(keys) }),
+        'postgres.js': () => pjs`select * from identity.users where ${pjs(column)} = ${pick(keys)}`,
+        typeorm: () => typeorm.getRepository(TUser).findOneBy({ [column]: pick(keys) }),
+        'prisma 7': () =>
+          prisma.user.findUnique({ where: column === 'email' ? { email: pick(keys) } : { id: pick(keys) } }),
+      },
+    };
+  };
+
   let n = 0;
   const unique = () => `${process.pid}-${Date.now()}-${n++}`;
 
   const operations: Operation[] = [
-    {
-      name: 'user by e-mail (findByEmail)',
-      variants: {
-        Tessera: () => new UserRepository(orm.em.fork()).findByEmail(pick(s.emails)),
-        'pg named': () => pool.query({ name: 'by_email', text: BY_EMAIL, values: [pick(s.emails)] }),
-        'pg unnamed': () => pool.query(BY_EMAIL, [pick(s.emails)]),
-        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { email: pick(s.emails) }),
-        kysely: () =>
-          kysely.selectFrom('identity.users').selectAll().where('email', '=', pick(s.emails)).executeTakeFirst(),
-        'drizzle prepared': () => dByEmail.execute({ email: pick(s.emails) }),
-        'postgres.js': () => pjs`select * from identity.users where email = ${pick(s.emails)}`,
-        typeorm: () => typeorm.getRepository(TUser).findOneBy({ email: pick(s.emails) }),
-        'prisma 7': () => prisma.user.findUnique({ where: { email: pick(s.emails) } }),
-      },
-    },
-    {
-      name: 'user by id',
-      variants: {
-        Tessera: () => new UserRepository(orm.em.fork()).getById(pick(s.userIds)),
-        'pg named': () => pool.query({ name: 'by_id', text: BY_ID, values: [pick(s.userIds)] }),
-        'pg unnamed': () => pool.query(BY_ID, [pick(s.userIds)]),
-        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { id: pick(s.userIds) }),
-        kysely: () =>
-          kysely.selectFrom('identity.users').selectAll().where('id', '=', pick(s.userIds)).executeTakeFirst(),
-        'drizzle prepared': () => dById.execute({ id: pick(s.userIds) }),
-        'postgres.js': () => pjs`select * from identity.users where id = ${pick(s.userIds)}`,
-        typeorm: () => typeorm.getRepository(TUser).findOneBy({ id: pick(s.userIds) }),
-        'prisma 7': () => prisma.user.findUnique({ where: { id: pick(s.userIds) } }),
-      },
-    },
+    userLookup('user by e-mail (findByEmail)', 'email', s.emails, dByEmail, (repo, email) => repo.findByEmail(email)),
+    userLookup('user by id', 'id', s.userIds, dById, (repo, id) => repo.getById(id)),
     {
       name: 'newest 50 executions of a workflow (RLS)',
       variants: {
