@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
+import { type EmptyDatabase, emptyDatabase, type NodeRun, runNode } from '@tessera/test-server';
 import { afterAll, beforeAll } from 'vitest';
 import { run } from '../src/program.ts';
 
@@ -12,30 +11,11 @@ export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const fixtureConfig = join(fixtures, 'tessera.config.ts');
 
 /** The outcome of one `tessera` run. */
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = NodeRun;
 
 /** Runs @tessera/cli's `tessera` in its own process, in `cwd`, with `env` added. */
 export function tessera(cwd: string, env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, TESSERA_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(bin, args, { cwd, env: { ...process.env, TESSERA_FROM_SOURCE: '1', ...env } });
 }
 
 /** Runs the same `tessera` program in this process, with `env` added to this process's environment. */

@@ -5,6 +5,7 @@ export { cleanupStale } from './cleanup.ts';
 export { EMBEDDED_VERSIONS, embeddedBinDir, embeddedVersion, startEmbedded } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
+export { type NodeRun, runNode } from './process.ts';
 export {
   type ReplicatedServer,
   type ReplicatedServerOptions,
