@@ -6,6 +6,7 @@ export { EMBEDDED_VERSIONS, embeddedBinDir, embeddedVersion, startEmbedded } fro
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
 export { type NodeRun, runNode } from './process.ts';
+export { tcpProxy } from './proxy.ts';
 export {
   type ReplicatedServer,
   type ReplicatedServerOptions,
