@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { type EmptyDatabase, emptyDatabase, type NodeRun, runNode } from '@tessera/test-server';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { emptyDatabase, type HookedDatabase, type NodeRun, runNode, useEmptyDatabase } from '@tessera/test-server';
+import { expect } from 'vitest';
 import { run } from '../src/program.ts';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
@@ -39,45 +39,17 @@ export function tesseraProcess(url: string, env: NodeJS.ProcessEnv, ...args: str
   return spawnCli(args, { ...process.env, DATABASE_URL: url, TESSERA_FROM_SOURCE: '1', ...env });
 }
 
-export { emptyDatabase };
-
-/**
- * A database of this test file's own, empty, created before its tests and dropped after them. Its `url` and
- * `query` are ready inside tests and hooks.
- */
-export function useEmptyDatabase(): Omit<EmptyDatabase, 'drop'> {
-  return useDatabase(async () => {});
-}
+export { emptyDatabase, useEmptyDatabase };
 
 /**
  * A database of this test file's own, migrated by `tessera migrate` before its tests and dropped after
  * them. Its `url` and `query` are ready inside tests and hooks.
  */
-export function useMigratedDatabase(): Omit<EmptyDatabase, 'drop'> {
-  return useDatabase(async (url) => {
-    const migrated = await tessera(url, 'migrate');
-    expect(migrated.code, migrated.stderr).toBe(0);
-  });
-}
-
-/** A database of this test file's own, made ready by `setup` before its tests and dropped after them. */
-function useDatabase(setup: (url: string) => Promise<void>): Omit<EmptyDatabase, 'drop'> {
-  let db: EmptyDatabase | undefined;
-  const current = (): EmptyDatabase => {
-    if (!db) throw new Error('the database is ready only inside tests and hooks');
-    return db;
-  };
-  beforeAll(async () => {
-    db = await emptyDatabase();
-    await setup(db.url);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  return {
-    get url() {
-      return current().url;
+export function useMigratedDatabase(): HookedDatabase {
+  return useEmptyDatabase({
+    setup: async (url) => {
+      const migrated = await tessera(url, 'migrate');
+      expect(migrated.code, migrated.stderr).toBe(0);
     },
-    query: (sql, params) => current().query(sql, params),
-  };
+  });
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EmptyDatabase, emptyDatabase, type NodeRun, runNode } from '@tessera/test-server';
-import { afterAll, beforeAll } from 'vitest';
+import { type NodeRun, runNode, useEmptyDatabase } from '@tessera/test-server';
 import { run } from '../src/program.ts';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
@@ -30,20 +29,4 @@ export async function tesseraInProcess(env: Record<string, string | undefined>, 
   return { code, stdout, stderr };
 }
 
-/**
- * An empty database for the calling `describe` block (or file): created before its tests, dropped after them. The
- * returned function gives it inside tests and hooks.
- */
-export function useEmptyDatabase(): () => EmptyDatabase {
-  let db: EmptyDatabase | undefined;
-  beforeAll(async () => {
-    db = await emptyDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  return () => {
-    if (!db) throw new Error('the database is ready only inside tests and hooks');
-    return db;
-  };
-}
+export { useEmptyDatabase };
