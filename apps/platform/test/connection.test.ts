@@ -1,4 +1,4 @@
-import { createServer, type Server, connect as tcpConnect } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { User } from '@tessera/identity';
 import {
@@ -12,6 +12,7 @@ import {
   redactSql,
   waitForDatabase,
 } from '@tessera/kernel';
+import { tcpProxy } from '@tessera/test-server';
 import { useTestDatabase } from '@tessera/testing';
 import type pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
@@ -104,13 +105,7 @@ describe('waiting for the server at start', () => {
 
   it('retries with doubling backoff and connects once the server is up', async () => {
     // A port that refuses connections until, after the first failure, a proxy to the real server opens on it.
-    const target = new URL(db.url);
-    const proxy = createServer((socket) => {
-      const upstream = tcpConnect(Number(target.port || 5432), target.hostname);
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
+    const proxy = tcpProxy(db.url);
     const probe = createServer();
     const port = await listen(probe);
     await new Promise((resolve) => probe.close(resolve));

@@ -1,18 +1,12 @@
 import { useTestDatabase } from '@tessera/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import { auditEventSink } from '../src/ops/audit-sink.ts';
 import { type OpsEvent, OpsEventBus } from '../src/ops/events.ts';
-import { emptyDatabase, tessera } from './cli.ts';
+import { emptyDatabase, tessera, useEmptyDatabase } from './cli.ts';
 
 const db = useTestDatabase(...platform.contexts);
-let empty: Awaited<ReturnType<typeof emptyDatabase>>;
-beforeAll(async () => {
-  empty = await emptyDatabase();
-});
-afterAll(async () => {
-  await empty.drop();
-});
+const empty = useEmptyDatabase();
 
 const backupEvent: OpsEvent = {
   type: 'db.backup.completed',

@@ -2,21 +2,14 @@ import { createServer } from 'node:net';
 import { roleFactory, userFactory } from '@tessera/identity/testing';
 import { useTestDatabase } from '@tessera/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { platform } from '../src/composition.ts';
 import type { HealthReport } from '../src/ops/health.ts';
 import type { StatsReport } from '../src/ops/stats.ts';
-import { emptyDatabase, tessera, tesseraWith } from './cli.ts';
+import { tessera, tesseraWith, useEmptyDatabase } from './cli.ts';
 
 const db = useTestDatabase(...platform.contexts);
-let empty: Awaited<ReturnType<typeof emptyDatabase>>;
-
-beforeAll(async () => {
-  empty = await emptyDatabase();
-});
-afterAll(async () => {
-  await empty.drop();
-});
+const empty = useEmptyDatabase();
 
 describe('tessera health', () => {
   it('reports a migrated database as healthy, with its server version', async () => {

@@ -64,6 +64,14 @@ async function rerun(root: string) {
   }
 }
 
+/** Kills a scan of `root` at `stage`, then reruns it plainly and expects an inventory equal to the tree. */
+async function killThenRerun(root: string, stage: string) {
+  const killed = await scanKilledAt(root, stage);
+  expect(killed.reached, killed.output).toBe(true);
+  await rerun(root);
+  await expectInventoryEqualsTree(root);
+}
+
 /** A tree of four folders: two small ones, one larger than a batch (streamed, unless `big` is false), one nested. */
 function makeTree(big = true): string {
   const root = mkdtempSync(join(tmpdir(), 'tessera-scan-crash-'));
@@ -135,10 +143,7 @@ describe('tessera nas scan killed with SIGKILL', () => {
     async (stage) => {
       const root = makeTree();
       try {
-        const killed = await scanKilledAt(root, stage);
-        expect(killed.reached, killed.output).toBe(true);
-        await rerun(root);
-        await expectInventoryEqualsTree(root);
+        await killThenRerun(root, stage);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -148,10 +153,7 @@ describe('tessera nas scan killed with SIGKILL', () => {
   it('before the roll-up, on a tree whose folders all fit a batch: the rerun rolls up though nothing changed', async () => {
     const root = makeTree(false);
     try {
-      const killed = await scanKilledAt(root, 'rollup');
-      expect(killed.reached, killed.output).toBe(true);
-      await rerun(root);
-      await expectInventoryEqualsTree(root);
+      await killThenRerun(root, 'rollup');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -169,10 +171,7 @@ describe('tessera nas scan killed with SIGKILL', () => {
       mkdirSync(join(root, 'c'));
       writeFileSync(join(root, 'c', 'fresh.mov'), 'fresh');
 
-      const killed = await scanKilledAt(root, stage);
-      expect(killed.reached, killed.output).toBe(true);
-      await rerun(root);
-      await expectInventoryEqualsTree(root);
+      await killThenRerun(root, stage);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EmptyDatabase, emptyDatabase } from '@tessera/test-server';
-import { afterAll, beforeAll } from 'vitest';
+import { type NodeRun, runNode, useEmptyDatabase } from '@tessera/test-server';
 import { run } from '../src/program.ts';
 
 const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
@@ -12,30 +10,11 @@ export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const fixtureConfig = join(fixtures, 'tessera.config.ts');
 
 /** The outcome of one `tessera` run. */
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = NodeRun;
 
 /** Runs @tessera/cli's `tessera` in its own process, in `cwd`, with `env` added. */
 export function tessera(cwd: string, env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, TESSERA_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(bin, args, { cwd, env: { ...process.env, TESSERA_FROM_SOURCE: '1', ...env } });
 }
 
 /** Runs the same `tessera` program in this process, with `env` added to this process's environment. */
@@ -50,20 +29,4 @@ export async function tesseraInProcess(env: Record<string, string | undefined>, 
   return { code, stdout, stderr };
 }
 
-/**
- * An empty database for the calling `describe` block (or file): created before its tests, dropped after them. The
- * returned function gives it inside tests and hooks.
- */
-export function useEmptyDatabase(): () => EmptyDatabase {
-  let db: EmptyDatabase | undefined;
-  beforeAll(async () => {
-    db = await emptyDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  return () => {
-    if (!db) throw new Error('the database is ready only inside tests and hooks');
-    return db;
-  };
-}
+export { useEmptyDatabase };

@@ -6,9 +6,9 @@ import { fixtureConfig, fixtures, tesseraInProcess, useEmptyDatabase } from './c
 const db = useEmptyDatabase();
 
 /** `tessera` with the sample config (catalog, and nas with it) against the test database, in this process. */
-const run = (...args: string[]) => tesseraInProcess({ DATABASE_URL: db().url }, '--config', fixtureConfig, ...args);
+const run = (...args: string[]) => tesseraInProcess({ DATABASE_URL: db.url }, '--config', fixtureConfig, ...args);
 const journal = async () =>
-  (await db().query('select name, context, checksum, transactional from tessera.migrations order by id')) as {
+  (await db.query('select name, context, checksum, transactional from tessera.migrations order by id')) as {
     name: string;
     context: string;
     checksum: string;
@@ -64,7 +64,7 @@ describe('tessera help and bad arguments', () => {
 
   it('reads the config named by TESSERA_CONFIG when --config is not given', async () => {
     const result = await tesseraInProcess(
-      { DATABASE_URL: db().url, TESSERA_CONFIG: `${fixtures}not-a-config.ts` },
+      { DATABASE_URL: db.url, TESSERA_CONFIG: `${fixtures}not-a-config.ts` },
       'status',
     );
     expect(result.code).toBe(1);
@@ -126,7 +126,7 @@ describe('tessera migrate, history and down', () => {
 describe('tessera resolve', () => {
   /** What the engine records when a non-transactional migration fails after its first statement took effect. */
   async function failedPartWay(name: string, context: string): Promise<void> {
-    await db().query(
+    await db.query(
       `insert into tessera.migration_failures (name, context, checksum, statements_done, statements_total, statement, error)
        values ($1, $2, repeat('0', 64), 1, 2, 'create index concurrently …', 'canceling statement due to lock timeout')`,
       [name, context],
@@ -135,7 +135,7 @@ describe('tessera resolve', () => {
 
   it('--applied marks a migration that failed part-way as applied, and migrate goes on', async () => {
     const newest = (await journal()).at(-1) as { name: string; context: string };
-    await db().query('delete from tessera.migrations where name = $1', [newest.name]);
+    await db.query('delete from tessera.migrations where name = $1', [newest.name]);
     await failedPartWay(newest.name, newest.context);
     const status = await run('status');
     expect(status.stdout).toMatch(
@@ -178,9 +178,9 @@ describe('tessera resolve', () => {
 
 describe('tessera check', () => {
   it('names an index left invalid and the statements that would align a table changed by hand', async () => {
-    await db().query('create table nas.scratch (x int)');
-    await db().query('insert into nas.scratch values (1), (1)');
-    await expect(db().query('create unique index concurrently ux_scratch on nas.scratch (x)')).rejects.toThrow(
+    await db.query('create table nas.scratch (x int)');
+    await db.query('insert into nas.scratch values (1), (1)');
+    await expect(db.query('create unique index concurrently ux_scratch on nas.scratch (x)')).rejects.toThrow(
       /could not create unique index/,
     );
     const check = await run('check');

@@ -14,17 +14,17 @@ describe('the same composition in-process', () => {
   it('migrates catalog and nas, calls onMigrated once, and then reports a clean check', async () => {
     const events: MigratedEvent[] = [];
     const config = defineConfig({ contexts: [catalog], onMigrated: (e) => void events.push(e) });
-    const applied = await migrate(config, { url: db().url });
+    const applied = await migrate(config, { url: db.url });
     expect(new Set(applied.map((m) => m.context))).toEqual(new Set(['nas', 'catalog']));
     expect(events).toHaveLength(1);
     expect(events[0]?.migrations).toEqual(applied.map((m) => m.name));
-    expect(await migrate(config, { url: db().url })).toEqual([]);
+    expect(await migrate(config, { url: db.url })).toEqual([]);
     expect(events).toHaveLength(1);
-    expect((await status(config, { url: db().url })).map((s) => [s.context, s.pending.length])).toEqual([
+    expect((await status(config, { url: db.url })).map((s) => [s.context, s.pending.length])).toEqual([
       ['nas', 0],
       ['catalog', 0],
     ]);
-    expect((await check(config, { url: db().url })).clean).toBe(true);
+    expect((await check(config, { url: db.url })).clean).toBe(true);
   });
 });
 
@@ -35,12 +35,12 @@ describe('the environment of an in-process run', () => {
   it('takes TESSERA_MIGRATION_URL and the connection and migration settings from the env it is given', async () => {
     // The URL given is unusable; the migration URL of the environment is the database's.
     const unusable = 'postgresql://nobody@127.0.0.1:1/none';
-    const applied = await migrate(config, { url: unusable, env: { TESSERA_MIGRATION_URL: db().url } });
+    const applied = await migrate(config, { url: unusable, env: { TESSERA_MIGRATION_URL: db.url } });
     expect(applied.length).toBeGreaterThan(0);
-    await expect(status(config, { url: db().url, env: { TESSERA_DB_CONNECT_ATTEMPTS: 'many' } })).rejects.toThrow(
+    await expect(status(config, { url: db.url, env: { TESSERA_DB_CONNECT_ATTEMPTS: 'many' } })).rejects.toThrow(
       'TESSERA_DB_CONNECT_ATTEMPTS must be a positive integer (got "many")',
     );
-    await expect(status(config, { url: db().url, env: { TESSERA_MIGRATION_LOCK_RETRIES: '500' } })).rejects.toThrow(
+    await expect(status(config, { url: db.url, env: { TESSERA_MIGRATION_LOCK_RETRIES: '500' } })).rejects.toThrow(
       'TESSERA_MIGRATION_LOCK_RETRIES must be an integer from 0 to 100 (got "500")',
     );
   });
@@ -71,7 +71,7 @@ describe('tessera migrate with a migration manifest', () => {
       {
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text) },
-        env: { ...process.env, DATABASE_URL: db().url },
+        env: { ...process.env, DATABASE_URL: db.url },
       },
     );
     return { code, stdout, stderr };
@@ -79,7 +79,7 @@ describe('tessera migrate with a migration manifest', () => {
 
   it('answers a migrate with nothing to do without loading the config, and ignores a stale manifest', async () => {
     const config = defineConfig({ contexts: [catalog] });
-    await migrate(config, { url: db().url });
+    await migrate(config, { url: db.url });
     const composed = composeContexts([catalog]);
     const module = join(dir, 'Migration.js');
     await writeFile(module, 'export class Migration {}\n');

@@ -5,13 +5,13 @@ import { fixtureConfig, fixtures, tessera, tesseraInProcess, useEmptyDatabase } 
 // machines. The commands' output and exit codes are checked in-process, with the same program the bin runs.
 describe('tessera for a service that composes only the catalog', { timeout: 240_000 }, () => {
   const db = useEmptyDatabase();
-  const run = (...args: string[]) => tesseraInProcess({ DATABASE_URL: db().url }, '--config', fixtureConfig, ...args);
+  const run = (...args: string[]) => tesseraInProcess({ DATABASE_URL: db.url }, '--config', fixtureConfig, ...args);
 
   it('the bin migrates exactly catalog and nas from the tessera.config.ts it finds, and nothing else', async () => {
-    const first = await tessera(fixtures, { DATABASE_URL: db().url }, 'migrate');
+    const first = await tessera(fixtures, { DATABASE_URL: db.url }, 'migrate');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Applied \d+ migration\(s\)\./);
-    const schemas = await db().query(
+    const schemas = await db.query(
       `select nspname as name from pg_namespace where nspname in ('identity','audit','workflows','executions','knowledge','nas','catalog') order by 1`,
     );
     expect(schemas.map((r) => r.name)).toEqual(['catalog', 'nas']);
@@ -38,14 +38,14 @@ describe('tessera for a service that composes only the catalog', { timeout: 240_
   });
 
   it('says which config is wrong, and that DATABASE_URL is needed', async () => {
-    const bad = await tesseraInProcess({ DATABASE_URL: db().url }, 'status', '--config', `${fixtures}not-a-config.ts`);
+    const bad = await tesseraInProcess({ DATABASE_URL: db.url }, 'status', '--config', `${fixtures}not-a-config.ts`);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not-a-config\.ts: contexts\[0\] is not a context module/);
-    const inline = await tesseraInProcess({ DATABASE_URL: db().url }, 'status', `--config=${fixtures}missing.ts`);
+    const inline = await tesseraInProcess({ DATABASE_URL: db.url }, 'status', `--config=${fixtures}missing.ts`);
     expect(inline.code).toBe(1);
     expect(inline.stderr).toContain(`config file ${fixtures}missing.ts does not exist`);
     // Looking for the config from the working directory is the process's own: run one where there is none.
-    const none = await tessera('/', { DATABASE_URL: db().url }, 'status');
+    const none = await tessera('/', { DATABASE_URL: db.url }, 'status');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no tessera.config.ts in / or its parents');
     const noUrl = await tesseraInProcess({ DATABASE_URL: '' }, '--config', fixtureConfig, 'status');

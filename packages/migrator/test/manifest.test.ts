@@ -1,8 +1,8 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeContexts } from '@tessera/kernel';
+import { tcpProxy } from '@tessera/test-server';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -190,13 +190,7 @@ describe('checkUpToDate', () => {
   it('through a proxy (not a direct connection) takes no lock and hands its connection to the engine', async () => {
     const { beta } = alphaBeta();
     await up([beta]);
-    const target = new URL(db.url);
-    const proxy = createServer((socket) => {
-      const upstream = connect(Number(target.port || 5432), target.hostname);
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
+    const proxy = tcpProxy(db.url);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const proxied = new URL(db.url);
     proxied.hostname = '127.0.0.1';

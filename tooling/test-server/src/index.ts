@@ -4,7 +4,10 @@ export { loadLine, machineLine, percentiles } from './bench.ts';
 export { cleanupStale } from './cleanup.ts';
 export { EMBEDDED_VERSIONS, embeddedBinDir, embeddedVersion, startEmbedded } from './embedded.ts';
 export { type EmptyDatabase, emptyDatabase, testAdminUrl } from './empty.ts';
+export { type HookedDatabase, type HookedDatabaseOptions, useEmptyDatabase } from './hooks.ts';
 export { type PgBouncer, type PgBouncerOptions, startPgBouncer } from './pgbouncer.ts';
+export { type NodeRun, runNode } from './process.ts';
+export { tcpProxy } from './proxy.ts';
 export {
   type ReplicatedServer,
   type ReplicatedServerOptions,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { TesseraError } from '@tessera/kernel';
 import pg from 'pg';
 import { partialSuffix, removeStalePartials } from './backup.ts';
-import { runTool, type ToolBinary, toolFor } from './pgtools.ts';
+import { eachLine, runTool, type ToolBinary, toolFor } from './pgtools.ts';
 
 /** The written copy of a partition does not hold what the partition held: it is not dropped. */
 export class PartitionArchiveError extends TesseraError {
@@ -24,20 +24,14 @@ export interface ArchivedPartition {
 function readDump(binary: ToolBinary, args: readonly string[], onLine: (line: string) => void): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(binary.path, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let pending = '';
     let errors = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) onLine(line);
-    });
+    const rest = eachLine(child.stdout, onLine);
     child.stderr.on('data', (chunk) => {
       errors += chunk;
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      const pending = rest();
       if (pending) onLine(pending);
       if (code === 0) resolvePromise();
       else reject(new TesseraError('PG_TOOL_FAILED', `${binary.path} exited with ${code}: ${errors.trim()}`));

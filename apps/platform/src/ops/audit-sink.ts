@@ -1,7 +1,7 @@
 import { audit, EventRepository } from '@tessera/audit';
 import { composeContexts, createOrm } from '@tessera/kernel';
 import { PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { withClient } from './client.ts';
 import { type OpsConnection, type OpsEvent, type OpsEventSink, opsEvents } from './events.ts';
 
 const auditOnly = composeContexts([audit]);
@@ -10,18 +10,6 @@ const auditOnly = composeContexts([audit]);
 async function hasEventsTable(connection: OpsConnection): Promise<boolean> {
   const { rows } = await connection.query(`select to_regclass('audit.events') is not null as present`);
   return rows[0]?.present === true;
-}
-
-/** Runs `fn` on a fresh connection to `url`, closed afterwards. */
-async function withConnection<T>(url: string, fn: (connection: OpsConnection) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** A Kysely dialect whose "pool" is the one connection given: the ORM then opens no connection of its own. */
@@ -43,7 +31,7 @@ function onConnection(connection: OpsConnection): PostgresDialect {
  */
 export const auditEventSink: OpsEventSink = {
   async append(event: OpsEvent, databaseUrl: string, connection?: OpsConnection): Promise<void> {
-    if (!connection) return withConnection(databaseUrl, (own) => auditEventSink.append(event, databaseUrl, own));
+    if (!connection) return withClient(databaseUrl, (own) => auditEventSink.append(event, databaseUrl, own));
     if (!(await hasEventsTable(connection))) return;
     const orm = await createOrm(auditOnly, databaseUrl, {
       driverOptions: onConnection(connection),

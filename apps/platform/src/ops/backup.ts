@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isAlive } from '@tessera/embedded-pg';
 import { TesseraError } from '@tessera/kernel';
 import pg from 'pg';
 import { platform } from '../composition.ts';
@@ -58,16 +59,6 @@ export class UnknownContextError extends TesseraError {
 
 /** The path of the manifest written for `file`. */
 export const manifestPath = (file: string) => `${file}.manifest.json`;
-
-/** Whether a process with this id is alive on this machine. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The suffix of a partial file: this machine (a hash of its name, for shared folders) and this process. */
 export const partialSuffix = () => `.tessera-partial-${hostTag()}-${process.pid}`;

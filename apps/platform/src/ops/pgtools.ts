@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { postgresBinDir } from '@tessera/embedded-pg';
 import { TesseraError } from '@tessera/kernel';
@@ -120,6 +121,19 @@ async function removeStalePassFiles(): Promise<void> {
   }
 }
 
+/** Hands each complete line `stream` emits to `onLine`; the returned function gives the unfinished last line. */
+export function eachLine(stream: Readable, onLine: (line: string) => void): () => string {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  return () => pending;
+}
+
 /** Runs a client tool with libpq settings from `url`, passing each stderr line to `onLine`. */
 export async function runTool(
   binary: ToolBinary,
@@ -132,20 +146,14 @@ export async function runTool(
     await new Promise<void>((resolve, reject) => {
       const child = spawn(binary.path, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       const tail: string[] = [];
-      let pending = '';
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          tail.push(line);
-          if (tail.length > 20) tail.shift();
-          onLine(line);
-        }
+      const rest = eachLine(child.stderr, (line) => {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        onLine(line);
       });
       child.on('error', reject);
       child.on('close', (code) => {
+        const pending = rest();
         if (pending) tail.push(pending);
         if (code === 0) resolve();
         else {

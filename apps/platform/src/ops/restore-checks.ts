@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
+import { isAlive } from '@tessera/embedded-pg';
 import { TesseraError } from '@tessera/kernel';
 import type pg from 'pg';
 import { platform } from '../composition.ts';
-import { isAlive } from './backup.ts';
 
 /** A backup without its manifest: nothing to verify the restore against. */
 export class BackupManifestMissingError extends TesseraError {

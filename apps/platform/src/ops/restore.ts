@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TesseraError } from '@tessera/kernel';
-import pg from 'pg';
 import { type BackupManifest, manifestPath, type OpsProgress } from './backup.ts';
+import { withClient } from './client.ts';
 import { opsEvents } from './events.ts';
 import { pausePoint } from './pause.ts';
 import { runTool, type ToolBinary, toolFor } from './pgtools.ts';
@@ -58,17 +58,6 @@ export interface RestoreResult {
   readonly differences: readonly TableDifference[];
   /** False when the backup had no manifest to compare with. */
   readonly verified: boolean;
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** `url` with another database name. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, type PageOptions, pageOf, ValidationError } from '@tessera/kernel';
+import { declareConsistency, type PageOptions, pageOf, Repository, ValidationError } from '@tessera/kernel';
 import { CATALOG_PAGE } from './catalog.repository.ts';
 import { query } from './sql.ts';
 
@@ -114,13 +114,7 @@ async function trustWordIndex(em: EntityManager): Promise<boolean> {
  * id. Until the word index is complete (its backfill still running after a deploy), clip searches score every match
  * instead: slower, the same hits.
  */
-export class SearchRepository {
-  readonly em: EntityManager;
-
-  constructor(em: EntityManager) {
-    this.em = em;
-  }
-
+export class SearchRepository extends Repository {
   /** Video files whose display title matches. */
   searchVideoFiles(text: string, options: PageOptions = {}): Promise<SearchPage> {
     return this.run('VideoFile', 'catalog.search_video_files', VIDEO_SEARCH_SQL, text, options);
