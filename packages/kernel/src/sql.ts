@@ -66,6 +66,7 @@ type RowDescription = { fields: unknown[] };
 type PgQueryClass = new (
   config: object,
 ) => {
+  submit(connection: unknown): Error | null;
   prepare(connection: unknown): void;
   handleError(error: unknown, connection: unknown): void;
   handleCommandComplete(message: unknown, connection: unknown): void;
@@ -94,6 +95,8 @@ class BatchQuery extends PgQuery {
   /** The last step whose kept description has been applied to the results. */
   #applied = -1;
   #connection: Tracked | undefined;
+  /** Each step's values as pg sends them, mapped before anything is written. */
+  #values: unknown[][] = [];
 
   constructor(steps: readonly Statement[]) {
     super({ text: steps.map((s) => s.text).join('; '), queryMode: 'extended' });
@@ -110,6 +113,25 @@ class BatchQuery extends PgQuery {
     return this.#done.then((results) => resolve({ rows: results }), reject);
   }
 
+  /**
+   * Everything that can fail on the client (a name given to another SQL text, a value pg cannot send) is checked
+   * before the first message is written: an error then fails this query alone, through pg's own path, and nothing
+   * of the batch reaches the server. (Thrown while writing, it would leave pg's client waiting for a reply forever.)
+   */
+  override submit(connection: Tracked & PgConnection): Error | null {
+    try {
+      this.#values = this.#steps.map((step) => {
+        const name = preparedName(step.name);
+        const known = name && (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]);
+        if (known && known !== step.text) throw new Error(`prepared statement "${name}" names another SQL text`);
+        return (step.values ?? []).map((value) => prepareValue(value));
+      });
+    } catch (error) {
+      return error as Error;
+    }
+    return super.submit(connection);
+  }
+
   override prepare(connection: Tracked & PgConnection): void {
     this.#connection = connection;
     const unsure = unsureOf(connection);
@@ -118,7 +140,6 @@ class BatchQuery extends PgQuery {
       const name = preparedName(step.name) ?? '';
       const { text } = step;
       const known = name && (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]);
-      if (name && known && known !== text) throw new Error(`prepared statement "${name}" names another SQL text`);
       if (!known || unsure.has(name)) {
         if (name && unsure.delete(name)) connection.close({ type: 'S', name });
         connection.parse({ text, name });
@@ -127,7 +148,7 @@ class BatchQuery extends PgQuery {
           described.delete(name);
         }
       }
-      connection.bind({ portal: '', statement: name, values: step.values ?? [], valueMapper: prepareValue });
+      connection.bind({ portal: '', statement: name, values: this.#values[i] ?? [] });
       const kept = name ? described.get(name) : undefined;
       if (kept) this.#kept[i] = kept;
       else connection.describe({ type: 'P', name: '' });

@@ -114,6 +114,18 @@ describe('the SQL path', () => {
     expect((await sql(db.em(), all))[0]).toMatchObject({ name: 'Altered', nickname: 'onwards' });
   });
 
+  it('a value pg cannot send fails that call alone: nothing of its batch runs, and the connection serves the next', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        sqlBatch(db.em(), [addTeam('Never'), { text: 'select $1::jsonb as j', values: [circular] }]),
+      ).rejects.toThrow(/circular/i);
+    }
+    expect(await db.query(`select name from kt.teams where name = 'Never'`)).toEqual([]);
+    expect(await sql(db.em(), { text: 'select $1::int as n', values: [7] })).toEqual([{ n: 7 }]);
+  });
+
   it('statementName gives the same text the same name, and a new text a new one', () => {
     const a = statementName('kernel-test', 'select 1');
     expect(statementName('kernel-test', 'select 1')).toBe(a);
