@@ -53,14 +53,9 @@ const RAW_NODE = Object.freeze({ kind: 'RawNode', sqlFragments: [], parameters: 
 
 /** Statements whose Parse may or may not have reached the server before an error: re-prepared (close + parse). */
 const UNSURE = Symbol('tessera.unsurePreparedStatements');
-/** The row description of each prepared statement on a connection, once the server has sent it. */
-const DESCRIBED = Symbol('tessera.preparedRowDescriptions');
 type Tracked = { parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> } & {
   [UNSURE]?: Set<string>;
-  [DESCRIBED]?: Map<string, RowDescription>;
 };
-/** pg-protocol's RowDescription message: the result's columns, which pg's Result turns into row parsers. */
-type RowDescription = { fields: unknown[] };
 
 // pg's Query is a runtime class without public typings for its protocol hooks.
 type PgQueryClass = new (
@@ -70,8 +65,6 @@ type PgQueryClass = new (
   prepare(connection: unknown): void;
   handleError(error: unknown, connection: unknown): void;
   handleCommandComplete(message: unknown, connection: unknown): void;
-  handleRowDescription(message: RowDescription): void;
-  handleDataRow(message: unknown): void;
   callback?: (error: Error | null, result: unknown) => void;
 };
 const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
@@ -80,21 +73,12 @@ const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
  * Several statements sent in one message flight and closed by one Sync: one round trip, and PostgreSQL runs them
  * as one implicit transaction (so `set_config(…, true)` in the first holds for the next and is gone after).
  * Built on pg's own Query, whose result handling already collects several results.
- *
- * A prepared statement's result columns are fixed when it is parsed (PostgreSQL refuses to run it should a schema
- * change alter them), so its row description is asked for once per connection and kept: later executions send only
- * Bind and Execute, and the kept description parses their rows. pg itself asks again on every execution.
  */
 class BatchQuery extends PgQuery {
   readonly #steps: readonly Statement[];
   readonly #done: Promise<pg.QueryResult[]>;
   /** How many of the steps have completed: on an error, the index of the one that failed. */
   #completed = 0;
-  /** Each step's kept row description, where its Describe was not sent. */
-  readonly #kept: (RowDescription | undefined)[] = [];
-  /** The last step whose kept description has been applied to the results. */
-  #applied = -1;
-  #connection: Tracked | undefined;
   /** Each step's values as pg sends them, mapped before anything is written. */
   #values: unknown[][] = [];
 
@@ -133,9 +117,7 @@ class BatchQuery extends PgQuery {
   }
 
   override prepare(connection: Tracked & PgConnection): void {
-    this.#connection = connection;
     const unsure = unsureOf(connection);
-    const described = describedOf(connection);
     this.#steps.forEach((step, i) => {
       const name = preparedName(step.name) ?? '';
       const { text } = step;
@@ -143,43 +125,16 @@ class BatchQuery extends PgQuery {
       if (!known || unsure.has(name)) {
         if (name && unsure.delete(name)) connection.close({ type: 'S', name });
         connection.parse({ text, name });
-        if (name) {
-          connection.submittedNamedStatements[name] = text;
-          described.delete(name);
-        }
+        if (name) connection.submittedNamedStatements[name] = text;
       }
       connection.bind({ portal: '', statement: name, values: this.#values[i] ?? [] });
-      const kept = name ? described.get(name) : undefined;
-      if (kept) this.#kept[i] = kept;
-      else connection.describe({ type: 'P', name: '' });
+      connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     });
     connection.sync();
   }
 
-  override handleRowDescription(message: RowDescription): void {
-    const name = preparedName(this.#steps[this.#completed]?.name);
-    if (name && this.#connection) describedOf(this.#connection).set(name, message);
-    super.handleRowDescription(message);
-  }
-
-  override handleDataRow(message: unknown): void {
-    const step = this.#completed;
-    const kept = this.#kept[step];
-    if (kept && this.#applied !== step) {
-      this.#applied = step;
-      super.handleRowDescription(kept);
-    }
-    super.handleDataRow(message);
-  }
-
   override handleCommandComplete(message: unknown, connection: unknown): void {
-    // A step without rows whose description was kept: its result still gets its columns.
-    const kept = this.#kept[this.#completed];
-    if (kept && this.#applied !== this.#completed) {
-      this.#applied = this.#completed;
-      super.handleRowDescription(kept);
-    }
     this.#completed++;
     super.handleCommandComplete(message, connection);
   }
@@ -199,11 +154,6 @@ class BatchQuery extends PgQuery {
 function unsureOf(connection: Tracked): Set<string> {
   connection[UNSURE] ??= new Set();
   return connection[UNSURE];
-}
-
-function describedOf(connection: Tracked): Map<string, RowDescription> {
-  connection[DESCRIBED] ??= new Map();
-  return connection[DESCRIBED];
 }
 
 interface PgConnection {

@@ -77,7 +77,7 @@ describe('the SQL path', () => {
     });
   });
 
-  it("parses a named statement's later rows with the columns it was first described with", async () => {
+  it("a named statement run again on its connection returns the same typed columns, with rows or without", async () => {
     const byName = (name: string) => ({
       name: 'kernel-test.team-by-name',
       text: `select id, name, size, founded from kt.teams where name = $1`,
@@ -91,7 +91,7 @@ describe('the SQL path', () => {
       expect(row).toMatchObject({ name: 'Described', size: 1, founded: null });
       expect(Object.keys(row ?? {})).toEqual(['id', 'name', 'size', 'founded']);
     }
-    // No rows, then rows again; and in a batch after a statement described on this call.
+    // No rows, then rows again, in a batch after another statement.
     expect(await sql(db.em(), byName('Nobody'))).toEqual([]);
     const [fresh, kept] = await sqlBatch(db.em(), [{ text: `select 1 as one` }, byName('Described')]);
     expect(fresh).toEqual([{ one: 1 }]);
