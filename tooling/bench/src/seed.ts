@@ -21,8 +21,8 @@ export const SCALES: Record<string, Scale> = {
     documents: 10_000,
     executions: 100_000,
     clips: 100_000,
-    iterations: 300,
-    warmup: 100,
+    iterations: 1_000,
+    warmup: 200,
     bulk: 200_000,
   },
   full: {
