@@ -30,7 +30,7 @@ const fx = useBackupFixture('ops', async (db) => {
   await new EventRepository(db.em()).append([{ aggregateType: 'test', aggregateId: '1', type: 'test.seeded' }]);
   // knowledge and nas (and more identity) come from the platform's own seeders, which use the packages' factories.
 });
-const { db, scratch, admin, rows } = fx;
+const { db, scratch, rows } = fx;
 
 describe('choosing pg_dump', () => {
   it('refuses a pg_dump older than the server and says what to install', () => {

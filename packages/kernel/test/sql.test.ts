@@ -77,7 +77,7 @@ describe('the SQL path', () => {
     });
   });
 
-  it("a named statement run again on its connection returns the same typed columns, with rows or without", async () => {
+  it('a named statement run again on its connection returns the same typed columns, with rows or without', async () => {
     const byName = (name: string) => ({
       name: 'kernel-test.team-by-name',
       text: `select id, name, size, founded from kt.teams where name = $1`,
