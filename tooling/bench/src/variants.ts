@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { EventRepository } from '@tessera/audit';
 import { HandClipRepository, SearchRepository } from '@tessera/catalog';
@@ -176,19 +177,29 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const rlsOneTrip = (text: string) =>
     `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true); ${text}`;
 
+  /**
+   * Tessera's two variants of an operation: the repository over the ORM's EntityManager (as a service makes it once,
+   * or per request under MikroORM's RequestContext, whose fork is then per request, not per call), and the same call
+   * on a new `em.fork()` each time (a request that forks for just this one call pays MikroORM's fork on top).
+   */
+  const tessera = (call: (em: EntityManager) => Promise<unknown>) => ({
+    Tessera: () => call(orm.em),
+    'Tessera, em.fork() per call': () => call(orm.em.fork()),
+  });
+
   /** A user looked up by one unique column, the same way through every library. */
   const userLookup = (
     name: string,
     column: 'email' | 'id',
     keys: readonly string[],
     prepared: { execute(values: Record<string, string>): Promise<unknown> },
-    tessera: (repo: UserRepository, key: string) => Promise<unknown>,
+    lookup: (repo: UserRepository, key: string) => Promise<unknown>,
   ): Operation => {
     const text = column === 'email' ? BY_EMAIL : BY_ID;
     return {
       name,
       variants: {
-        Tessera: () => tessera(new UserRepository(orm.em.fork()), pick(keys)),
+        ...tessera((em) => lookup(new UserRepository(em), pick(keys))),
         'pg named': () => pool.query({ name: `by_${column}`, text, values: [pick(keys)] }),
         'pg unnamed': () => pool.query(text, [pick(keys)]),
         'MikroORM em.findOne': () => orm.em.fork().findOne(User, { [column]: pick(keys) }),
@@ -211,7 +222,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'newest 50 executions of a workflow (RLS)',
       variants: {
-        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).listByWorkflow(pick(s.workflowIds), { limit: 50 }),
+        ...tessera((em) => new ExecutionRepository(em, actor).listByWorkflow(pick(s.workflowIds), { limit: 50 })),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
         'pg simple, RLS settings inlined (main)': () =>
           pool
@@ -226,7 +237,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'execution by id (RLS)',
       variants: {
-        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).get(pick(s.executionIds)),
+        ...tessera((em) => new ExecutionRepository(em, actor).get(pick(s.executionIds))),
         ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
         'MikroORM em.findOne': () => orm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
       },
@@ -234,28 +245,28 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'workflow by id (RLS)',
       variants: {
-        Tessera: () => new WorkflowRepository(orm.em.fork(), actor).get(pick(s.workflowIds)),
+        ...tessera((em) => new WorkflowRepository(em, actor).get(pick(s.workflowIds))),
         ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
       },
     },
     {
       name: 'audit event by id',
       variants: {
-        Tessera: () => new EventRepository(orm.em.fork()).get(pick(s.eventIds)),
+        ...tessera((em) => new EventRepository(em).get(pick(s.eventIds))),
         ...rawVariants('event_by_id', 'select * from audit.events where id = $1', () => [pick(s.eventIds)]),
       },
     },
     {
       name: 'NAS file by id',
       variants: {
-        Tessera: () => new NasRepository(orm.em.fork()).fileById(pick(s.nasFileIds)),
+        ...tessera((em) => new NasRepository(em).fileById(pick(s.nasFileIds))),
         ...rawVariants('nas_file_by_id', 'select * from nas.nas_files where id = $1', () => [pick(s.nasFileIds)]),
       },
     },
     {
       name: 'hand clip by id',
       variants: {
-        Tessera: () => new HandClipRepository(orm.em.fork()).getHandClip(pick(s.handClipIds)),
+        ...tessera((em) => new HandClipRepository(em).getHandClip(pick(s.handClipIds))),
         // The columns Tessera returns (not the search vector).
         ...rawVariants(
           'clip_by_id',
@@ -269,14 +280,14 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'documents visible to a user, page of 50',
       variants: {
-        Tessera: () => new DocumentRepository(orm.em.fork()).listVisible(viewer, { limit: 50 }),
+        ...tessera((em) => new DocumentRepository(em).listVisible(viewer, { limit: 50 })),
         ...rawVariants('docs_page', docsPage.text, () => docsPage.values),
       },
     },
     {
       name: 'JSONB containment, 100 rows',
       variants: {
-        Tessera: () => new DocumentRepository(orm.em.fork()).findByMetadata(viewer, pattern, { limit: 100 }),
+        ...tessera((em) => new DocumentRepository(em).findByMetadata(viewer, pattern, { limit: 100 })),
         ...rawVariants(
           'docs_json',
           docsJson.text,
@@ -288,7 +299,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'document by id (access rule)',
       variants: {
-        Tessera: () => new DocumentRepository(orm.em.fork()).getVisible(viewer, pick(s.documentIds)),
+        ...tessera((em) => new DocumentRepository(em).getVisible(viewer, pick(s.documentIds))),
         ...(() => {
           const first = docById(pick(s.documentIds));
           return rawVariants('doc_by_id', first.text, () => docById(pick(s.documentIds)).values);
@@ -298,17 +309,17 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'ranked full-text search, page of 20',
       variants: {
-        Tessera: () => new SearchRepository(orm.em.fork()).searchHandClips(term, { limit: 20 }),
+        ...tessera((em) => new SearchRepository(em).searchHandClips(term, { limit: 20 })),
         ...rawVariants('fts', HAND_CLIP_SEARCH_SQL, () => [term, 21, 0]),
       },
     },
     {
       name: 'register a user',
       variants: {
-        Tessera: () => {
+        ...tessera((em) => {
           const u = unique();
-          return new UserRepository(orm.em.fork()).register({ email: `t${u}@bench.example`, username: `t${u}` });
-        },
+          return new UserRepository(em).register({ email: `t${u}@bench.example`, username: `t${u}` });
+        }),
         'pg named': () => {
           const u = unique();
           return pool.query({
@@ -360,14 +371,15 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'create a document',
       variants: {
-        Tessera: () =>
-          new DocumentRepository(orm.em.fork()).create({
+        ...tessera((em) =>
+          new DocumentRepository(em).create({
             title: 'Bench',
             content: 'body',
             documentType: 'TXT',
             source: '/bench/new',
             metadata: { a: 1 },
           }),
+        ),
         ...(() => {
           const values = () => [randomUUID(), 'Bench', 'body', '/bench/new', JSON.stringify({ a: 1 })];
           const raw = rawVariants('ins_doc', INSERT_DOCUMENT, values);
@@ -415,8 +427,9 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'create a workflow (+ version 1, RLS)',
       variants: {
-        Tessera: () =>
-          new WorkflowRepository(orm.em.fork(), actor).create({ name: `wf ${unique()}`, definition: { steps: [] } }),
+        ...tessera((em) =>
+          new WorkflowRepository(em, actor).create({ name: `wf ${unique()}`, definition: { steps: [] } }),
+        ),
         'pg named, one transaction': async () => {
           const client = await pool.connect();
           try {
@@ -451,7 +464,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'start an execution (RLS)',
       variants: {
-        Tessera: () => new ExecutionRepository(orm.em.fork(), actor).start(pick(s.workflowIds)),
+        ...tessera((em) => new ExecutionRepository(em, actor).start(pick(s.workflowIds))),
         'pg named': () =>
           pool.query({
             name: 'exec_start',
@@ -465,7 +478,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     {
       name: 'create a tag',
       variants: {
-        Tessera: () => new HandClipRepository(orm.em.fork()).createTag({ category: 'bench', name: `t${unique()}` }),
+        ...tessera((em) => new HandClipRepository(em).createTag({ category: 'bench', name: `t${unique()}` })),
         'pg named': () =>
           pool.query({
             name: 'tag_ins',
