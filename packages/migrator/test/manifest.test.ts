@@ -199,7 +199,9 @@ describe('checkUpToDate', () => {
       const result = await checkUpToDate(await manifestOf([beta]), proxied.toString());
       expect(result.upToDate).toBe(false);
       const locks = await db.query(
-        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1::int::oid and objid = $2::int::oid`,
+        // pg_locks is the whole server's: other test files migrate their own databases under the same lock key.
+        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1::int::oid
+           and objid = $2::int::oid and database = (select oid from pg_database where datname = current_database())`,
         [0x74657373, 0x6d696772],
       );
       expect(locks[0]?.n).toBe(0);
