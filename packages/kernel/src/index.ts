@@ -156,6 +156,7 @@ export {
   sqlBatch,
   sqlResult,
   statementName,
+  swapSettings,
 } from './sql.ts';
 /** An action the entity's state does not allow. */
 export { IllegalStateError } from './state.ts';

@@ -385,6 +385,24 @@ function settingSteps(settings: Readonly<Record<string, string>>, inTransaction:
   return save && restore ? { before: [save, assign], after: [restore] } : { before: [assign], after: [] };
 }
 
+/**
+ * Sets `settings` (`role` included) for the rest of `tx`'s transaction and returns the values they had, which set
+ * back the same way: one round trip. For work that spans several round trips (a unit of work's flush) inside a
+ * caller's transaction; a single batch takes `settings` in {@link sqlBatch} instead. A setting never set reads as
+ * '' (`role` as `none`), and both set back as well. A rollback to a savepoint taken before undoes the swap too.
+ */
+export async function swapSettings(
+  tx: EntityManager,
+  settings: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
+  const keys = Object.keys(settings);
+  const readText = `select ${keys.map((_, i) => `coalesce(current_setting($${i + 1}, true), '') as s${i}`).join(', ')}`;
+  const read: Statement = { name: statementName('tessera.read_settings', readText), text: readText, values: keys };
+  const [previous] = await sqlBatch(tx, [read, ...settingSteps(settings, false).before]);
+  const row = (previous?.[0] ?? {}) as Record<string, string>;
+  return Object.fromEntries(keys.map((key, i) => [key, row[`s${i}`] as string]));
+}
+
 /** Runs one statement on `submit`'s connection; pg's result of it. */
 async function oneOn(submit: Submit, statement: Statement): Promise<pg.QueryResult> {
   const query = new BatchQuery([statement]);

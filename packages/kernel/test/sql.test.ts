@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { inTransaction, newId, sql, sqlBatch, sqlResult, statementName, UniqueViolationError } from '../src/index.ts';
+import {
+  inTransaction,
+  newId,
+  sql,
+  sqlBatch,
+  sqlResult,
+  statementName,
+  swapSettings,
+  UniqueViolationError,
+} from '../src/index.ts';
 import { useKernelDatabase } from './support/database.ts';
 
 const db = useKernelDatabase();
@@ -124,6 +133,18 @@ describe('the SQL path', () => {
     }
     expect(await db.query(`select name from kt.teams where name = 'Never'`)).toEqual([]);
     expect(await sql(db.em(), { text: 'select $1::int as n', values: [7] })).toEqual([{ n: 7 }]);
+  });
+
+  it('swapSettings sets settings for the rest of a transaction and returns the previous ones, which set back', async () => {
+    const read = { text: `select current_setting('tessera_test.who', true) as who, current_setting('role') as role` };
+    await db.em().transactional(async (tx) => {
+      await sql(tx, { text: `select set_config('tessera_test.who', 'caller', true)` });
+      const previous = await swapSettings(tx, { 'tessera_test.who': 'worker', role: 'pg_read_all_stats' });
+      expect(previous).toEqual({ 'tessera_test.who': 'caller', role: 'none' });
+      expect(await sql(tx, read)).toEqual([{ who: 'worker', role: 'pg_read_all_stats' }]);
+      expect(await swapSettings(tx, previous)).toEqual({ 'tessera_test.who': 'worker', role: 'pg_read_all_stats' });
+      expect(await sql(tx, read)).toEqual([{ who: 'caller', role: 'none' }]);
+    });
   });
 
   it('statementName gives the same text the same name, and a new text a new one', () => {

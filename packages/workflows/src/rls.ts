@@ -1,6 +1,14 @@
 import { type EntityName, type FilterQuery, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, isUuid, NotFoundError, type Statement, sqlBatch, validateId } from '@tessera/kernel';
+import {
+  inTransaction,
+  isUuid,
+  NotFoundError,
+  type Statement,
+  sqlBatch,
+  swapSettings,
+  validateId,
+} from '@tessera/kernel';
 
 /**
  * The role the application's queries run as. It owns nothing, so row-level security applies to it (a table's
@@ -56,29 +64,6 @@ export function actorSettings(actor: Actor): Record<string, string> {
   return { role: roleFor(actor), 'app.current_user_id': actor.userId };
 }
 
-/** The actor's two settings, read (the previous values) and then set, in one round trip; see {@link swapActor}. */
-const READ_ACTOR: Statement = {
-  name: 'workflows.read_actor',
-  text: "select current_setting('role') as role, coalesce(current_setting('app.current_user_id', true), '') as uid",
-};
-const SET_ACTOR = "select set_config('role', $1, true), set_config('app.current_user_id', $2, true)";
-
-/**
- * Sets the role and acting user for the rest of `tx`'s transaction and returns the values they had, to be put back
- * the same way: one round trip. (`role` is `none` when the session never switched, which sets back as well.)
- */
-async function swapActor(
-  tx: EntityManager,
-  settings: Readonly<Record<string, string>>,
-): Promise<Record<string, string>> {
-  const [previous] = await sqlBatch(tx, [
-    READ_ACTOR,
-    { name: 'workflows.set_actor', text: SET_ACTOR, values: [settings.role, settings['app.current_user_id']] },
-  ]);
-  const row = previous?.[0] as { role: string; uid: string };
-  return { role: row.role, 'app.current_user_id': row.uid };
-}
-
 /**
  * The base of the row-level security repositories: every call runs as the application role for its actor, so the
  * policies decide what exists. A call joins the transaction of the EntityManager it was given, if any: its writes
@@ -131,15 +116,16 @@ export abstract class ActorRepository {
     if (!inTransaction(this.callerEm)) return this.actingEm.transactional(work);
     return this.callerEm.transactional(
       async (tx) => {
-        const previous = await swapActor(tx, this.settings);
+        const previous = await swapSettings(tx, this.settings);
         const result = await work(tx);
         await tx.flush();
-        await swapActor(tx, previous);
+        await swapSettings(tx, previous);
         return result;
       },
       { clear: true },
     );
   }
+
   /**
    * The `entity` row with this id as the actor sees it, locked FOR UPDATE and read again with `lock`. An id that is
    * not a UUID, or a row the policies hide, is a NotFoundError naming the entity.
