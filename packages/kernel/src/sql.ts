@@ -321,7 +321,6 @@ export async function sqlResult<R = Record<string, unknown>>(
     return { rows: result.rows as R[], rowCount: Number(result.rowCount ?? result.rows.length) };
   } catch (error) {
     logged(em, statement.text, started, true);
-    noteStatement(error, statement.text);
     throw translateDbError(error, em.getMetadata(), { entity: statement.entity });
   }
 }
