@@ -109,9 +109,7 @@ function isUnused(mark: string | null): boolean {
  * that reuses it refreshes the mark under the same lock, so it never loses a template it is about to clone.
  */
 async function dropUnusedTemplate(adminUrl: string, name: string): Promise<void> {
-  // Another run's cleanup or clone holds this lock only for moments: wait for it (bounded), rather than skip a
-  // template that is then still there when this run looks again.
-  await ifTemplateUnlocked(adminUrl, name, UNUSED_LOCK_WAIT_MS, async (admin) => {
+  await ifTemplateUnlocked(adminUrl, name, async (admin) => {
     const mark = await templateMark(admin, name);
     if (mark !== undefined && parseMark(mark).complete && isUnused(mark)) {
       // No FORCE: a session still connected means someone uses it after all.
@@ -125,32 +123,30 @@ async function dropUnusedTemplate(adminUrl: string, name: string): Promise<void>
  * (its pid means nothing here), or may have created the database but not yet commented it.
  */
 async function dropAbandonedTemplate(adminUrl: string, name: string): Promise<void> {
-  await ifTemplateUnlocked(adminUrl, name, 0, async (admin) => {
+  await ifTemplateUnlocked(adminUrl, name, async (admin) => {
     if ((await templateState(admin, name)) === 'incomplete') {
       await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
     }
   });
 }
 
-/** How long pruning an unused template waits for its lock, which its other holders keep only for moments. */
-const UNUSED_LOCK_WAIT_MS = 5_000;
+/**
+ * How long cleanup waits for a template's lock. Another run's cleanup or clone holds it for moments, and has often
+ * dropped the template by the time the lock comes (the work then finds nothing); a builder holds it for its whole
+ * build, and the wait ends without touching that template.
+ */
+const LOCK_WAIT_MS = 5_000;
 
 /**
- * Runs `work` holding the template's lock, if it can be had at once or within `waitMs`; otherwise does nothing.
+ * Runs `work` holding the template's lock, if it can be had within {@link LOCK_WAIT_MS}; otherwise does nothing.
  * (An advisory lock request obeys `lock_timeout`, whose expiry is SQLSTATE 55P03.)
  */
-async function ifTemplateUnlocked(
-  adminUrl: string,
-  name: string,
-  waitMs: number,
-  work: (admin: Client) => Promise<void>,
-) {
+async function ifTemplateUnlocked(adminUrl: string, name: string, work: (admin: Client) => Promise<void>) {
   const lock = templateLock(name);
   await withClient(adminUrl, async (admin) => {
     const { rows } = await admin.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', lock);
     if (!rows[0]?.locked) {
-      if (waitMs <= 0) return;
-      await admin.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
+      await admin.query(`SET lock_timeout = ${LOCK_WAIT_MS}`);
       const waited = await admin.query('SELECT pg_advisory_lock($1, $2)', lock).then(
         () => true,
         (error: { code?: string }) => {
