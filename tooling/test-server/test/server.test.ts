@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { serversDir as embeddedServersDir, embeddedVersion } from '../src/embedded.ts';
@@ -111,6 +113,30 @@ describe('startTestServer', () => {
     process.env.TESSERA_TEST_SERVER = 'docker';
     process.env.DOCKER_HOST = `tcp://127.0.0.1:${closedPort}`;
     await expect(startTestServer()).rejects.toThrow(/no Docker engine answers/);
+  });
+
+  test('fails the same way when DOCKER_HOST names a socket that is missing, or one that is not Docker', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-docker-host-'));
+    const pings: string[] = [];
+    const notDocker = createHttpServer((request, response) => {
+      pings.push(`${request.method} ${request.url}`);
+      response.writeHead(404).end();
+    });
+    try {
+      process.env.TESSERA_TEST_SERVER = 'docker';
+      process.env.DOCKER_HOST = `unix://${join(dir, 'missing.sock')}`;
+      await expect(startTestServer()).rejects.toThrow(/no Docker engine answers \(DOCKER_HOST/);
+
+      const socket = join(dir, 'docker.sock');
+      await new Promise<void>((resolve) => notDocker.listen(socket, resolve));
+      process.env.DOCKER_HOST = `unix://${socket}`;
+      await expect(startTestServer()).rejects.toThrow(/no Docker engine answers \(DOCKER_HOST/);
+      // It asked the socket the one question an engine answers with 200.
+      expect(pings).toEqual(['GET /_ping']);
+    } finally {
+      await new Promise((resolve) => notDocker.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('rejects a forced URL without TEST_DATABASE_URL, and an unknown choice', async () => {
