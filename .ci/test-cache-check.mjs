@@ -73,6 +73,12 @@ const cases = [
     tessera('kernel', 'migrator', ...contexts, 'cli', 'platform'),
   ],
   [
+    // Every package's vitest imports them, the harness packages' own configs included; node-guard's does not.
+    'the coverage settings (tooling/coverage-config)',
+    () => afterEditing('tooling/coverage-config/index.js'),
+    everything.filter((pkg) => pkg !== '@tessera/node-guard'),
+  ],
+  [
     'TEST_DATABASE_URL (another server)',
     () => changedSince(testHashes({ TEST_DATABASE_URL: 'postgresql://x@127.0.0.1:5432/postgres' })),
     everything,
