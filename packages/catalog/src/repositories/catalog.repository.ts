@@ -7,6 +7,7 @@ import {
   type PageOptions,
   pageOf,
   Repository,
+  sql,
   TesseraError,
   translateDbError,
   UniqueViolationError,
@@ -17,7 +18,6 @@ import { Episode } from '../entities/episode.entity.ts';
 import { Event } from '../entities/event.entity.ts';
 import { type IProject, Project } from '../entities/project.entity.ts';
 import { type ISeason, Season } from '../entities/season.entity.ts';
-import { query } from './sql.ts';
 
 /** Page sizes of the project and search lists. */
 export const CATALOG_PAGE = { max: 100, default: 20 };
@@ -160,11 +160,10 @@ export class CatalogRepository extends Repository {
   /** One page of live projects with only the columns a list needs (id, code, name), as plain rows. */
   async projectSummaries(options: PageOptions = {}) {
     const { page, limit, offset } = pageOf('Project', options, CATALOG_PAGE);
-    return query<{ id: string; code: string; name: string }>(
-      this.em,
-      'select id, code, name from catalog.projects where deleted_at is null order by code limit $1 offset $2',
-      [limit, offset],
-    ).then((items) => ({ items, page, limit }));
+    return sql<{ id: string; code: string; name: string }>(this.em, {
+      text: 'select id, code, name from catalog.projects where deleted_at is null order by code limit $1 offset $2',
+      values: [limit, offset],
+    }).then((items) => ({ items, page, limit }));
   }
 
   /** The live project with this code, or null. */
@@ -183,15 +182,14 @@ export class CatalogRepository extends Repository {
     // CTEs run against the same snapshot and none sees another's changes to a table: each level finds its rows
     // through the ids the level above returned, never by reading back what that level wrote. PostgreSQL runs every
     // data-modifying CTE to completion whether or not the final select reads it, so `x` needs no reference there.
-    const rows = await query<{ n: number }>(
-      this.em,
-      `with p as (update catalog.projects set deleted_at = $2 where id = $1 and deleted_at is null returning id),
+    const rows = await sql<{ n: number }>(this.em, {
+      text: `with p as (update catalog.projects set deleted_at = $2 where id = $1 and deleted_at is null returning id),
        s as (update catalog.seasons set deleted_at = $2 where project_id in (select id from p) and deleted_at is null returning id),
        e as (update catalog.events set deleted_at = $2 where season_id in (select id from s) and deleted_at is null returning id),
        x as (update catalog.episodes set deleted_at = $2 where event_id in (select id from e) and deleted_at is null returning id)
        select (select count(*) from p)::int as n`,
-      [id, at],
-    );
+      values: [id, at],
+    });
     if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id });
     this.em.clear();
     return at;
@@ -209,16 +207,15 @@ export class CatalogRepository extends Repository {
       // that marks what was deleted with it), although `p` itself has just set it to null; the levels below match
       // that timestamp. Each level finds its rows through the ids the level above returned. PostgreSQL runs every
       // data-modifying CTE to completion whether or not the final select reads it, so `x` needs no reference there.
-      const rows = await query<{ n: number }>(
-        tx,
-        `with p as (update catalog.projects set deleted_at = null where id = $1 and deleted_at is not null
+      const rows = await sql<{ n: number }>(tx, {
+        text: `with p as (update catalog.projects set deleted_at = null where id = $1 and deleted_at is not null
                     returning id, (select deleted_at from catalog.projects where id = $1) as at),
          s as (update catalog.seasons set deleted_at = null where project_id in (select id from p) and deleted_at = (select at from p) returning id),
          e as (update catalog.events set deleted_at = null where season_id in (select id from s) and deleted_at = (select at from p) returning id),
          x as (update catalog.episodes set deleted_at = null where event_id in (select id from e) and deleted_at = (select at from p) returning id)
          select (select count(*) from p)::int as n`,
-        [id],
-      );
+        values: [id],
+      });
       if (rows[0]?.n !== 1) throw new NotFoundError('Project', { id, deleted: true });
     });
   }

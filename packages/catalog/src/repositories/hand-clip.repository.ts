@@ -8,6 +8,7 @@ import {
   NotFoundError,
   newId,
   Repository,
+  sql,
   ValidationError,
   validateEntity,
   validateId,
@@ -19,7 +20,6 @@ import { HandClipPlayer } from '../entities/hand-clip-player.entity.ts';
 import { type IPlayer, Player } from '../entities/player.entity.ts';
 import { type ITag, Tag } from '../entities/tag.entity.ts';
 import { VideoFile } from '../entities/video-file.entity.ts';
-import { query } from './sql.ts';
 
 /** A new hand clip. */
 export interface HandClipInput {
@@ -102,12 +102,15 @@ export class HandClipRepository extends Repository {
     const data = { ...input, description: input.description ?? null, color: input.color ?? null };
     validateEntity(this.em.getMetadata(Tag), data);
     // One INSERT … RETURNING; a live tag with the same key is the unique index's violation, translated.
-    const [row] = await query<Omit<TagRecord, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string }>(
+    const [row] = await sql<Omit<TagRecord, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string }>(
       this.em,
-      'insert into catalog.tags (id, category, name, description, color) values ($1, $2, $3, $4, $5) ' +
-        'returning id, category, name, description, color, created_at as "createdAt", updated_at as "updatedAt"',
-      [newId(), data.category, data.name, data.description, data.color],
-      'catalog.tags.insert',
+      {
+        text:
+          'insert into catalog.tags (id, category, name, description, color) values ($1, $2, $3, $4, $5) ' +
+          'returning id, category, name, description, color, created_at as "createdAt", updated_at as "updatedAt"',
+        values: [newId(), data.category, data.name, data.description, data.color],
+        name: 'catalog.tags.insert',
+      },
     );
     // A plain record (no hydration into the unit of work); MikroORM's pool leaves timestamps as text.
     const tag = row as unknown as TagRecord;
@@ -119,7 +122,11 @@ export class HandClipRepository extends Repository {
   /** The live (not soft-deleted) hand clip with this id; NotFoundError otherwise. One named statement, a plain row. */
   async getHandClip(id: string): Promise<HandClipRecord> {
     validateId('HandClip', 'id', id);
-    const [row] = await query<HandClipRow>(this.em, HAND_CLIP_BY_ID, [id], 'catalog.hand_clips.by_id');
+    const [row] = await sql<HandClipRow>(this.em, {
+      text: HAND_CLIP_BY_ID,
+      values: [id],
+      name: 'catalog.hand_clips.by_id',
+    });
     if (!row) throw new NotFoundError('HandClip', { id });
     // numeric and timestamps arrive as text (MikroORM's pool); the entity maps them to numbers and dates.
     const clip = row as unknown as HandClipRecord;
@@ -185,11 +192,10 @@ export class HandClipRepository extends Repository {
     const missing = tags.find((t) => !found.some((f) => f.category === t.category && f.name === t.name));
     if (missing) throw new NotFoundError('Tag', { category: missing.category, name: missing.name });
     if (found.length > 0) {
-      await query(
-        this.em,
-        `insert into catalog.hand_clip_tags (hand_clip_id, tag_id) select $1, unnest($2::uuid[]) on conflict do nothing`,
-        [handClipId, found.map((t) => t.id)],
-      );
+      await sql(this.em, {
+        text: `insert into catalog.hand_clip_tags (hand_clip_id, tag_id) select $1, unnest($2::uuid[]) on conflict do nothing`,
+        values: [handClipId, found.map((t) => t.id)],
+      });
     }
     return this.tagsOf(handClipId);
   }
@@ -201,11 +207,10 @@ export class HandClipRepository extends Repository {
     tagIds.forEach((id, i) => {
       if (!isUuid(id)) throw new ValidationError('HandClipTag', 'tag', `tagIds[${i}] must be a UUID`);
     });
-    const rows = await query(
-      this.em,
-      'delete from catalog.hand_clip_tags where hand_clip_id = $1 and tag_id = any($2::uuid[]) returning 1',
-      [handClipId, [...tagIds]],
-    );
+    const rows = await sql(this.em, {
+      text: 'delete from catalog.hand_clip_tags where hand_clip_id = $1 and tag_id = any($2::uuid[]) returning 1',
+      values: [handClipId, [...tagIds]],
+    });
     return rows.length;
   }
 
@@ -219,14 +224,13 @@ export class HandClipRepository extends Repository {
     checkPlayerRows(this.em, handClipId, players);
     await this.liveClip(handClipId);
     if (players.length > 0) {
-      await query(
-        this.em,
-        `insert into catalog.hand_clip_players (hand_clip_id, player_id, is_winner)
+      await sql(this.em, {
+        text: `insert into catalog.hand_clip_players (hand_clip_id, player_id, is_winner)
          select $1, p, w from unnest($2::uuid[], $3::boolean[]) as t(p, w)
          on conflict (hand_clip_id, player_id) do update set is_winner = excluded.is_winner
          where hand_clip_players.is_winner <> excluded.is_winner`,
-        [handClipId, players.map((p) => p.playerId), players.map((p) => p.isWinner ?? false)],
-      );
+        values: [handClipId, players.map((p) => p.playerId), players.map((p) => p.isWinner ?? false)],
+      });
     }
     return (await this.playersOf(handClipId)).map((p) => p.player);
   }
@@ -242,11 +246,10 @@ export class HandClipRepository extends Repository {
 
   /** The live players of a clip, by name, with whether each won. */
   async playersOf(handClipId: string): Promise<{ player: IPlayer; isWinner: boolean }[]> {
-    const links = await query<{ player_id: string; is_winner: boolean }>(
-      this.em,
-      'select player_id, is_winner from catalog.hand_clip_players where hand_clip_id = $1',
-      [handClipId],
-    );
+    const links = await sql<{ player_id: string; is_winner: boolean }>(this.em, {
+      text: 'select player_id, is_winner from catalog.hand_clip_players where hand_clip_id = $1',
+      values: [handClipId],
+    });
     const players = await this.em.find(
       Player,
       { id: { $in: links.map((l) => l.player_id) } },
@@ -259,11 +262,10 @@ export class HandClipRepository extends Repository {
   }
 
   private async linked(table: string, column: string, handClipId: string): Promise<string[]> {
-    const rows = await query<{ id: string }>(
-      this.em,
-      `select ${column} as id from catalog.${table} where hand_clip_id = $1`,
-      [handClipId],
-    );
+    const rows = await sql<{ id: string }>(this.em, {
+      text: `select ${column} as id from catalog.${table} where hand_clip_id = $1`,
+      values: [handClipId],
+    });
     return rows.map((r) => r.id);
   }
 

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { declareConsistency, type PageOptions, pageOf, Repository, ValidationError } from '@tessera/kernel';
+import { declareConsistency, type PageOptions, pageOf, Repository, sql, ValidationError } from '@tessera/kernel';
 import { CATALOG_PAGE } from './catalog.repository.ts';
-import { query } from './sql.ts';
 
 /** One ranked search hit. */
 export interface SearchHit {
@@ -95,12 +94,10 @@ const wordIndexComplete = new WeakSet<object>();
  */
 async function trustWordIndex(em: EntityManager): Promise<boolean> {
   if (wordIndexComplete.has(em.config)) return true;
-  const [state] = await query<{ complete: boolean }>(
-    em,
-    'select complete from catalog.hand_clip_lexemes_state',
-    [],
-    'catalog.word_index_complete',
-  );
+  const [state] = await sql<{ complete: boolean }>(em, {
+    text: 'select complete from catalog.hand_clip_lexemes_state',
+    name: 'catalog.word_index_complete',
+  });
   if (state?.complete !== true) return false;
   wordIndexComplete.add(em.config);
   return true;
@@ -137,7 +134,7 @@ export class SearchRepository extends Repository {
   private async run(
     entity: string,
     name: string,
-    sql: string,
+    statement: string,
     text: string,
     options: PageOptions,
   ): Promise<SearchPage> {
@@ -147,7 +144,7 @@ export class SearchRepository extends Repository {
     const { page, limit, offset } = pageOf(entity, options, CATALOG_PAGE);
     // One row more than the page says whether another page exists, without counting every match. Named: every
     // strategy's plan suits any frequency of its words, so a generic plan is as good as one planned per text.
-    const rows = await query<SearchHit>(this.em, sql, [text, limit + 1, offset], name);
+    const rows = await sql<SearchHit>(this.em, { text: statement, values: [text, limit + 1, offset], name });
     return { items: rows.slice(0, limit), page, limit, hasMore: rows.length > limit };
   }
 }

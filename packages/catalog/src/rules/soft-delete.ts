@@ -1,7 +1,6 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, ValidationError, validateId } from '@tessera/kernel';
-import { query } from '../repositories/sql.ts';
+import { NotFoundError, sql, ValidationError, validateId } from '@tessera/kernel';
 
 /**
  * Soft-deletes one row of a catalog table: sets `deleted_at`, after which default reads no longer see it and
@@ -13,11 +12,10 @@ export async function softDelete(em: EntityManager, entity: EntityName, id: stri
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
     throw new ValidationError(meta.className, 'deletedAt', 'must be a valid Date');
   }
-  const rows = await query<{ id: string }>(
-    em,
-    `update "${meta.schema}"."${meta.tableName}" set deleted_at = $2 where id = $1 and deleted_at is null returning id`,
-    [id, at],
-  );
+  const rows = await sql<{ id: string }>(em, {
+    text: `update "${meta.schema}"."${meta.tableName}" set deleted_at = $2 where id = $1 and deleted_at is null returning id`,
+    values: [id, at],
+  });
   if (rows.length === 0) throw new NotFoundError(meta.className, { id });
   // A cached copy would still say "live" and could be flushed back; the row changed under the ORM.
   const cached = em.getUnitOfWork().getById(entity, id);
@@ -32,10 +30,9 @@ export async function softDelete(em: EntityManager, entity: EntityName, id: stri
 export async function restore(em: EntityManager, entity: EntityName, id: string): Promise<void> {
   const meta = em.getMetadata().get(entity);
   validateId(meta.className, 'id', id);
-  const rows = await query<{ id: string }>(
-    em,
-    `update "${meta.schema}"."${meta.tableName}" set deleted_at = null where id = $1 and deleted_at is not null returning id`,
-    [id],
-  );
+  const rows = await sql<{ id: string }>(em, {
+    text: `update "${meta.schema}"."${meta.tableName}" set deleted_at = null where id = $1 and deleted_at is not null returning id`,
+    values: [id],
+  });
   if (rows.length === 0) throw new NotFoundError(meta.className, { id, deleted: true });
 }
