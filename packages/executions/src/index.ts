@@ -16,13 +16,14 @@ export {
 /** A log line as {@link ExecutionRepository.appendLogs} takes it. */
 export type { LogInput } from './logs/log-writer.ts';
 /** Starting executions, moving them through their lifecycle, appending logs, listing a workflow's runs. */
+/** One row of a workflow's execution list, and the largest page. */
 export {
+  type ExecutionListItem,
   type ExecutionRecord,
   ExecutionRepository,
+  MAX_EXECUTION_PAGE,
   type StartExecutionInput,
 } from './repositories/execution.repository.ts';
-/** One row of a workflow's execution list, and the largest page. */
-export { type ExecutionListItem, MAX_EXECUTION_PAGE } from './repositories/execution-list.ts';
 /** Per-workflow execution statistics from the materialized view. */
 export { ExecutionStatsRepository, type WorkflowExecutionStats } from './repositories/stats.repository.ts';
 /** Recording the steps of an execution. */

@@ -3,7 +3,7 @@ import { actorSettings } from '@tessera/workflows';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { executions } from '../src/index.ts';
-import { LIST_TEXT } from '../src/repositories/execution-list.ts';
+import { LIST_TEXT } from '../src/repositories/execution.repository.ts';
 import { ownedWorkflow } from './helpers.ts';
 
 const db = useTestDatabase(executions);
