@@ -53,6 +53,8 @@ const RAW_NODE = Object.freeze({ kind: 'RawNode', sqlFragments: [], parameters: 
 
 /** Statements whose Parse may or may not have reached the server before an error: re-prepared (close + parse). */
 const UNSURE = Symbol('tessera.unsurePreparedStatements');
+/** The texts of statements that never return a row: the batch asks for no row description for them. */
+const ROWLESS = new Set<string>();
 type Tracked = { parsedStatements: Record<string, string>; submittedNamedStatements: Record<string, string> } & {
   [UNSURE]?: Set<string>;
 };
@@ -128,7 +130,7 @@ class BatchQuery extends PgQuery {
         if (name) connection.submittedNamedStatements[name] = text;
       }
       connection.bind({ portal: '', statement: name, values: this.#values[i] ?? [] });
-      connection.describe({ type: 'P', name: '' });
+      if (!ROWLESS.has(text)) connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     });
     connection.sync();
@@ -352,11 +354,13 @@ function templatesFor(keys: readonly string[], inTransaction: boolean): SettingT
   let templates = settingTemplates.get(cacheKey);
   if (templates === undefined) {
     const saved = (i: number) => `'tessera_saved.s${i}'`;
-    const setText = `select ${keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
+    const setText = rowless(keys.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`));
     const set = { name: statementName('tessera.settings', setText), text: setText };
     if (inTransaction) {
-      const saveText = `select ${keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`).join(', ')}`;
-      const restoreText = `select ${keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`).join(', ')}`;
+      const saveText = rowless(
+        keys.map((_, i) => `set_config(${saved(i)}, coalesce(current_setting($${i + 1}, true), ''), true)`),
+      );
+      const restoreText = rowless(keys.map((_, i) => `set_config($${i + 1}, current_setting(${saved(i)}), true)`));
       templates = {
         keys,
         set,
@@ -369,6 +373,16 @@ function templatesFor(keys: readonly string[], inTransaction: boolean): SettingT
     settingTemplates.set(cacheKey, templates);
   }
   return templates;
+}
+
+/**
+ * A statement that evaluates `calls` (each returns text, never null) and returns no row: nothing to describe,
+ * parse or build on the client, which is most of what a setting statement cost there.
+ */
+function rowless(calls: readonly string[]): string {
+  const text = `select where (${calls.join(' || ')}) is null`;
+  ROWLESS.add(text);
+  return text;
 }
 
 /** The statements that set `settings` (saving the current values first inside a transaction) and restore them. */
