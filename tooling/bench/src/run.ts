@@ -28,6 +28,7 @@ import {
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import { workflows } from '@tessera/workflows';
 import pg from 'pg';
+import { type Pinning, pinCpus } from './pin.ts';
 import { countingProxy } from './proxy.ts';
 import { SCALES, seed } from './seed.ts';
 import { makeOperations, type Operation } from './variants.ts';
@@ -59,9 +60,11 @@ const say = (line = '') => {
   lines.push(line);
 };
 
+let pinning: Pinning | undefined;
 try {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
+  pinning = await pinCpus(admin, db.url);
   const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
   let t = performance.now();
   const seeded = await seed(admin, scale);
@@ -74,7 +77,7 @@ try {
   say(`Run ${new Date().toISOString()} with \`pnpm bench --scale ${scaleName}\`.`);
   say();
   say(`- machine: ${machineLine()}; Node ${process.version}; PostgreSQL ${version} (same host, TCP)`);
-  say(`- load average at start: ${loadBefore} (1, 5, 15 min)`);
+  say(`- load average at start: ${loadBefore} (1, 5, 15 min); ${pinning.line}`);
   if ((loadavg()[0] ?? 0) > cpus().length) {
     say(
       '- the machine was busy (load average above the core count): absolute times are inflated and p95s are noisy; ' +
@@ -192,6 +195,11 @@ try {
   );
   say('- Every variant of an operation runs in the same process against the same database, interleaved in random');
   say('  order after a warm-up; round trips are counted in a second pass through a counting TCP proxy.');
+  say(
+    '- With a local server it can pin (its postmaster.pid readable, `taskset`, two CPUs or more), the server runs on',
+  );
+  say("  CPU 0 and the benchmark on the others: unpinned, where the scheduler puts each connection's backend moved a");
+  say("  library's latency by up to a fifth for the whole run. The machine line says whether it was pinned.");
   await admin.end();
   // The results replace only their own section of the file, between the markers; other benchmarks keep theirs.
   const section = `${BEGIN}\n${lines.join('\n')}\n${END}`;
@@ -206,6 +214,7 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
+  pinning?.restore();
   await db.drop();
   await server.stop();
 }
