@@ -10,13 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { audit } from '@tessera/audit';
-import { catalog } from '@tessera/catalog';
-import { executions } from '@tessera/executions';
-import { identity } from '@tessera/identity';
-import { composeContexts } from '@tessera/kernel';
-import { knowledge } from '@tessera/knowledge';
-import { nas } from '@tessera/nas';
+import { platform } from '@tessera/platform';
 import {
   cloneDatabase,
   ensureTemplate,
@@ -26,7 +20,6 @@ import {
   startTestServer,
 } from '@tessera/test-server';
 import { migrateDatabase, templateKey } from '@tessera/testing';
-import { workflows } from '@tessera/workflows';
 import pg from 'pg';
 import { type Pinning, pinCpus } from './pin.ts';
 import { countingProxy } from './proxy.ts';
@@ -47,7 +40,8 @@ const out = option('out') ?? join(here, '../../../docs/benchmarks.md');
 const BEGIN = '<!-- bench:hot-paths:begin -->';
 const END = '<!-- bench:hot-paths:end -->';
 
-const composition = composeContexts([identity, audit, workflows, executions, knowledge, nas, catalog]);
+// Every context, as the platform composes them into one database.
+const composition = platform;
 const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 const server = configured ? { adminUrl: configured, stop: async () => {} } : await startTestServer();
 const template = await ensureTemplate(server.adminUrl, templateKey(composition), (url) =>
