@@ -25,7 +25,7 @@ const LOCAL = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '']);
  * otherwise nothing is pinned and the line says why. Call it before opening the connections that are measured.
  */
 export async function pinCpus(admin: pg.ClientBase, url: string): Promise<Pinning> {
-  const unpinned = (why: string): Pinning => ({ line: `CPUs not pinned (${why})`, restore: () => {} });
+  const unpinned = notPinned;
   const cpus = availableParallelism();
   if (cpus < 2) return unpinned('one CPU');
   if (!LOCAL.has(new URL(url).hostname)) return unpinned('the server is not on this machine');
@@ -50,16 +50,28 @@ export async function pinCpus(admin: pg.ClientBase, url: string): Promise<Pinnin
     taskset(['-a', '-p', previous, String(postmaster)]);
     return unpinned((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown');
   }
-  return {
-    line: `server pinned to CPU 0, the benchmark to CPU ${own} (taskset)`,
-    restore: () => {
-      try {
-        taskset(['-a', '-p', previous, String(postmaster)]);
-      } catch {
-        // The server has stopped (a test server the run started and stopped): nothing to give back.
-      }
-    },
+  const restore = () => {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    try {
+      taskset(['-a', '-p', previous, String(postmaster)]);
+    } catch {
+      // The server has stopped (a test server the run started and stopped): nothing to give back.
+    }
   };
+  // Interrupted, the server still gets its CPUs back (a kill -9 cannot be caught: `taskset -a -p MASK PID` then).
+  const interrupted = (signal: NodeJS.Signals) => {
+    restore();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return { line: `server pinned to CPU 0, the benchmark to CPU ${own} (taskset)`, restore };
+}
+
+/** Nothing pinned, and why (for the report). */
+export function notPinned(why: string): Pinning {
+  return { line: `CPUs not pinned (${why})`, restore: () => {} };
 }
 
 function taskset(args: string[]): string {

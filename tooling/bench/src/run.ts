@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--scale tiny|small|full] [--out FILE]`: Tessera's hot paths against raw pg (named and unnamed) and the
+ * `pnpm bench [--scale tiny|small|full] [--out FILE] [--pin]`: Tessera's hot paths against raw pg (named and unnamed) and the
  * peer libraries, on the project's migrated schema, in one run. After a warm-up, every round runs each variant of
  * an operation once in a random order; p50/p95 per variant and their ratios to raw pg named are printed and written
  * as Markdown (default docs/benchmarks.md). Round trips per call are counted through a TCP proxy in a second pass.
@@ -21,7 +21,7 @@ import {
 } from '@tessera/test-server';
 import { migrateDatabase, templateKey } from '@tessera/testing';
 import pg from 'pg';
-import { type Pinning, pinCpus } from './pin.ts';
+import { notPinned, type Pinning, pinCpus } from './pin.ts';
 import { countingProxy } from './proxy.ts';
 import { SCALES, seed } from './seed.ts';
 import { makeOperations, type Operation } from './variants.ts';
@@ -58,7 +58,11 @@ let pinning: Pinning | undefined;
 try {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
-  pinning = await pinCpus(admin, db.url);
+  // A server the run started is pinned; one given by URL (shared, perhaps) only when asked with --pin.
+  pinning =
+    configured && !args.includes('--pin')
+      ? notPinned('a server given by URL is pinned only with --pin')
+      : await pinCpus(admin, db.url);
   const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v;
   let t = performance.now();
   const seeded = await seed(admin, scale);
