@@ -39,27 +39,38 @@ export async function tableChecksums(db: TestDatabase, schemas: readonly string[
 }
 
 /**
+ * The check {@link itRefusesBadInput} runs for one case: the call rejects with the expected typed error naming the
+ * entity and field, and every table of the given schemas is unchanged. Rejects (an assertion error) when it does not.
+ */
+export async function checkRefusesBadInput(
+  db: TestDatabase,
+  schemas: readonly string[],
+  c: BadInputCase,
+): Promise<void> {
+  const before = await tableChecksums(db, schemas);
+  const error = await c.run(db.em()).then(
+    () => new Error('the call succeeded'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(c.error);
+  if (c.entity !== undefined) expect(error).toMatchObject({ entity: c.entity });
+  if (c.field !== undefined) expect((error as { field?: string }).field).toBe(c.field);
+  c.check?.(error as Error);
+  const after = await tableChecksums(db, schemas);
+  for (const table of c.failureRecordedIn ?? []) {
+    delete before[table];
+    delete after[table];
+  }
+  expect(after).toEqual(before);
+}
+
+/**
  * Declares one test per case: the call rejects with the expected typed error naming the entity and field,
  * and every table of the given schemas is unchanged (row counts and contents).
  */
 export function itRefusesBadInput(db: TestDatabase, schemas: readonly string[], cases: readonly BadInputCase[]): void {
   for (const c of cases) {
-    it(`${c.name}: ${c.error.name}${c.field ? ` on ${c.entity ?? ''}.${c.field}` : ''}, nothing written`, async () => {
-      const before = await tableChecksums(db, schemas);
-      const error = await c.run(db.em()).then(
-        () => new Error('the call succeeded'),
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(c.error);
-      if (c.entity !== undefined) expect(error).toMatchObject({ entity: c.entity });
-      if (c.field !== undefined) expect((error as { field?: string }).field).toBe(c.field);
-      c.check?.(error as Error);
-      const after = await tableChecksums(db, schemas);
-      for (const table of c.failureRecordedIn ?? []) {
-        delete before[table];
-        delete after[table];
-      }
-      expect(after).toEqual(before);
-    });
+    it(`${c.name}: ${c.error.name}${c.field ? ` on ${c.entity ?? ''}.${c.field}` : ''}, nothing written`, () =>
+      checkRefusesBadInput(db, schemas, c));
   }
 }
