@@ -70,8 +70,10 @@ const cases = [
   [
     'the kernel',
     () => afterEditing('packages/kernel/src/index.ts'),
-    tessera('kernel', 'migrator', ...contexts, 'cli', 'platform'),
+    // @tessera/testing (the harness a service uses) builds on the kernel, and its own tests compose a context.
+    tessera('kernel', 'migrator', 'testing', ...contexts, 'cli', 'platform'),
   ],
+  ['a test of @tessera/testing', () => afterEditing('tooling/testing/test/database.test.ts'), tessera('testing')],
   [
     // Every package's vitest imports them, the harness packages' own configs included; node-guard's does not.
     'the coverage settings (tooling/coverage-config)',
