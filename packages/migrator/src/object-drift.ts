@@ -133,7 +133,8 @@ export async function checkObjectDrift(
   options: { scratchServerUrl?: string } = {},
 ): Promise<ObjectDrift[]> {
   const server = options.scratchServerUrl ?? url;
-  const name = `${SCRATCH_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+  // When it was made (for the leftover sweep) and by which process: a leftover names the run that left it.
+  const name = `${SCRATCH_PREFIX}${Math.floor(Date.now() / 1000)}_${process.pid}_${randomBytes(4).toString('hex')}`;
   try {
     await admin(server, async (client) => {
       await dropLeftovers(client);

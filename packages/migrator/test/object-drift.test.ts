@@ -38,10 +38,11 @@ async function migrate(target = composition) {
 }
 
 const messages = async () => (await checkObjectDrift(composition, db.url)).map((d) => d.message);
+// This process' scratch databases only: other test files (other processes) check drift on the same server too.
 const scratchDatabases = async () =>
-  (await db.query(`select datname from pg_database where datname like $1`, [`${SCRATCH_PREFIX}%`])).map(
-    (r) => r.datname as string,
-  );
+  (
+    await db.query(`select datname from pg_database where datname like $1`, [`${SCRATCH_PREFIX}%\\_${process.pid}\\_%`])
+  ).map((r) => r.datname as string);
 
 describe('checkObjectDrift', () => {
   it('finds nothing on a database the migrations built', async () => {
