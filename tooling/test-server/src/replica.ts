@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,9 @@ import pg from 'pg';
 import { databaseUrl, ident, serverMajor, withClient } from './admin.ts';
 import { type OwnerFile, serversDir } from './embedded.ts';
 import { waitForReplay } from './replica-env.ts';
+
+/** What a server's log says when its port was taken before it could listen. */
+const PORT_TAKEN = /could not bind|Address already in use|could not create any TCP\/IP sockets/i;
 
 const run = promisify(execFile);
 
@@ -137,7 +140,8 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
   };
 
   const password = randomBytes(18).toString('base64url');
-  const ports = { primary: await freePort(), replica: await freePort() };
+  // Each set when its server starts (startOnFreePort).
+  const ports = { primary: 0, replica: 0 };
   const serverFlags = (port: number) =>
     [...SETTINGS, `port=${port}`, `unix_socket_directories=${socketDir}`].map((s) => `-c ${s}`).join(' ');
   const pgCtl = (dir: string, action: 'start' | 'stop', port: number) =>
@@ -154,6 +158,28 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
       ],
       action === 'start' ? (dir === primaryDir ? options.cpus?.primary : options.cpus?.replica) : undefined,
     );
+
+  /**
+   * Starts a server on a free port. Another process may take that port between the check and the bind (test runs
+   * start servers in parallel); the server then cannot listen, and it is started again on another port, at most five
+   * times. Any other failure carries the end of the server's log.
+   */
+  const startOnFreePort = async (dir: string, role: 'primary' | 'replica'): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      ports[role] = await freePort();
+      try {
+        await pgCtl(dir, 'start', ports[role]);
+        return;
+      } catch (error) {
+        const log = await readFile(join(runDir, `${ports[role]}.log`), 'utf8').catch(() => '');
+        if (attempt < 5 && PORT_TAKEN.test(log)) continue;
+        const reason =
+          (error as { stderr?: string }).stderr || (error instanceof Error ? error.message : String(error));
+        const tail = log.trim().split('\n').slice(-10).join('\n');
+        throw Object.assign(new Error(reason), { stderr: tail ? `${reason.trim()}\nserver log:\n${tail}` : reason });
+      }
+    }
+  };
 
   const failed = async (step: string, error: unknown): Promise<never> => {
     await pgCtl(replicaDir, 'stop', ports.replica).catch(() => {});
@@ -185,7 +211,7 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
     return failed('initdb', error);
   }
   await rm(pwfile, { force: true });
-  await pgCtl(primaryDir, 'start', ports.primary).catch((e) => failed('starting the primary', e));
+  await startOnFreePort(primaryDir, 'primary').catch((e) => failed('starting the primary', e));
   const adminUrl = `postgresql://postgres:${password}@127.0.0.1:${ports.primary}/postgres`;
   if (copy) {
     await copyBaseBackup(adminUrl, primaryDir, replicaDir, asRoot ? { uid, gid } : undefined).catch((e) =>
@@ -217,7 +243,7 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
       '--no-sync',
     ]).catch((e) => failed('pg_basebackup', e));
   }
-  await pgCtl(replicaDir, 'start', ports.replica).catch((e) => failed('starting the replica', e));
+  await startOnFreePort(replicaDir, 'replica').catch((e) => failed('starting the replica', e));
 
   const url = (port: number, database = 'postgres') =>
     `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`;
