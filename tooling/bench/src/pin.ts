@@ -25,10 +25,9 @@ const LOCAL = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '']);
  * otherwise nothing is pinned and the line says why. Call it before opening the connections that are measured.
  */
 export async function pinCpus(admin: pg.ClientBase, url: string): Promise<Pinning> {
-  const unpinned = notPinned;
   const cpus = availableParallelism();
-  if (cpus < 2) return unpinned('one CPU');
-  if (!LOCAL.has(new URL(url).hostname)) return unpinned('the server is not on this machine');
+  if (cpus < 2) return notPinned('one CPU');
+  if (!LOCAL.has(new URL(url).hostname)) return notPinned('the server is not on this machine');
   let postmaster: number;
   let previous: string;
   try {
@@ -41,14 +40,14 @@ export async function pinCpus(admin: pg.ClientBase, url: string): Promise<Pinnin
         ?.trim() ?? '';
     taskset(['-a', '-p', '-c', '0', String(postmaster)]);
   } catch (error) {
-    return unpinned((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown');
+    return notPinned(firstLine(error));
   }
   const own = cpus === 2 ? '1' : `1-${cpus - 1}`;
   try {
     taskset(['-a', '-p', '-c', own, String(process.pid)]);
   } catch (error) {
     taskset(['-a', '-p', previous, String(postmaster)]);
-    return unpinned((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown');
+    return notPinned(firstLine(error));
   }
   const restore = () => {
     process.off('SIGINT', interrupted);
@@ -72,6 +71,10 @@ export async function pinCpus(admin: pg.ClientBase, url: string): Promise<Pinnin
 /** Nothing pinned, and why (for the report). */
 export function notPinned(why: string): Pinning {
   return { line: `CPUs not pinned (${why})`, restore: () => {} };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown';
 }
 
 function taskset(args: string[]): string {
