@@ -58,8 +58,9 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         () => {
           // Link the new package, write its initial migration and snapshot from the entity, let the formatter
           // order the platform's imports, and draw the README's diagram: the package and the platform then pass
-          // lint, typecheck and tests as generated.
-          run(root, 'pnpm', ['install', '--prefer-offline']);
+          // lint, typecheck and tests as generated. A new package changes the lockfile, so the install may update it
+          // even where pnpm would default to a frozen lockfile (CI=true).
+          run(root, 'pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile']);
           run(root, 'pnpm', ['--filter', `@tessera/${name}`, 'migration:create', 'initial']);
           run(root, 'pnpm', [
             'exec',
