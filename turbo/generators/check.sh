@@ -16,6 +16,12 @@ git -C "$root" worktree add --quiet --detach "$tmp/repo" HEAD
 cd "$tmp/repo"
 pnpm install --prefer-offline --frozen-lockfile >/dev/null
 pnpm exec turbo gen context --args "$name"
+# turbo gen exits 0 even when one of its actions failed: the initial migration is the last thing the generator
+# writes before formatting, so its absence means the generator did not finish.
+if ! compgen -G "packages/$name/src/migrations/Migration*_${name}_initial.ts" >/dev/null; then
+  echo "turbo gen context $name did not finish: packages/$name/src/migrations has no initial migration" >&2
+  exit 1
+fi
 pnpm --filter "@tessera/$name" --filter @tessera/platform typecheck
 pnpm --filter "@tessera/$name" --filter @tessera/platform lint
 pnpm --filter "@tessera/$name" test
