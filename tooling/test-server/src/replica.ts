@@ -16,6 +16,11 @@ const PORT_TAKEN = /could not bind|Address already in use|could not create any T
 
 const run = promisify(execFile);
 
+/** What a failed command said: its stderr when it printed any, else the error's message. */
+function reasonOf(error: unknown): string {
+  return (error as { stderr?: string }).stderr || (error instanceof Error ? error.message : String(error));
+}
+
 /** A primary and a streaming replica of it (PostgreSQL's physical replication), both private to this process. */
 export interface ReplicatedServer {
   /** Superuser URL of the primary's `postgres` database. */
@@ -173,8 +178,7 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
       } catch (error) {
         const log = await readFile(join(runDir, `${ports[role]}.log`), 'utf8').catch(() => '');
         if (attempt < 5 && PORT_TAKEN.test(log)) continue;
-        const reason =
-          (error as { stderr?: string }).stderr || (error instanceof Error ? error.message : String(error));
+        const reason = reasonOf(error);
         const tail = log.trim().split('\n').slice(-10).join('\n');
         throw Object.assign(new Error(reason), { stderr: tail ? `${reason.trim()}\nserver log:\n${tail}` : reason });
       }
@@ -185,8 +189,7 @@ export async function startReplicatedServer(options: ReplicatedServerOptions = {
     await pgCtl(replicaDir, 'stop', ports.replica).catch(() => {});
     await pgCtl(primaryDir, 'stop', ports.primary).catch(() => {});
     await rm(runDir, { recursive: true, force: true });
-    const reason = (error as { stderr?: string }).stderr || (error instanceof Error ? error.message : String(error));
-    throw new Error(`replicated test server: ${step} failed: ${reason.trim()}`);
+    throw new Error(`replicated test server: ${step} failed: ${reasonOf(error).trim()}`);
   };
 
   // The password file exists only while initdb reads it.
