@@ -13,6 +13,9 @@ interface PlanNode {
   'Index Name'?: string;
   'Heap Fetches'?: number;
   'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Parent Relationship'?: string;
+  Filter?: string;
   Plans?: PlanNode[];
 }
 
@@ -30,6 +33,24 @@ async function seed(template: string, count: number): Promise<void> {
       where e.id = $1`,
     [template, count],
   );
+}
+
+/** The list's plan as the repository runs it: its SQL, under the actor's role and row-level security settings. */
+async function explainAs(userId: string, workflowId: string): Promise<PlanNode[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('begin');
+    for (const [name, value] of Object.entries(actorSettings({ userId }))) {
+      if (name === 'role') await client.query(`set local role ${client.escapeIdentifier(value)}`);
+      else await client.query('select set_config($1, $2, true)', [name, value]);
+    }
+    const { rows } = await client.query(`explain (analyze, buffers, format json) ${LIST_TEXT}`, [workflowId, 50]);
+    await client.query('commit');
+    return nodes((rows[0]['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan);
+  } finally {
+    await client.end();
+  }
 }
 
 describe('the list of a workflow’s newest executions', () => {
@@ -51,28 +72,25 @@ describe('the list of a workflow’s newest executions', () => {
       allVisible = pages?.all === true;
     }
 
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      // Exactly what the repository runs: its SQL, under the actor's role and row-level security settings.
-      await client.query('begin');
-      for (const [name, value] of Object.entries(actorSettings({ userId: mine.owner.id }))) {
-        if (name === 'role') await client.query(`set local role ${client.escapeIdentifier(value)}`);
-        else await client.query('select set_config($1, $2, true)', [name, value]);
-      }
-      const { rows } = await client.query(`explain (analyze, buffers, format json) ${LIST_TEXT}`, [
-        mine.workflow.id,
-        50,
-      ]);
-      await client.query('commit');
-      const plan = nodes((rows[0]['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan);
-      const scan = plan.find((n) => n['Index Name'] === 'ix_executions_list');
-      expect(scan?.['Node Type']).toBe('Index Only Scan');
-      if (allVisible) expect(scan?.['Heap Fetches']).toBe(0);
-      expect(scan?.['Actual Rows']).toBe(50);
-      expect(plan.map((n) => n['Node Type'])).not.toContain('Sort');
-    } finally {
-      await client.end();
-    }
+    const plan = await explainAs(mine.owner.id, mine.workflow.id);
+    const scan = plan.find((n) => n['Index Name'] === 'ix_executions_list');
+    expect(scan?.['Node Type']).toBe('Index Only Scan');
+    if (allVisible) expect(scan?.['Heap Fetches']).toBe(0);
+    expect(scan?.['Actual Rows']).toBe(50);
+    expect(plan.map((n) => n['Node Type'])).not.toContain('Sort');
+  });
+
+  it('reads the acting user once per statement, not once for each row the policy filters', async () => {
+    const mine = await ownedWorkflow(db);
+    await seed((await mine.repo().start(mine.workflow.id)).id, 200);
+
+    const plan = await explainAs(mine.owner.id, mine.workflow.id);
+    expect(plan[0]?.['Actual Rows']).toBe(50);
+    // The policy's comparison takes the acting user from an InitPlan, run once; the filter itself calls no function.
+    const once = plan.filter((n) => n['Parent Relationship'] === 'InitPlan');
+    expect(once).toHaveLength(1);
+    expect(once[0]?.['Actual Loops']).toBe(1);
+    const filters = plan.flatMap((n) => (n.Filter?.includes('triggered_by') ? [n.Filter] : []));
+    expect(filters).toEqual([expect.stringMatching(/^\(triggered_by = \$\d+\)$/)]);
   });
 });

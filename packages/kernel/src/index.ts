@@ -140,8 +140,8 @@ export {
 } from './replicas/index.ts';
 /** The base of a context's repositories: the EntityManager every call works with. */
 export { Repository } from './repository.ts';
-/** The SQL expression of the acting user for row-level security policies. */
-export { currentUserSql } from './rls.ts';
+/** The acting user in SQL: as an expression (triggers), and evaluated once per statement (policies). */
+export { currentUserOnceSql, currentUserSql } from './rls.ts';
 /** Running SQL on the kernel's path: bound parameters, the current transaction, the slow-query log, typed errors. */
 export {
   type BatchOptions,

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { currentUserSql, partitionKeyCreatedAt } from '@tessera/kernel';
+import { currentUserOnceSql, partitionKeyCreatedAt } from '@tessera/kernel';
 
 /** The audited actions; a PostgreSQL native enum `audit_action`. */
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'logout', 'execute', 'cancel'] as const;
@@ -37,7 +37,7 @@ export const AuditLog = defineEntity({
   ],
   // Written by the workflows audit trigger as the application role: only in the acting user's name. The role
   // has no SELECT, UPDATE or DELETE grant here; the owner (maintenance, AuditLogRepository) bypasses RLS.
-  policies: [{ name: 'audit_logs_own_name', command: 'insert', check: `user_id = ${currentUserSql}` }],
+  policies: [{ name: 'audit_logs_own_name', command: 'insert', check: `user_id = ${currentUserOnceSql}` }],
 });
 
 /** A loaded audit record. */

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
 import {
-  currentUserSql,
+  currentUserOnceSql,
   defineChecks,
   idProperty,
   jsonObjectCheck,
@@ -74,7 +74,11 @@ export const Execution = defineEntity({
   checks,
   triggers: [updatedAtTrigger('executions'), durationTrigger('executions')],
   policies: [
-    { name: 'executions_owner', using: `triggered_by = ${currentUserSql}`, check: `triggered_by = ${currentUserSql}` },
+    {
+      name: 'executions_owner',
+      using: `triggered_by = ${currentUserOnceSql}`,
+      check: `triggered_by = ${currentUserOnceSql}`,
+    },
     // The superuser view is a database role, not a setting the application role could set itself.
     { name: 'executions_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],

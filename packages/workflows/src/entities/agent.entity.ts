@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
-import { currentUserSql, defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
+import { currentUserOnceSql, defineChecks, idProperty, timestampProperties, updatedAtTrigger } from '@tessera/kernel';
 import { ADMIN_ROLE } from '../rls.ts';
 
 /** The agent frameworks; a PostgreSQL native enum `agent_type`. */
@@ -58,7 +58,7 @@ export const Agent = defineEntity({
   checks,
   triggers: [updatedAtTrigger('agents')],
   policies: [
-    { name: 'agents_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
+    { name: 'agents_owner', using: `created_by = ${currentUserOnceSql}`, check: `created_by = ${currentUserOnceSql}` },
     // The superuser view is a database role, not a setting the application role could set itself.
     { name: 'agents_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],

@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from '@tessera/identity';
 import {
+  currentUserOnceSql,
   currentUserSql,
   defineChecks,
   idProperty,
@@ -80,7 +81,11 @@ export const Workflow = defineEntity({
   triggers: [updatedAtTrigger('workflows'), auditTrigger],
   // Row-level security policies, made safe: an unset setting matches nothing (see rls.ts).
   policies: [
-    { name: 'workflows_owner', using: `created_by = ${currentUserSql}`, check: `created_by = ${currentUserSql}` },
+    {
+      name: 'workflows_owner',
+      using: `created_by = ${currentUserOnceSql}`,
+      check: `created_by = ${currentUserOnceSql}`,
+    },
     // The superuser view is a database role, not a setting the application role could set itself.
     { name: 'workflows_admin', roles: [ADMIN_ROLE], using: 'true', check: 'true' },
   ],
