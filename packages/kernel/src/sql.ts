@@ -84,13 +84,23 @@ class BatchQuery extends PgQuery {
   /** Each step's values as pg sends them, mapped before anything is written. */
   #values: unknown[][] = [];
 
-  constructor(steps: readonly Statement[]) {
+  /** With `done`, the results go to it (and the query is not awaited); else await the query. */
+  constructor(steps: readonly Statement[], done?: (error: Error | null, results: pg.QueryResult[]) => void) {
     super({ text: steps.map((s) => s.text).join('; '), queryMode: 'extended' });
     this.#steps = steps;
-    this.#done = new Promise((resolve, reject) => {
+    const settle = (resolve: (r: pg.QueryResult[]) => void, reject: (e: Error) => void) => {
       this.callback = (error, result) =>
         error ? reject(error) : resolve((Array.isArray(result) ? result : [result]) as pg.QueryResult[]);
-    });
+    };
+    if (done) {
+      settle(
+        (results) => done(null, results),
+        (error) => done(error, []),
+      );
+      this.#done = Promise.resolve([]);
+    } else {
+      this.#done = new Promise(settle);
+    }
   }
 
   /** Lets `await client.query(batch)` (and kysely's connection) wait for the results. */
@@ -192,6 +202,11 @@ function routeOf(em: EntityManager): Route | Promise<Route> {
   return routes.get(connection) ?? routeLookup(em, connection);
 }
 
+/** {@link routeOf} awaited only the first time, so a known route costs no extra turn of the microtask queue. */
+function knownRoute(em: EntityManager): Route | undefined {
+  return routes.get(em.getConnection());
+}
+
 async function routeLookup(em: EntityManager, connection: ReturnType<EntityManager['getConnection']>) {
   const pool = (await connection.getNativeClient()) as unknown as pg.Pool;
   const router = routerOf(em);
@@ -285,6 +300,27 @@ export async function onConnection<T>(em: EntityManager, use: (submit: Submit) =
   return onPool((await routeOf(em)).pool, use);
 }
 
+/**
+ * Sends `steps` in one round trip on a connection of `pool`, held for the call: callbacks from the checkout to the
+ * results and one promise for the caller (the hot reads' path, so it takes the fewest turns through pg).
+ */
+function stepsOnPool(pool: pg.Pool, steps: readonly Statement[]): Promise<pg.QueryResult[]> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client, release) => {
+      if (error || !client) {
+        reject(error);
+        return;
+      }
+      const batch = new BatchQuery(steps, (failure, results) => {
+        release();
+        if (failure) reject(failure);
+        else resolve(results);
+      });
+      client.query(batch as unknown as pg.QueryConfig);
+    });
+  });
+}
+
 /** Runs `use` on a connection of `pool`, held for the call. */
 async function onPool<T>(pool: pg.Pool, use: (submit: Submit) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -311,13 +347,15 @@ export async function sqlResult<R = Record<string, unknown>>(
     if (transactionOf(em)) {
       result = await onConnection(em, (submit) => oneOn(submit, statement));
     } else {
-      const route = await routeOf(em);
-      result =
+      const route = knownRoute(em) ?? (await routeOf(em));
+      const steps = [statement];
+      const results =
         route.router === undefined
-          ? await onPool(route.pool, (submit) => oneOn(submit, statement))
+          ? await stepsOnPool(route.pool, steps)
           : await routed(route, route.router, isRead(statement.text), statement.consistency, (pool) =>
-              onPool(pool, (submit) => oneOn(submit, statement)),
+              stepsOnPool(pool, steps),
             );
+      result = results[0] as pg.QueryResult;
     }
     logged(em, statement.text, started, false);
     return { rows: result.rows as R[], rowCount: Number(result.rowCount ?? result.rows.length) };
@@ -430,13 +468,21 @@ export async function batchOn(
   inTransaction: boolean,
   options: BatchOptions = {},
 ): Promise<unknown[][]> {
+  const { steps, rowsOf } = batchSteps(statements, inTransaction, options);
+  const batch = new BatchQuery(steps);
+  await submit(batch);
+  return rowsOf((await batch).rows);
+}
+
+/** The batch's statements with the setting steps around them, and how to pick the statements' rows from the results. */
+function batchSteps(statements: readonly Statement[], inTransaction: boolean, options: BatchOptions) {
   const { before, after } = options.settings
     ? settingSteps(options.settings, inTransaction)
     : { before: [], after: [] };
-  const batch = new BatchQuery([...before, ...statements, ...after]);
-  await submit(batch);
-  const results = (await batch).rows;
-  return statements.map((_, i) => (results[i + before.length]?.rows ?? []) as unknown[]);
+  const steps = before.length === 0 && after.length === 0 ? statements : [...before, ...statements, ...after];
+  const rowsOf = (results: readonly pg.QueryResult[]) =>
+    statements.map((_, i) => (results[i + before.length]?.rows ?? []) as unknown[]);
+  return { steps, rowsOf };
 }
 
 /**
@@ -458,13 +504,15 @@ export async function sqlBatch(
     if (transactionOf(em)) {
       rows = await onConnection(em, (submit) => batchOn(submit, statements, true, options));
     } else {
-      const route = await routeOf(em);
-      rows =
+      const route = knownRoute(em) ?? (await routeOf(em));
+      const { steps, rowsOf } = batchSteps(statements, false, options);
+      rows = rowsOf(
         route.router === undefined
-          ? await onPool(route.pool, (submit) => batchOn(submit, statements, false, options))
+          ? await stepsOnPool(route.pool, steps)
           : await routed(route, route.router, statements.every(readStatement), options.consistency, (pool) =>
-              onPool(pool, (submit) => batchOn(submit, statements, false, options)),
-            );
+              stepsOnPool(pool, steps),
+            ),
+      );
     }
     logged(em, text, started, false);
     return rows;

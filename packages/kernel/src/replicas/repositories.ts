@@ -37,6 +37,10 @@ export function declareConsistency<T>(
     const method = proto[name];
     if (typeof method !== 'function') throw new TypeError(`${repository.name}.${name} is not a method`);
     proto[name] = function (this: unknown, ...args: unknown[]) {
+      // Without replicas every statement goes to the primary: no consistency to choose, no write to note, and the
+      // call skips the async-context frame (a measurable share of a one-row lookup).
+      const em = entityManagerOf(this);
+      if (em !== undefined && routerOf(em) === undefined) return method.apply(this, args);
       return around(() => method.apply(this, args));
     };
   };
@@ -57,6 +61,13 @@ export function declareConsistency<T>(
     );
   }
   declared.set(repository, declaration as RepositoryConsistency<unknown>);
+}
+
+/** The EntityManager a repository works with: `em`, or `callerEm` (the row-level security repositories). */
+function entityManagerOf(repository: unknown): Pick<EntityManager, 'getDriver'> | undefined {
+  const { em, callerEm } = (repository ?? {}) as { em?: unknown; callerEm?: unknown };
+  const found = (em ?? callerEm) as Partial<Pick<EntityManager, 'getDriver'>> | undefined;
+  return typeof found?.getDriver === 'function' ? (found as Pick<EntityManager, 'getDriver'>) : undefined;
 }
 
 /** What {@link declareConsistency} recorded for a class, or undefined. */
