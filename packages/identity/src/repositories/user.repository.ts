@@ -59,6 +59,10 @@ const USER_COLUMNS =
   'access_level as "accessLevel", is_active as "isActive", is_superuser as "isSuperuser", ' +
   'last_login_at as "lastLoginAt", created_at as "createdAt", updated_at as "updatedAt"';
 
+const USER_BY_EMAIL = `select ${USER_COLUMNS} from identity.users where email = $1`;
+const USER_BY_USERNAME = `select ${USER_COLUMNS} from identity.users where username = $1`;
+const USER_BY_ID = `select ${USER_COLUMNS} from identity.users where id = $1`;
+
 const INSERT_USER =
   'insert into identity.users (id, email, username, full_name, hashed_password, department, access_level, ' +
   `is_active, is_superuser) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${USER_COLUMNS}`;
@@ -135,7 +139,7 @@ export class UserRepository extends Repository {
     if (typeof email !== 'string') return null;
     const rows = await sql<UserRow>(this.em, {
       name: 'identity.users.by_email',
-      text: `select ${USER_COLUMNS} from identity.users where email = $1`,
+      text: USER_BY_EMAIL,
       values: [email.trim().toLowerCase()],
     });
     return plainUser(rows[0]);
@@ -146,7 +150,7 @@ export class UserRepository extends Repository {
     if (typeof username !== 'string') return null;
     const rows = await sql<UserRow>(this.em, {
       name: 'identity.users.by_username',
-      text: `select ${USER_COLUMNS} from identity.users where username = $1`,
+      text: USER_BY_USERNAME,
       values: [username.trim()],
     });
     return plainUser(rows[0]);
@@ -157,7 +161,7 @@ export class UserRepository extends Repository {
     const rows = isUuid(id)
       ? await sql<UserRow>(this.em, {
           name: 'identity.users.by_id',
-          text: `select ${USER_COLUMNS} from identity.users where id = $1`,
+          text: USER_BY_ID,
           values: [id],
         })
       : [];
