@@ -198,11 +198,10 @@ const routes = new WeakMap<object, Route>();
 
 /** The route of the EntityManager's connection (looked up once per connection: the lookup is async). */
 function routeOf(em: EntityManager): Route | Promise<Route> {
-  const connection = em.getConnection();
-  return routes.get(connection) ?? routeLookup(em, connection);
+  return knownRoute(em) ?? routeLookup(em, em.getConnection());
 }
 
-/** {@link routeOf} awaited only the first time, so a known route costs no extra turn of the microtask queue. */
+/** The route once {@link routeOf} has looked it up: a hot path awaits only the first lookup. */
 function knownRoute(em: EntityManager): Route | undefined {
   return routes.get(em.getConnection());
 }
