@@ -78,35 +78,32 @@ const PgQuery = (pg as unknown as { Query: PgQueryClass }).Query;
  */
 class BatchQuery extends PgQuery {
   readonly #steps: readonly Statement[];
-  readonly #done: Promise<pg.QueryResult[]>;
+  /** Set when the batch is awaited (no callback given). */
+  readonly #done: Promise<pg.QueryResult[]> | undefined;
   /** How many of the steps have completed: on an error, the index of the one that failed. */
   #completed = 0;
   /** Each step's values as pg sends them, mapped before anything is written. */
   #values: unknown[][] = [];
 
-  /** With `done`, the results go to it (and the query is not awaited); else await the query. */
+  /** With `done`, the results go to it; without, await the batch itself. */
   constructor(steps: readonly Statement[], done?: (error: Error | null, results: pg.QueryResult[]) => void) {
     super({ text: steps.map((s) => s.text).join('; '), queryMode: 'extended' });
     this.#steps = steps;
-    const settle = (resolve: (r: pg.QueryResult[]) => void, reject: (e: Error) => void) => {
-      this.callback = (error, result) =>
-        error ? reject(error) : resolve((Array.isArray(result) ? result : [result]) as pg.QueryResult[]);
-    };
-    if (done) {
-      settle(
-        (results) => done(null, results),
-        (error) => done(error, []),
-      );
-      this.#done = Promise.resolve([]);
-    } else {
-      this.#done = new Promise(settle);
-    }
+    let report = done;
+    this.#done = report
+      ? undefined
+      : new Promise((resolve, reject) => {
+          report = (error, results) => (error ? reject(error) : resolve(results));
+        });
+    this.callback = (error, result) =>
+      report?.(error, error ? [] : ((Array.isArray(result) ? result : [result]) as pg.QueryResult[]));
   }
 
   /** Lets `await client.query(batch)` (and kysely's connection) wait for the results. */
   // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, see above
   then<T>(resolve: (r: { rows: pg.QueryResult[] }) => T, reject?: (e: unknown) => T): Promise<T> {
-    return this.#done.then((results) => resolve({ rows: results }), reject);
+    const done = this.#done ?? Promise.reject(new Error('a batch given a callback reports there, it is not awaited'));
+    return done.then((results) => resolve({ rows: results }), reject);
   }
 
   /**
