@@ -26,6 +26,10 @@ import type { Seeded } from './seed.ts';
 export interface Operation {
   name: string;
   variants: Record<string, () => Promise<unknown>>;
+  /** At most this many measured calls per variant (and a tenth as many warm-up calls): for slow variants. */
+  maxIterations?: number;
+  /** Said under the operation's table: what it shows. */
+  remark?: string;
 }
 
 const USER_COLUMNS =
@@ -149,11 +153,13 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const actor = { userId: s.owner };
   const viewer = s.viewer;
   const pattern = { tags: ['security', 'topic-2'] };
+  // A pattern few documents match (26 of 100k at the full scale): the same statement text, another value.
+  const rarePattern = { tags: ['topic-7'], author: 'author 13' };
   const docsPage = visibleDocumentsSql(viewer, { limit: 51 });
-  const docsJson = visibleDocumentsSql(viewer, {
-    where: (param) => `d.metadata @> ${param(JSON.stringify(pattern))}::jsonb`,
-    limit: 101,
-  });
+  const containing = (p: object) =>
+    visibleDocumentsSql(viewer, { where: (param) => `d.metadata @> ${param(JSON.stringify(p))}::jsonb`, limit: 101 });
+  const docsJson = containing(pattern);
+  const docsJsonRare = containing(rarePattern);
   const docById = (id: string) =>
     visibleDocumentsSql(viewer, {
       columns:
@@ -293,6 +299,27 @@ export async function makeOperations(url: string, composition: Composition, s: S
           docsJson.text,
           () => docsJson.values,
           () => docsJson.values.map((v) => (v === JSON.stringify(pattern) ? pjs.json(pattern) : v)),
+        ),
+      },
+    },
+    {
+      // Right after the operation above, on the same connections: the statements that were prepared there (raw `pg`
+      // named, postgres.js) now run that common pattern's plan for a value it does not suit.
+      name: 'JSONB containment, a pattern few documents match (after the common one)',
+      maxIterations: 100,
+      remark:
+        'A named statement is planned for its first values, and after five calls PostgreSQL may keep one generic ' +
+        'plan for every value. For the common pattern above that plan walks the documents in id order and stops at ' +
+        'the 101st match; for this pattern it walks every document, so it costs in proportion to the table (little ' +
+        'at the tiny scale). Tessera sends containment unnamed, so each pattern is planned for its own value (the GIN ' +
+        'index for this one): it pays that planning on every call above, and never this walk.',
+      variants: {
+        ...tessera((em) => new DocumentRepository(em).findByMetadata(viewer, rarePattern, { limit: 100 })),
+        ...rawVariants(
+          'docs_json',
+          docsJsonRare.text,
+          () => docsJsonRare.values,
+          () => docsJsonRare.values.map((v) => (v === JSON.stringify(rarePattern) ? pjs.json(rarePattern) : v)),
         ),
       },
     },
