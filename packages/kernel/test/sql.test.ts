@@ -107,6 +107,32 @@ describe('the SQL path', () => {
     expect(kept?.[0]).toMatchObject({ name: 'Described' });
   });
 
+  it('named statements run again keep each result in its place in a batch, with settings and in a transaction', async () => {
+    const byName = (name: string) => ({
+      name: 'kernel-test.team-by-name',
+      text: `select id, name, size, founded from kt.teams where name = $1`,
+      values: [name],
+    });
+    const tally = {
+      name: 'kernel-test.team-tally',
+      text: `select count(*)::int as n, $1::jsonb as echo, current_setting('kernel_test.who') as who from kt.teams where name = 'Kept'`,
+      values: [{ a: [1, 2] }],
+    };
+    await sql(db.em(), addTeam('Kept'));
+    const check = (results: unknown[][]) => {
+      const [none, one, counted] = results as Record<string, unknown>[][];
+      expect(none).toEqual([]);
+      expect(one).toEqual([{ id: expect.any(String), name: 'Kept', size: 1, founded: null }]);
+      expect(counted).toEqual([{ n: 1, echo: { a: [1, 2] }, who: 'tester' }]);
+    };
+    const batch = [byName('Nobody'), byName('Kept'), tally];
+    const settings = { 'kernel_test.who': 'tester' };
+    for (let i = 0; i < 4; i++) check(await sqlBatch(db.em(), batch, { settings }));
+    await db.em().transactional(async (tx) => {
+      for (let i = 0; i < 3; i++) check(await sqlBatch(tx, batch, { settings }));
+    });
+  });
+
   it("after a schema change alters a named statement's columns, the next call returns them", async () => {
     const all = { name: 'kernel-test.team-star', text: `select * from kt.teams where name = $1`, values: ['Altered'] };
     await sql(db.em(), addTeam('Altered'));

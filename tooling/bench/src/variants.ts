@@ -156,10 +156,6 @@ export async function makeOperations(url: string, composition: Composition, s: S
   // A pattern few documents match (26 of 100k at the full scale): the same statement text, another value.
   const rarePattern = { tags: ['topic-7'], author: 'author 13' };
   const docsPage = visibleDocumentsSql(viewer, { limit: 51 });
-  const containing = (p: object) =>
-    visibleDocumentsSql(viewer, { where: (param) => `d.metadata @> ${param(JSON.stringify(p))}::jsonb`, limit: 101 });
-  const docsJson = containing(pattern);
-  const docsJsonRare = containing(rarePattern);
   const docById = (id: string) =>
     visibleDocumentsSql(viewer, {
       columns:
@@ -192,6 +188,23 @@ export async function makeOperations(url: string, composition: Composition, s: S
     Tessera: () => call(orm.em),
     'Tessera, em.fork() per call': () => call(orm.em.fork()),
   });
+
+  /** Visible documents whose metadata contains `p`, 100 per page; the raw variants share one statement name and text. */
+  const containment = (p: Record<string, string | string[]>) => {
+    const statement = visibleDocumentsSql(viewer, {
+      where: (param) => `d.metadata @> ${param(JSON.stringify(p))}::jsonb`,
+      limit: 101,
+    });
+    return {
+      ...tessera((em) => new DocumentRepository(em).findByMetadata(viewer, p, { limit: 100 })),
+      ...rawVariants(
+        'docs_json',
+        statement.text,
+        () => statement.values,
+        () => statement.values.map((v) => (v === JSON.stringify(p) ? pjs.json(p) : v)),
+      ),
+    };
+  };
 
   /** A user looked up by one unique column, the same way through every library. */
   const userLookup = (
@@ -292,15 +305,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     },
     {
       name: 'JSONB containment, 100 rows',
-      variants: {
-        ...tessera((em) => new DocumentRepository(em).findByMetadata(viewer, pattern, { limit: 100 })),
-        ...rawVariants(
-          'docs_json',
-          docsJson.text,
-          () => docsJson.values,
-          () => docsJson.values.map((v) => (v === JSON.stringify(pattern) ? pjs.json(pattern) : v)),
-        ),
-      },
+      variants: containment(pattern),
     },
     {
       // Right after the operation above, on the same connections: the statements that were prepared there (raw `pg`
@@ -313,15 +318,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         'the 101st match; for this pattern it walks every document, so it costs in proportion to the table (little ' +
         'at the tiny scale). Tessera sends containment unnamed, so each pattern is planned for its own value (the GIN ' +
         'index for this one): it pays that planning on every call above, and never this walk.',
-      variants: {
-        ...tessera((em) => new DocumentRepository(em).findByMetadata(viewer, rarePattern, { limit: 100 })),
-        ...rawVariants(
-          'docs_json',
-          docsJsonRare.text,
-          () => docsJsonRare.values,
-          () => docsJsonRare.values.map((v) => (v === JSON.stringify(rarePattern) ? pjs.json(rarePattern) : v)),
-        ),
-      },
+      variants: containment(rarePattern),
     },
     {
       name: 'document by id (access rule)',
