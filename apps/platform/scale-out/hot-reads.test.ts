@@ -59,7 +59,13 @@ async function writeRows(tag: string) {
   return { email, executionId: execution.id, documentId: document.id };
 }
 
+/**
+ * Runs `fn` with the replica's replay paused. The replica first replays everything written so far: paused in the
+ * middle of a transaction that took an ACCESS EXCLUSIVE lock (a migration's DDL, say), it would hold that lock until
+ * replay resumed, and a read of the table on the replica would wait for it.
+ */
 async function pausedReplay<T>(fn: () => Promise<T>): Promise<T> {
+  await server.waitForReplay();
   await server.sql('replica', 'select pg_wal_replay_pause()');
   try {
     return await fn();
