@@ -161,8 +161,7 @@ class BatchQuery extends PgQuery {
 
   override prepare(connection: Tracked & PgConnection): void {
     const unsure = unsureOf(connection);
-    connection[DESCRIBED] ??= new Map();
-    const described = connection[DESCRIBED];
+    const described = describedOf(connection);
     this.#described = described;
     this.#steps.forEach((step, i) => {
       const name = preparedName(step.name) ?? '';
@@ -188,8 +187,8 @@ class BatchQuery extends PgQuery {
   override handleRowDescription(message: unknown): void {
     super.handleRowDescription(message);
     const name = preparedName(this.#steps[this.#completed]?.name);
-    const result = this._result;
     if (name) {
+      const result = this._result;
       this.#described?.set(name, {
         fields: result.fields,
         parsers: result._parsers,
@@ -239,6 +238,11 @@ class BatchQuery extends PgQuery {
 function unsureOf(connection: Tracked): Set<string> {
   connection[UNSURE] ??= new Set();
   return connection[UNSURE];
+}
+
+function describedOf(connection: Tracked): Map<string, Described> {
+  connection[DESCRIBED] ??= new Map();
+  return connection[DESCRIBED];
 }
 
 interface PgConnection {

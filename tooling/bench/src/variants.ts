@@ -127,8 +127,9 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
 
 /** Every library connected to `url` (pools of 2), and the operations over them. */
 export async function makeOperations(url: string, composition: Composition, s: Seeded) {
-  // Every variant has connections of its own: a variant sharing a backend with another one ran faster (raw `pg`
-  // named beside raw `pg` unnamed: 0.05 to 0.08 of a one-row lookup), which would favour it over the rest.
+  // Each raw `pg` variant has connections of its own: a variant sharing a backend with another one ran faster (raw
+  // `pg` named beside raw `pg` unnamed: 0.05 to 0.08 of a one-row lookup). The Tessera variants and MikroORM's still
+  // share the ORM's pool (one ORM, as a service has one), so they may get the same advantage over the peers.
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const unnamedPool = new pg.Pool({ connectionString: url, max: 2 });
   const simplePool = new pg.Pool({ connectionString: url, max: 2 });
