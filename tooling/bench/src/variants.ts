@@ -127,13 +127,14 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
 
 /** Every library connected to `url` (pools of 2), and the operations over them. */
 export async function makeOperations(url: string, composition: Composition, s: Seeded) {
-  // Each raw `pg` variant has connections of its own: a variant sharing a backend with another one ran faster (raw
-  // `pg` named beside raw `pg` unnamed: 0.05 to 0.08 of a one-row lookup). The Tessera variants and MikroORM's still
-  // share the ORM's pool (one ORM, as a service has one), so they may get the same advantage over the peers.
+  // Every variant has connections of its own: a variant sharing a backend with another one ran faster (raw `pg`
+  // named beside raw `pg` unnamed: 0.05 to 0.08 of a one-row lookup). So Tessera, Tessera with a fork per call and
+  // plain MikroORM each get an ORM (and its pool) of their own, as each raw `pg` variant gets a pool.
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const unnamedPool = new pg.Pool({ connectionString: url, max: 2 });
   const simplePool = new pg.Pool({ connectionString: url, max: 2 });
-  const orm = await createOrm(composition, url, { pool: { min: 1, max: 2 } });
+  const ormOf = () => createOrm(composition, url, { pool: { min: 1, max: 2 } });
+  const [orm, forkOrm, mikroOrm] = await Promise.all([ormOf(), ormOf(), ormOf()]);
   const kysely = new Kysely<Record<string, Record<string, unknown>>>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
   });
@@ -191,7 +192,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
    */
   const tessera = (call: (em: EntityManager) => Promise<unknown>) => ({
     Tessera: () => call(orm.em),
-    'Tessera, em.fork() per call': () => call(orm.em.fork()),
+    'Tessera, em.fork() per call': () => call(forkOrm.em.fork()),
   });
 
   /** Visible documents whose metadata contains `p`, 100 per page; the raw variants share one statement name and text. */
@@ -226,7 +227,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         ...tessera((em) => lookup(new UserRepository(em), pick(keys))),
         'pg named': () => pool.query({ name: `by_${column}`, text, values: [pick(keys)] }),
         'pg unnamed': () => unnamedPool.query(text, [pick(keys)]),
-        'MikroORM em.findOne': () => orm.em.fork().findOne(User, { [column]: pick(keys) }),
+        'MikroORM em.findOne': () => mikroOrm.em.fork().findOne(User, { [column]: pick(keys) }),
         kysely: () => kysely.selectFrom('identity.users').selectAll().where(column, '=', pick(keys)).executeTakeFirst(),
         'drizzle prepared': () => prepared.execute({ [column]: pick(keys) }),
         'postgres.js': () => pjs`select * from identity.users where ${pjs(column)} = ${pick(keys)}`,
@@ -253,7 +254,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
             .query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50')))
             .then((results) => (results as unknown as pg.QueryResult[]).at(-1)),
         'MikroORM em.find': () =>
-          orm.em
+          mikroOrm.em
             .fork()
             .find(Execution, { workflow: pick(s.workflowIds) }, { orderBy: { createdAt: 'desc' }, limit: 50 }),
       },
@@ -263,7 +264,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).get(pick(s.executionIds))),
         ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
-        'MikroORM em.findOne': () => orm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
+        'MikroORM em.findOne': () => mikroOrm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
       },
     },
     {
@@ -363,7 +364,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         },
         'MikroORM em.create + flush': async () => {
           const u = unique();
-          const em = orm.em.fork();
+          const em = mikroOrm.em.fork();
           const user = em.create(User, { email: `m${u}@b.example`, username: `m${u}` } as never);
           await em.flush();
           return user;
@@ -526,6 +527,8 @@ export async function makeOperations(url: string, composition: Composition, s: S
         unnamedPool.end(),
         simplePool.end(),
         orm.close(),
+        forkOrm.close(),
+        mikroOrm.close(),
         kysely.destroy(),
         drizzlePool.end(),
         pjs.end(),
