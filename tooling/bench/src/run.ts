@@ -276,17 +276,30 @@ async function measure(op: Operation): Promise<Record<string, { p50: number; p95
   // Every variant must do the same work: called with the same random picks (Math.random reseeded for each),
   // each returns as many rows as the others.
   const counts: Record<string, number> = {};
+  const rowsOf: Record<string, object | undefined> = {};
   const random = Math.random;
   try {
     for (const name of names) {
       Math.random = seeded(42);
-      counts[name] = rowCount(await op.variants[name]?.());
+      const result = await op.variants[name]?.();
+      counts[name] = rowCount(result);
+      rowsOf[name] = firstRow(result);
     }
   } finally {
     Math.random = random;
   }
   if (new Set(Object.values(counts)).size > 1) {
     throw new Error(`${op.name}: the variants return different row counts: ${JSON.stringify(counts)}`);
+  }
+  // ... and rows of the same kind: timestamps as Dates in every variant that returns its row (a library that leaves
+  // them as text skips work the others do). Plain MikroORM loads whole entities, so it may have more.
+  const dates = Object.fromEntries(
+    Object.entries(rowsOf).flatMap(([name, row]) => (row === undefined ? [] : [[name, datesIn(row)]])),
+  );
+  const fewest = Math.min(...Object.values(dates));
+  const same = Object.entries(dates).every(([name, n]) => n === fewest || (name.startsWith('MikroORM') && n > fewest));
+  if (!same) {
+    throw new Error(`${op.name}: the variants return different numbers of Dates in a row: ${JSON.stringify(dates)}`);
   }
   const iterations = Math.min(scale.iterations, op.maxIterations ?? scale.iterations);
   const warmup = op.maxIterations === undefined ? scale.warmup : Math.min(scale.warmup, Math.ceil(iterations / 10));
@@ -324,6 +337,19 @@ function rowCount(result: unknown): number {
   if (Array.isArray(r.items)) return r.items.length + (r.nextCursor || r.hasMore ? 1 : 0);
   for (const list of [r.rows, r.identifiers]) if (Array.isArray(list)) return list.length;
   return 1;
+}
+
+/** The first row of a variant's result, or undefined when it returns none (an insert that returns only ids). */
+function firstRow(result: unknown): object | undefined {
+  if (result === null || typeof result !== 'object') return undefined;
+  if (Array.isArray(result)) return result[0];
+  const r = result as { rows?: unknown; items?: unknown; identifiers?: unknown };
+  for (const list of [r.items, r.rows]) if (Array.isArray(list)) return list[0];
+  return Array.isArray(r.identifiers) ? undefined : result;
+}
+
+function datesIn(row: object): number {
+  return Object.values(row).filter((value) => value instanceof Date).length;
 }
 
 /** A small deterministic PRNG (mulberry32), standing in for Math.random while the variants are compared. */

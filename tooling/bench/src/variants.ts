@@ -10,7 +10,7 @@ import { createOrm } from '@tessera/kernel';
 import { DocumentRepository } from '@tessera/knowledge';
 import { NasRepository } from '@tessera/nas';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
-import { sql as dsql, eq } from 'drizzle-orm';
+import { desc, sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { boolean, jsonb, pgSchema, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { Kysely, sql as ksql, PostgresDialect } from 'kysely';
@@ -63,6 +63,13 @@ const dUsers = identity.table('users', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+const dExecutions = pgSchema('executions').table('executions', {
+  id: uuid('id').primaryKey(),
+  workflowId: uuid('workflow_id').notNull(),
+  status: varchar('status', { length: 20 }).notNull(),
+  triggeredBy: uuid('triggered_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
 const dDocuments = pgSchema('knowledge').table('documents', {
   id: uuid('id').primaryKey(),
   title: varchar('title', { length: 500 }).notNull(),
@@ -72,6 +79,8 @@ const dDocuments = pgSchema('knowledge').table('documents', {
   accessLevel: smallint('access_level').notNull(),
   department: varchar('department', { length: 50 }),
   metadata: jsonb('metadata'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 const TUser = new EntitySchema<Record<string, unknown>>({
@@ -123,6 +132,23 @@ function tagged<T>(tag: Tag, text: string, values: readonly unknown[]): T {
   return tag(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...args) as T;
 }
 
+/**
+ * drizzle's raw `execute` leaves timestamps as text (its query builder makes them Dates with `new Date(text)`); every
+ * other variant returns Dates. So its rows get theirs the way its builder makes them, and it does the same work.
+ */
+function withDates<R extends { rows: Record<string, unknown>[]; fields: { name: string; dataTypeID: number }[] }>(
+  result: R,
+): R {
+  const stamps = result.fields.filter((f) => f.dataTypeID === 1184 || f.dataTypeID === 1114).map((f) => f.name);
+  for (const row of result.rows) {
+    for (const name of stamps) {
+      const value = row[name];
+      if (typeof value === 'string') row[name] = new Date(value);
+    }
+  }
+  return result;
+}
+
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
 
 /** Every library connected to `url` (pools of 2), and the operations over them. */
@@ -156,6 +182,18 @@ export async function makeOperations(url: string, composition: Composition, s: S
     .from(dUsers)
     .where(eq(dUsers.id, dsql.placeholder('id')))
     .prepare('drizzle_by_id');
+  const dExecList = drz
+    .select({
+      id: dExecutions.id,
+      status: dExecutions.status,
+      triggeredBy: dExecutions.triggeredBy,
+      createdAt: dExecutions.createdAt,
+    })
+    .from(dExecutions)
+    .where(eq(dExecutions.workflowId, dsql.placeholder('workflowId')))
+    .orderBy(desc(dExecutions.createdAt))
+    .limit(50)
+    .prepare('drizzle_exec_list');
   const actor = { userId: s.owner };
   const viewer = s.viewer;
   const pattern = { tags: ['security', 'topic-2'] };
@@ -177,7 +215,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
     'pg named': () => pool.query({ name, text, values: values() }),
     'pg unnamed': () => unnamedPool.query(text, values()),
     kysely: () => tagged<{ execute(db: unknown): Promise<unknown> }>(ksql as Tag, text, values()).execute(kysely),
-    drizzle: () => drz.execute(tagged(dsql as unknown as Tag, text, values())),
+    drizzle: () => drz.execute(tagged(dsql as unknown as Tag, text, values())).then(withDates),
     'postgres.js': () => tagged<Promise<unknown>>(pjs as unknown as Tag, text, pjsValues()),
     typeorm: () => typeorm.query(text, values()),
     'prisma 7': () => prisma.$queryRawUnsafe(text, ...values()),
@@ -249,6 +287,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).listByWorkflow(pick(s.workflowIds), { limit: 50 })),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
+        'drizzle prepared': () => dExecList.execute({ workflowId: pick(s.workflowIds) }),
         'pg simple, RLS settings inlined (main)': () =>
           simplePool
             .query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50')))
