@@ -25,6 +25,7 @@ describe('listing, stats and row-level security', () => {
     expect(list.map((e) => e.id)).toEqual([ids[2], ids[1]]);
     expect(list[0]).toMatchObject({ status: 'pending', triggeredBy: owner.id });
     expect(list[0]?.createdAt).toBeInstanceOf(Date);
+    expect(Object.keys(list[0] ?? {}).sort()).toEqual(['createdAt', 'id', 'status', 'triggeredBy']);
 
     const stranger = await userFactory(db.em());
     expect(await new ExecutionRepository(db.em(), { userId: stranger.id }).listByWorkflow(workflow.id)).toEqual([]);

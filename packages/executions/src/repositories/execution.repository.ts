@@ -238,14 +238,14 @@ export class ExecutionRepository extends ActorRepository {
     const [listed] = await this.batch([
       { name: 'executions.list_by_workflow', text: LIST_TEXT, values: [workflowId, limit] },
     ]);
-    // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself.
+    // MikroORM's pool keeps timestamps as text (its own hydration parses them); this path parses them itself, in
+    // the rows pg made (they have exactly the item's columns), rather than copying each into another object.
     const rows = (listed ?? []) as RawItem[];
-    const items: ExecutionListItem[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as RawItem;
-      items[i] = { id: r.id, status: r.status, triggeredBy: r.triggeredBy, createdAt: new Date(r.createdAt) };
+      r.createdAt = new Date(r.createdAt);
     }
-    return items;
+    return rows as ExecutionListItem[];
   }
 
   /**
