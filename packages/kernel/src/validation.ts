@@ -13,7 +13,7 @@ import {
   NotNullViolationError,
   ValidationError,
 } from './errors.ts';
-import { isUuid, kindOfColumnType, valueProblem } from './values.ts';
+import { isUuid, kindOfColumnType, type ValueKind, valueProblem } from './values.ts';
 
 function isMissing(value: unknown): boolean {
   return value === null || value === undefined;
@@ -30,21 +30,92 @@ function referencedKey(prop: AnyProp, value: unknown): unknown {
   return (target as Record<string, unknown>)[pk];
 }
 
+/** A property as validation reads it, worked out once from its metadata (which is fixed once the ORM is up). */
+interface Field {
+  readonly prop: AnyProp;
+  readonly name: string;
+  /** Whether the property is a to-one reference, checked by the key it carries. */
+  readonly reference: boolean;
+  /** The column's kind (for a reference, its key's), or undefined for a property that is not a column. */
+  readonly kind: ValueKind | undefined;
+  /** Whether a missing value is an error: not nullable, no default, not the key, not a one-to-one. */
+  readonly required: boolean;
+  readonly length: number | undefined;
+  /** The allowed values of a (non-array) enum property. */
+  readonly items: readonly (string | number)[] | undefined;
+  readonly numeric: { precision?: number; scale?: number };
+}
+
+const fields = new WeakMap<AnyProp, Field>();
+
+function fieldOf(prop: AnyProp): Field {
+  let field = fields.get(prop);
+  if (field === undefined) {
+    const reference = prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE;
+    const hasDefault = prop.default !== undefined || prop.defaultRaw !== undefined || prop.autoincrement;
+    field = {
+      prop,
+      name: prop.name,
+      reference,
+      kind: reference
+        ? kindOfColumnType(prop.targetMeta?.getPrimaryProps?.()[0]?.columnTypes?.[0] ?? prop.columnTypes?.[0])
+        : prop.kind === ReferenceKind.SCALAR
+          ? kindOfColumnType(prop.columnTypes?.[0])
+          : undefined,
+      required: !prop.nullable && !hasDefault && !prop.primary && prop.kind !== ReferenceKind.ONE_TO_ONE,
+      length: prop.length || undefined,
+      items:
+        prop.enum && Array.isArray(prop.items) && prop.items.length > 0 && !prop.array
+          ? (prop.items as (string | number)[])
+          : undefined,
+      numeric: { precision: prop.precision, scale: prop.scale },
+    };
+    fields.set(prop, field);
+  }
+  return field;
+}
+
+/** The entity's properties that are columns, as {@link Field}s: worked out on the first validation of each entity. */
+// biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
+const columns = new WeakMap<EntityMetadata<any>, readonly Field[]>();
+
+// biome-ignore lint/suspicious/noExplicitAny: metadata of any entity
+function columnsOf(meta: EntityMetadata<any>): readonly Field[] {
+  let list = columns.get(meta);
+  if (list === undefined) {
+    list = meta.props
+      .filter(
+        (prop) =>
+          prop.persist !== false &&
+          !prop.formula &&
+          prop.kind !== ReferenceKind.ONE_TO_MANY &&
+          prop.kind !== ReferenceKind.MANY_TO_MANY &&
+          prop.kind !== ReferenceKind.EMBEDDED,
+      )
+      .map(fieldOf);
+    columns.set(meta, list);
+  }
+  return list;
+}
+
+function fieldProblem(field: Field, value: unknown): string | undefined {
+  if (isMissing(value)) return undefined;
+  if (field.reference) {
+    const key = referencedKey(field.prop, value);
+    if (field.kind !== 'uuid' || isMissing(key)) return undefined;
+    return isUuid(key)
+      ? undefined
+      : `must reference a ${field.prop.type} by its UUID (got ${JSON.stringify(String(key))})`;
+  }
+  return field.kind === undefined ? undefined : valueProblem(field.kind, value, field.numeric);
+}
+
 /**
  * What is wrong with one property's value by its column type (a UUID, text without NUL, a finite number in
  * range, a valid date, JSON that can be stored, an IP address), or undefined.
  */
 export function propertyProblem(prop: AnyProp, value: unknown): string | undefined {
-  if (isMissing(value)) return undefined;
-  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
-    const key = referencedKey(prop, value);
-    const keyType = prop.targetMeta?.getPrimaryProps?.()[0]?.columnTypes?.[0] ?? prop.columnTypes?.[0];
-    if (kindOfColumnType(keyType) !== 'uuid' || isMissing(key)) return undefined;
-    return isUuid(key) ? undefined : `must reference a ${prop.type} by its UUID (got ${JSON.stringify(String(key))})`;
-  }
-  if (prop.kind !== ReferenceKind.SCALAR) return undefined;
-  const kind = kindOfColumnType(prop.columnTypes?.[0]);
-  return valueProblem(kind, value, { precision: prop.precision, scale: prop.scale });
+  return fieldProblem(fieldOf(prop), value);
 }
 
 /** Throws a ValidationError naming `entity` and `field` unless `value` is a UUID (for ids passed as arguments). */
@@ -67,35 +138,28 @@ export function validateEntity(
   changed?: Set<string>,
 ): void {
   const entityName = meta.className;
-  for (const prop of meta.props) {
-    if (changed && !changed.has(prop.name)) continue;
-    if (prop.persist === false || prop.formula || prop.kind === ReferenceKind.ONE_TO_MANY) continue;
-    if (prop.kind === ReferenceKind.MANY_TO_MANY || prop.kind === ReferenceKind.EMBEDDED) continue;
-    const value = entity[prop.name];
+  for (const field of columnsOf(meta)) {
+    if (changed && !changed.has(field.name)) continue;
+    const value = entity[field.name];
     if (isMissing(value)) {
-      const hasDefault = prop.default !== undefined || prop.defaultRaw !== undefined || prop.autoincrement;
-      if (!prop.nullable && !hasDefault && !prop.primary && prop.kind !== ReferenceKind.ONE_TO_ONE) {
-        throw new NotNullViolationError(entityName, prop.name);
-      }
+      if (field.required) throw new NotNullViolationError(entityName, field.name);
       continue;
     }
-    const problem = propertyProblem(prop, value);
-    if (problem) throw new ValidationError(entityName, prop.name, problem);
-    if (typeof value === 'string' && prop.length && value.length > prop.length) {
+    const problem = fieldProblem(field, value);
+    if (problem) throw new ValidationError(entityName, field.name, problem);
+    if (field.length !== undefined && typeof value === 'string' && value.length > field.length) {
       throw new ValidationError(
         entityName,
-        prop.name,
-        `must be at most ${prop.length} characters (got ${value.length})`,
+        field.name,
+        `must be at most ${field.length} characters (got ${value.length})`,
       );
     }
-    if (prop.enum && Array.isArray(prop.items) && prop.items.length > 0 && !prop.array) {
-      if (!prop.items.includes(value as string | number)) {
-        throw new ValidationError(
-          entityName,
-          prop.name,
-          `must be one of ${prop.items.join(', ')} (got ${String(value)})`,
-        );
-      }
+    if (field.items && !field.items.includes(value as string | number)) {
+      throw new ValidationError(
+        entityName,
+        field.name,
+        `must be one of ${field.items.join(', ')} (got ${String(value)})`,
+      );
     }
   }
   for (const check of checksOf(meta.schema, meta.tableName)) {
