@@ -206,6 +206,16 @@ try {
   say('- Every variant of an operation runs in the same process against the same database, interleaved in random');
   say('  order after a warm-up; round trips are counted in a second pass through a counting TCP proxy.');
   say(
+    '- Each variant has connections of its own (a pool of two; Tessera, Tessera with a fork per call and plain MikroORM',
+  );
+  say('  an ORM each): a variant that shared its backends with another ran faster, by 0.05 to 0.08 of raw `pg` on a');
+  say('  one-row lookup, which favoured whichever variants shared.');
+  say('- Before measuring, each variant is called once with the same random picks: they must return as many rows, and');
+  say(
+    "  the same number of Dates in a row (drizzle's raw `execute` leaves timestamps as text, so its rows get Dates the",
+  );
+  say('  way its query builder makes them); plain MikroORM, which loads whole entities, may return more.');
+  say(
     '- With a local server it can pin (its postmaster.pid readable, `taskset`, two CPUs or more), the server runs on',
   );
   say("  CPU 0 and the benchmark on the others: unpinned, where the scheduler puts each connection's backend moved a");
