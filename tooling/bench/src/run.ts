@@ -276,7 +276,9 @@ function summarize(results: { op: Operation; stats: Record<string, { p50: number
   say(
     'In the operations marked RLS, raw `pg` and the peers run the bare query as the table owner, which row-level ' +
       'security skips; Tessera runs it as the application role with the acting user set, in the same round trip. ' +
-      '`pg simple, RLS settings inlined` does that same security work with raw `pg` (one round trip, values inlined).',
+      '`pg simple, RLS settings inlined` does that same security work with raw `pg` (one round trip, values inlined). ' +
+      "In the executions list, `Tessera's SQL path without row security` is the repository's statement and row " +
+      'handling run as the table owner: not a path the product offers, it shows what the security work costs.',
   );
   say();
 }

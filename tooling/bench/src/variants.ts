@@ -6,7 +6,7 @@ import { HandClipRepository, SearchRepository } from '@tessera/catalog';
 import { Execution, ExecutionRepository } from '@tessera/executions';
 import { User, UserRepository } from '@tessera/identity';
 import type { Composition } from '@tessera/kernel';
-import { createOrm } from '@tessera/kernel';
+import { createOrm, sqlBatch } from '@tessera/kernel';
 import { DocumentRepository } from '@tessera/knowledge';
 import { NasRepository } from '@tessera/nas';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
@@ -160,7 +160,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const unnamedPool = new pg.Pool({ connectionString: url, max: 2 });
   const simplePool = new pg.Pool({ connectionString: url, max: 2 });
   const ormOf = () => createOrm(composition, url, { pool: { min: 1, max: 2 } });
-  const [orm, forkOrm, mikroOrm] = await Promise.all([ormOf(), ormOf(), ormOf()]);
+  const [orm, forkOrm, mikroOrm, bareOrm] = await Promise.all([ormOf(), ormOf(), ormOf(), ormOf()]);
   const kysely = new Kysely<Record<string, Record<string, unknown>>>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
   });
@@ -288,6 +288,15 @@ export async function makeOperations(url: string, composition: Composition, s: S
         ...tessera((em) => new ExecutionRepository(em, actor).listByWorkflow(pick(s.workflowIds), { limit: 50 })),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
         'drizzle prepared': () => dExecList.execute({ workflowId: pick(s.workflowIds) }),
+        // Not a product path: the repository's statement and row handling without the row-level security work (as
+        // the table owner), so the run shows what that work costs.
+        "Tessera's SQL path without row security": async () => {
+          const [rows] = await sqlBatch(bareOrm.em, [
+            { name: 'bench.exec_list', text: EXEC_LIST, values: [pick(s.workflowIds), 50] },
+          ]);
+          for (const row of rows as { createdAt: string | Date }[]) row.createdAt = new Date(row.createdAt);
+          return rows;
+        },
         'pg simple, RLS settings inlined (main)': () =>
           simplePool
             .query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50')))
@@ -567,6 +576,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         simplePool.end(),
         orm.close(),
         forkOrm.close(),
+        bareOrm.close(),
         mikroOrm.close(),
         kysely.destroy(),
         drizzlePool.end(),
