@@ -12,7 +12,7 @@ import { NasRepository } from '@tessera/nas';
 import { APP_ROLE, WorkflowRepository } from '@tessera/workflows';
 import { desc, sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { boolean, jsonb, pgSchema, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgSchema, smallint, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { Kysely, sql as ksql, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import postgres from 'postgres';
@@ -63,12 +63,35 @@ const dUsers = identity.table('users', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+const stamp = (name: string) => timestamp(name, { withTimezone: true });
 const dExecutions = pgSchema('executions').table('executions', {
   id: uuid('id').primaryKey(),
   workflowId: uuid('workflow_id').notNull(),
-  status: varchar('status', { length: 20 }).notNull(),
+  workflowVersionId: uuid('workflow_version_id').notNull(),
   triggeredBy: uuid('triggered_by').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  status: text('status').notNull(),
+  inputData: jsonb('input_data').notNull(),
+  outputData: jsonb('output_data'),
+  errorMessage: text('error_message'),
+  startedAt: stamp('started_at'),
+  completedAt: stamp('completed_at'),
+  durationMs: integer('duration_ms'),
+  retryCount: integer('retry_count').notNull(),
+  metadata: jsonb('metadata').notNull(),
+  createdAt: stamp('created_at').notNull(),
+  updatedAt: stamp('updated_at').notNull(),
+});
+const dWorkflows = pgSchema('workflows').table('workflows', {
+  id: uuid('id').primaryKey(),
+  name: varchar('name', { length: 255 }).notNull(),
+  description: text('description'),
+  createdBy: uuid('created_by').notNull(),
+  status: text('status').notNull(),
+  currentVersionId: uuid('current_version_id'),
+  tags: text('tags').array(),
+  metadata: jsonb('metadata').notNull(),
+  createdAt: stamp('created_at').notNull(),
+  updatedAt: stamp('updated_at').notNull(),
 });
 const dDocuments = pgSchema('knowledge').table('documents', {
   id: uuid('id').primaryKey(),
@@ -194,6 +217,16 @@ export async function makeOperations(url: string, composition: Composition, s: S
     .orderBy(desc(dExecutions.createdAt))
     .limit(50)
     .prepare('drizzle_exec_list');
+  const dExecById = drz
+    .select()
+    .from(dExecutions)
+    .where(eq(dExecutions.id, dsql.placeholder('id')))
+    .prepare('drizzle_exec_by_id');
+  const dWorkflowById = drz
+    .select()
+    .from(dWorkflows)
+    .where(eq(dWorkflows.id, dsql.placeholder('id')))
+    .prepare('drizzle_workflow_by_id');
   const actor = { userId: s.owner };
   const viewer = s.viewer;
   const pattern = { tags: ['security', 'topic-2'] };
@@ -312,6 +345,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).get(pick(s.executionIds))),
         ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
+        'drizzle prepared': () => dExecById.execute({ id: pick(s.executionIds) }),
         'MikroORM em.findOne': () => mikroOrm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
       },
     },
@@ -320,6 +354,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       variants: {
         ...tessera((em) => new WorkflowRepository(em, actor).get(pick(s.workflowIds))),
         ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
+        'drizzle prepared': () => dWorkflowById.execute({ id: pick(s.workflowIds) }),
       },
     },
     {
