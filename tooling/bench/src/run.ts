@@ -288,14 +288,16 @@ async function measure(op: Operation): Promise<Record<string, { p50: number; p95
   // Every variant must do the same work: called with the same random picks (Math.random reseeded for each),
   // each returns as many rows as the others.
   const counts: Record<string, number> = {};
-  const rowsOf: Record<string, object | undefined> = {};
+  // ... and rows of the same kind: timestamps as Dates in every variant that returns its row (a library that leaves
+  // them as text skips work the others do). Plain MikroORM loads whole entities, so it may have more.
+  const dates: Record<string, number> = {};
   const random = Math.random;
   try {
     for (const name of names) {
       Math.random = seeded(42);
-      const result = await op.variants[name]?.();
-      counts[name] = rowCount(result);
-      rowsOf[name] = firstRow(result);
+      const { count, first } = rowsIn(await op.variants[name]?.());
+      counts[name] = count;
+      if (first !== undefined) dates[name] = datesIn(first);
     }
   } finally {
     Math.random = random;
@@ -303,11 +305,6 @@ async function measure(op: Operation): Promise<Record<string, { p50: number; p95
   if (new Set(Object.values(counts)).size > 1) {
     throw new Error(`${op.name}: the variants return different row counts: ${JSON.stringify(counts)}`);
   }
-  // ... and rows of the same kind: timestamps as Dates in every variant that returns its row (a library that leaves
-  // them as text skips work the others do). Plain MikroORM loads whole entities, so it may have more.
-  const dates = Object.fromEntries(
-    Object.entries(rowsOf).flatMap(([name, row]) => (row === undefined ? [] : [[name, datesIn(row)]])),
-  );
   const fewest = Math.min(...Object.values(dates));
   const same = Object.entries(dates).every(([name, n]) => n === fewest || (name.startsWith('MikroORM') && n > fewest));
   if (!same) {
@@ -334,10 +331,14 @@ async function measure(op: Operation): Promise<Record<string, { p50: number; p95
   return stats;
 }
 
-/** Rows in a variant's result, whatever shape its library returns (an array, `{ rows }`, a page, one row). */
-function rowCount(result: unknown): number {
-  if (result === null || result === undefined) return 0;
-  if (Array.isArray(result)) return result.length;
+/**
+ * How many rows a variant's result holds, whatever shape its library returns (an array, `{ rows }`, a page, one
+ * row), and its first row: undefined when it returns none (an insert that returns only ids).
+ */
+function rowsIn(result: unknown): { count: number; first: object | undefined } {
+  if (result === null || result === undefined) return { count: 0, first: undefined };
+  if (Array.isArray(result)) return { count: result.length, first: result[0] };
+  if (typeof result !== 'object') return { count: 1, first: undefined };
   const r = result as {
     rows?: unknown;
     items?: unknown;
@@ -346,18 +347,10 @@ function rowCount(result: unknown): number {
     identifiers?: unknown;
   };
   // A page fetched one row past its limit to know whether another page follows.
-  if (Array.isArray(r.items)) return r.items.length + (r.nextCursor || r.hasMore ? 1 : 0);
-  for (const list of [r.rows, r.identifiers]) if (Array.isArray(list)) return list.length;
-  return 1;
-}
-
-/** The first row of a variant's result, or undefined when it returns none (an insert that returns only ids). */
-function firstRow(result: unknown): object | undefined {
-  if (result === null || typeof result !== 'object') return undefined;
-  if (Array.isArray(result)) return result[0];
-  const r = result as { rows?: unknown; items?: unknown; identifiers?: unknown };
-  for (const list of [r.items, r.rows]) if (Array.isArray(list)) return list[0];
-  return Array.isArray(r.identifiers) ? undefined : result;
+  if (Array.isArray(r.items)) return { count: r.items.length + (r.nextCursor || r.hasMore ? 1 : 0), first: r.items[0] };
+  if (Array.isArray(r.rows)) return { count: r.rows.length, first: r.rows[0] };
+  if (Array.isArray(r.identifiers)) return { count: r.identifiers.length, first: undefined };
+  return { count: 1, first: result };
 }
 
 function datesIn(row: object): number {

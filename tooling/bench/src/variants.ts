@@ -60,6 +60,7 @@ const INSERT_USER = 'insert into identity.users (id, email, username) values ($1
 const INSERT_DOCUMENT =
   'insert into knowledge.documents (id, title, content, document_type, source, access_level, department, metadata) ' +
   "values ($1, $2, $3, 'TXT', $4, 1, null, $5::text::jsonb) returning *";
+const stamp = (name: string) => timestamp(name, { withTimezone: true });
 const identity = pgSchema('identity');
 const dUsers = identity.table('users', {
   id: uuid('id').primaryKey(),
@@ -71,11 +72,10 @@ const dUsers = identity.table('users', {
   accessLevel: smallint('access_level').notNull(),
   isActive: boolean('is_active').notNull(),
   isSuperuser: boolean('is_superuser').notNull(),
-  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  lastLoginAt: stamp('last_login_at'),
+  createdAt: stamp('created_at').notNull(),
+  updatedAt: stamp('updated_at').notNull(),
 });
-const stamp = (name: string) => timestamp(name, { withTimezone: true });
 const dExecutions = pgSchema('executions').table('executions', {
   id: uuid('id').primaryKey(),
   workflowId: uuid('workflow_id').notNull(),
@@ -114,8 +114,8 @@ const dDocuments = pgSchema('knowledge').table('documents', {
   accessLevel: smallint('access_level').notNull(),
   department: varchar('department', { length: 50 }),
   metadata: jsonb('metadata'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: stamp('created_at').notNull().defaultNow(),
+  updatedAt: stamp('updated_at').notNull().defaultNow(),
 });
 
 const TUser = new EntitySchema<Record<string, unknown>>({
@@ -174,7 +174,10 @@ function tagged<T>(tag: Tag, text: string, values: readonly unknown[]): T {
 function withDates<R extends { rows: Record<string, unknown>[]; fields: { name: string; dataTypeID: number }[] }>(
   result: R,
 ): R {
-  const stamps = result.fields.filter((f) => f.dataTypeID === 1184 || f.dataTypeID === 1114).map((f) => f.name);
+  const { TIMESTAMPTZ, TIMESTAMP } = pg.types.builtins;
+  const stamps = result.fields
+    .filter((f) => f.dataTypeID === TIMESTAMPTZ || f.dataTypeID === TIMESTAMP)
+    .map((f) => f.name);
   for (const row of result.rows) {
     for (const name of stamps) {
       const value = row[name];
