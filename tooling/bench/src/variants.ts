@@ -42,6 +42,11 @@ export interface Operation {
   maxIterations?: number;
   /** Said under the operation's table: what it shows. */
   remark?: string;
+  /**
+   * Tessera runs it under row-level security: its fastest peer is judged among the variants doing the same security
+   * work (named `…, RLS …`), the bare peers' fastest is shown beside it.
+   */
+  rls?: boolean;
 }
 
 const USER_COLUMNS =
@@ -54,6 +59,8 @@ const EXEC_LIST =
   'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +
   'where workflow_id = $1 order by created_at desc limit $2';
 const EXEC_BY_ID = 'select * from executions.executions where id = $1';
+/** Row-level security's settings as Tessera sets them: the application role and the acting user, for the transaction. */
+const RLS_SETTINGS = "select set_config('role', $1, true), set_config('app.current_user_id', $2, true)";
 const WORKFLOW_BY_ID = 'select * from workflows.workflows where id = $1';
 const INSERT_USER = 'insert into identity.users (id, email, username) values ($1, $2, $3) returning *';
 // The metadata parameter is sent as text: postgres.js would JSON-encode a string bound to a jsonb parameter again.
@@ -154,6 +161,8 @@ const TDocument = new EntitySchema<Record<string, unknown>>({
 });
 
 type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => unknown;
+/** A drizzle database or one of its transactions: where a query is built and runs. */
+type DrizzleDb = Pick<ReturnType<typeof drizzle>, 'select'>;
 
 /** `$n` SQL as a tagged-template call, for the libraries whose raw SQL is a template (postgres.js, drizzle, kysely). */
 function tagged<T>(tag: Tag, text: string, values: readonly unknown[]): T {
@@ -205,32 +214,39 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const drizzlePool = new pg.Pool({ connectionString: url, max: 2 });
   const drz = drizzle({ client: drizzlePool });
   const pjs = postgres(url, { max: 2, onnotice: () => {} });
+  // The variants doing row-level security's work as peers would (see withRls), on connections of their own.
+  const rlsPool = new pg.Pool({ connectionString: url, max: 2 });
+  const drizzleRlsPool = new pg.Pool({ connectionString: url, max: 2 });
+  const drzRls = drizzle({ client: drizzleRlsPool });
+  const pjsRls = postgres(url, { max: 2, onnotice: () => {} });
   const typeorm = new DataSource({ type: 'postgres', url, entities: [TUser, TDocument], extra: { max: 2 } });
   await typeorm.initialize();
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }) });
   await prisma.$connect();
 
-  /** drizzle's prepared select of whole rows by one column: its fastest call for a lookup. */
-  const dLookup = (table: PgTable, column: PgColumn, key: string, name: string) =>
-    drz
+  /** drizzle's select of whole rows by one column, on `db` or a transaction; prepared, its fastest call for a lookup. */
+  const dLookupOn = (db: DrizzleDb, table: PgTable, column: PgColumn, key: string) =>
+    db
       .select()
       .from(table)
-      .where(eq(column, dsql.placeholder(key)))
-      .prepare(name);
+      .where(eq(column, dsql.placeholder(key)));
+  const dLookup = (table: PgTable, column: PgColumn, key: string, name: string) =>
+    dLookupOn(drz, table, column, key).prepare(name);
+  const dExecListOn = (db: DrizzleDb) =>
+    db
+      .select({
+        id: dExecutions.id,
+        status: dExecutions.status,
+        triggeredBy: dExecutions.triggeredBy,
+        createdAt: dExecutions.createdAt,
+      })
+      .from(dExecutions)
+      .where(eq(dExecutions.workflowId, dsql.placeholder('workflowId')))
+      .orderBy(desc(dExecutions.createdAt))
+      .limit(50);
   const dByEmail = dLookup(dUsers, dUsers.email, 'email', 'drizzle_by_email');
   const dById = dLookup(dUsers, dUsers.id, 'id', 'drizzle_by_id');
-  const dExecList = drz
-    .select({
-      id: dExecutions.id,
-      status: dExecutions.status,
-      triggeredBy: dExecutions.triggeredBy,
-      createdAt: dExecutions.createdAt,
-    })
-    .from(dExecutions)
-    .where(eq(dExecutions.workflowId, dsql.placeholder('workflowId')))
-    .orderBy(desc(dExecutions.createdAt))
-    .limit(50)
-    .prepare('drizzle_exec_list');
+  const dExecList = dExecListOn(drz).prepare('drizzle_exec_list');
   const dExecById = dLookup(dExecutions, dExecutions.id, 'id', 'drizzle_exec_by_id');
   const dWorkflowById = dLookup(dWorkflows, dWorkflows.id, 'id', 'drizzle_workflow_by_id');
   const actor = { userId: s.owner };
@@ -261,6 +277,52 @@ export async function makeOperations(url: string, composition: Composition, s: S
   });
   const rlsOneTrip = (text: string) =>
     `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true); ${text}`;
+
+  /**
+   * The same security work as Tessera's (the application role, the acting user, both ending with the transaction),
+   * done the way each library does it: in a transaction, the settings first. raw `pg` and drizzle (its documented
+   * way: `db.transaction`, `set_config` through `tx.execute`, then the query on `tx`) wait for each statement;
+   * postgres.js pipelines the settings and the query in its `sql.begin`. Prepared where the library prepares.
+   */
+  const withRls = (
+    op: string,
+    text: string,
+    values: () => unknown[],
+    drizzleQuery: (tx: DrizzleDb) => {
+      prepare(name: string): { execute(p: Record<string, unknown>): Promise<unknown> };
+    },
+    drizzleParams: (values: unknown[]) => Record<string, unknown>,
+  ) => ({
+    'pg named, RLS in a transaction': async () => {
+      const client = await rlsPool.connect();
+      try {
+        await client.query('begin');
+        await client.query({ name: 'rls_settings', text: RLS_SETTINGS, values: [APP_ROLE, s.owner] });
+        const result = await client.query({ name: `rls_${op}`, text, values: values() });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    'drizzle prepared, RLS in a transaction': () =>
+      drzRls.transaction(async (tx) => {
+        await tx.execute(
+          dsql`select set_config('role', ${APP_ROLE}, true), set_config('app.current_user_id', ${s.owner}, true)`,
+        );
+        return drizzleQuery(tx).prepare(`drizzle_rls_${op}`).execute(drizzleParams(values()));
+      }),
+    'postgres.js, RLS pipelined in a transaction': async () => {
+      const results = await pjsRls.begin((sql) => [
+        sql`select set_config('role', ${APP_ROLE}, true), set_config('app.current_user_id', ${s.owner}, true)`,
+        tagged<Promise<unknown>>(sql as unknown as Tag, text, values()),
+      ]);
+      return results[1];
+    },
+  });
 
   /**
    * Tessera's two variants of an operation: the repository over the ORM's EntityManager (as a service makes it once,
@@ -323,10 +385,20 @@ export async function makeOperations(url: string, composition: Composition, s: S
     userLookup('user by id', 'id', s.userIds, dById, (repo, id) => repo.getById(id)),
     {
       name: 'newest 50 executions of a workflow (RLS)',
+      rls: true,
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).listByWorkflow(pick(s.workflowIds), { limit: 50 })),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
         'drizzle prepared': () => dExecList.execute({ workflowId: pick(s.workflowIds) }),
+        ...withRls(
+          'exec_list',
+          EXEC_LIST,
+          () => [pick(s.workflowIds), 50],
+          dExecListOn,
+          ([workflowId]) => ({
+            workflowId,
+          }),
+        ),
         // Not a product path: the repository's statement and row handling without the row-level security work (as
         // the table owner), so the run shows what that work costs.
         "Tessera's SQL path without row security": async () => {
@@ -348,19 +420,35 @@ export async function makeOperations(url: string, composition: Composition, s: S
     },
     {
       name: 'execution by id (RLS)',
+      rls: true,
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).get(pick(s.executionIds))),
         ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
         'drizzle prepared': () => dExecById.execute({ id: pick(s.executionIds) }),
+        ...withRls(
+          'exec_by_id',
+          EXEC_BY_ID,
+          () => [pick(s.executionIds)],
+          (tx) => dLookupOn(tx, dExecutions, dExecutions.id, 'id'),
+          ([id]) => ({ id }),
+        ),
         'MikroORM em.findOne': () => mikroOrm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
       },
     },
     {
       name: 'workflow by id (RLS)',
+      rls: true,
       variants: {
         ...tessera((em) => new WorkflowRepository(em, actor).get(pick(s.workflowIds))),
         ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
         'drizzle prepared': () => dWorkflowById.execute({ id: pick(s.workflowIds) }),
+        ...withRls(
+          'workflow_by_id',
+          WORKFLOW_BY_ID,
+          () => [pick(s.workflowIds)],
+          (tx) => dLookupOn(tx, dWorkflows, dWorkflows.id, 'id'),
+          ([id]) => ({ id }),
+        ),
       },
     },
     {
@@ -622,6 +710,9 @@ export async function makeOperations(url: string, composition: Composition, s: S
         kysely.destroy(),
         drizzlePool.end(),
         pjs.end(),
+        rlsPool.end(),
+        drizzleRlsPool.end(),
+        pjsRls.end(),
         typeorm.destroy(),
         prisma.$disconnect(),
       ]);
