@@ -30,6 +30,7 @@ import pg from 'pg';
 import postgres from 'postgres';
 import { DataSource, EntitySchema } from 'typeorm';
 import { HAND_CLIP_SEARCH_SQL } from '../../../packages/catalog/src/repositories/search.repository.ts';
+import { LIST_TEXT } from '../../../packages/executions/src/repositories/execution.repository.ts';
 import { visibleDocumentsSql } from '../../../packages/knowledge/src/security/access.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Seeded } from './seed.ts';
@@ -55,9 +56,8 @@ const USER_COLUMNS =
   'last_login_at as "lastLoginAt", created_at as "createdAt", updated_at as "updatedAt"';
 const BY_EMAIL = `select ${USER_COLUMNS} from identity.users where email = $1`;
 const BY_ID = `select ${USER_COLUMNS} from identity.users where id = $1`;
-const EXEC_LIST =
-  'select id, status, triggered_by as "triggeredBy", created_at as "createdAt" from executions.executions ' +
-  'where workflow_id = $1 order by created_at desc limit $2';
+// The repository's own list statement: the raw variants run exactly what it sends.
+const EXEC_LIST = LIST_TEXT;
 const EXEC_BY_ID = 'select * from executions.executions where id = $1';
 /** Row-level security's settings as Tessera sets them: the application role and the acting user, for the transaction. */
 const RLS_SETTINGS = "select set_config('role', $1, true), set_config('app.current_user_id', $2, true)";
