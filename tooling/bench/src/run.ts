@@ -287,10 +287,11 @@ function summarize(results: { op: Operation; stats: Record<string, Stats> }[]): 
   say(
     'In the operations marked RLS, Tessera runs the query as the application role with the acting user set, in the ' +
       'same round trip, so the policies decide what exists. Its fastest peer there is the fastest library doing that ' +
-      'same security work the way the library does it (`…, RLS in a transaction`: the settings, then the query, in ' +
-      'one transaction); a service that picks a peer instead keeps the policies only that way. The bare peers run ' +
-      'the query as the table owner, which row-level security skips: the column beside it shows the fastest of them, ' +
-      'and the goal of at most 1.3× is against raw `pg` named doing the bare query too. `pg simple, RLS settings ' +
+      'same security work the way the library does it, as a service that picks the peer and keeps the policies ' +
+      'would (`…, RLS in a transaction`: the settings, then the query, in one transaction; postgres.js also with ' +
+      'BEGIN, the settings, the query and COMMIT written at once on a reserved connection, one round trip). The bare ' +
+      'peers run the query as the table owner, which row-level security skips: the column beside it shows the ' +
+      'fastest of them, and the goal of at most 1.3× is against raw `pg` named doing the bare query too. `pg simple, RLS settings ' +
       'inlined` does the security work with raw `pg` in one round trip, values inlined. In the executions list, ' +
       "`Tessera's SQL path without row security` is the repository's statement and row handling run as the table " +
       'owner: not a path the product offers, it shows what the security work costs.',
