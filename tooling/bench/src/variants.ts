@@ -247,8 +247,6 @@ export async function makeOperations(url: string, composition: Composition, s: S
   const dByEmail = dLookup(dUsers, dUsers.email, 'email', 'drizzle_by_email');
   const dById = dLookup(dUsers, dUsers.id, 'id', 'drizzle_by_id');
   const dExecList = dExecListOn(drz).prepare('drizzle_exec_list');
-  const dExecById = dLookup(dExecutions, dExecutions.id, 'id', 'drizzle_exec_by_id');
-  const dWorkflowById = dLookup(dWorkflows, dWorkflows.id, 'id', 'drizzle_workflow_by_id');
   const actor = { userId: s.owner };
   const viewer = s.viewer;
   const pattern = { tags: ['security', 'topic-2'] };
@@ -275,8 +273,11 @@ export async function makeOperations(url: string, composition: Composition, s: S
     typeorm: () => typeorm.query(text, values()),
     'prisma 7': () => prisma.$queryRawUnsafe(text, ...values()),
   });
-  const rlsOneTrip = (text: string) =>
-    `select set_config('role', '${APP_ROLE}', true), set_config('app.current_user_id', '${s.owner}', true); ${text}`;
+  /** `$n` SQL with its values inlined as literals (trusted values only), for the simple protocol. */
+  const inlined = (text: string, values: readonly unknown[]) =>
+    text.replace(/\$(\d+)/g, (_, i: string) => `'${values[Number(i) - 1]}'`);
+  const rlsOneTrip = (text: string, values: readonly unknown[]) =>
+    `${inlined(RLS_SETTINGS, [APP_ROLE, s.owner])}; ${inlined(text, values)}`;
 
   /**
    * The same security work as Tessera's (the application role, the acting user, both ending with the transaction),
@@ -292,54 +293,78 @@ export async function makeOperations(url: string, composition: Composition, s: S
     drizzleQuery: (tx: DrizzleDb) => {
       prepare(name: string): { execute(p: Record<string, unknown>): Promise<unknown> };
     },
-    drizzleParams: (values: unknown[]) => Record<string, unknown>,
-  ) => ({
-    'pg named, RLS in a transaction': async () => {
-      const client = await rlsPool.connect();
-      try {
-        await client.query('begin');
-        await client.query({ name: 'rls_settings', text: RLS_SETTINGS, values: [APP_ROLE, s.owner] });
-        const result = await client.query({ name: `rls_${op}`, text, values: values() });
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback');
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    'drizzle prepared, RLS in a transaction': () =>
-      drzRls.transaction(async (tx) => {
-        await tx.execute(
-          dsql`select set_config('role', ${APP_ROLE}, true), set_config('app.current_user_id', ${s.owner}, true)`,
-        );
-        return drizzleQuery(tx).prepare(`drizzle_rls_${op}`).execute(drizzleParams(values()));
-      }),
-    // The fewest round trips a peer allows with bound values: on a reserved connection, BEGIN, the settings, the
-    // query and COMMIT written together (postgres.js pipelines what is not awaited), in one round trip.
-    'postgres.js, RLS in a transaction, all pipelined': async () => {
-      const reserved = await pjsRls.reserve();
-      try {
-        const [, , rows] = await Promise.all([
-          reserved`begin`,
-          reserved`select set_config('role', ${APP_ROLE}, true), set_config('app.current_user_id', ${s.owner}, true)`,
-          tagged<Promise<unknown>>(reserved as unknown as Tag, text, values()),
-          reserved`commit`,
+    drizzleKey: string,
+  ) => {
+    const settings = [APP_ROLE, s.owner];
+    return {
+      'pg named, RLS in a transaction': async () => {
+        const client = await rlsPool.connect();
+        try {
+          await client.query('begin');
+          await client.query({ name: 'rls_settings', text: RLS_SETTINGS, values: settings });
+          const result = await client.query({ name: `rls_${op}`, text, values: values() });
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback');
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      'drizzle prepared, RLS in a transaction': () =>
+        drzRls.transaction(async (tx) => {
+          await tx.execute(tagged(dsql as unknown as Tag, RLS_SETTINGS, settings));
+          return drizzleQuery(tx)
+            .prepare(`drizzle_rls_${op}`)
+            .execute({ [drizzleKey]: values()[0] });
+        }),
+      // The fewest round trips a peer allows with bound values: on a reserved connection, BEGIN, the settings, the
+      // query and COMMIT written together (postgres.js pipelines what is not awaited), in one round trip.
+      'postgres.js, RLS in a transaction, all pipelined': async () => {
+        const reserved = await pjsRls.reserve();
+        const run = (sql: string, args: readonly unknown[] = []) =>
+          tagged<Promise<unknown>>(reserved as unknown as Tag, sql, args);
+        try {
+          const [, , rows] = await Promise.all([
+            run('begin'),
+            run(RLS_SETTINGS, settings),
+            run(text, values()),
+            run('commit'),
+          ]);
+          return rows;
+        } finally {
+          reserved.release();
+        }
+      },
+      'postgres.js, RLS pipelined in a transaction': async () => {
+        const results = await pjsRls.begin((sql) => [
+          tagged<Promise<unknown>>(sql as unknown as Tag, RLS_SETTINGS, settings),
+          tagged<Promise<unknown>>(sql as unknown as Tag, text, values()),
         ]);
-        return rows;
-      } finally {
-        reserved.release();
-      }
-    },
-    'postgres.js, RLS pipelined in a transaction': async () => {
-      const results = await pjsRls.begin((sql) => [
-        sql`select set_config('role', ${APP_ROLE}, true), set_config('app.current_user_id', ${s.owner}, true)`,
-        tagged<Promise<unknown>>(sql as unknown as Tag, text, values()),
-      ]);
-      return results[1];
-    },
-  });
+        return results[1];
+      },
+    };
+  };
+
+  /**
+   * A row-level security lookup by id: raw `pg`, the peers' raw SQL and drizzle's prepared call running it bare,
+   * and every peer doing the security work ({@link withRls}).
+   */
+  const rlsLookup = (op: string, text: string, table: PgTable, id: PgColumn, ids: readonly string[]) => {
+    const prepared = dLookup(table, id, 'id', `drizzle_${op}`);
+    return {
+      ...rawVariants(op, text, () => [pick(ids)]),
+      'drizzle prepared': () => prepared.execute({ id: pick(ids) }),
+      ...withRls(
+        op,
+        text,
+        () => [pick(ids)],
+        (tx) => dLookupOn(tx, table, id, 'id'),
+        'id',
+      ),
+    };
+  };
 
   /**
    * Tessera's two variants of an operation: the repository over the ORM's EntityManager (as a service makes it once,
@@ -407,15 +432,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         ...tessera((em) => new ExecutionRepository(em, actor).listByWorkflow(pick(s.workflowIds), { limit: 50 })),
         ...rawVariants('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50]),
         'drizzle prepared': () => dExecList.execute({ workflowId: pick(s.workflowIds) }),
-        ...withRls(
-          'exec_list',
-          EXEC_LIST,
-          () => [pick(s.workflowIds), 50],
-          dExecListOn,
-          ([workflowId]) => ({
-            workflowId,
-          }),
-        ),
+        ...withRls('exec_list', EXEC_LIST, () => [pick(s.workflowIds), 50], dExecListOn, 'workflowId'),
         // Not a product path: the repository's statement and row handling without the row-level security work (as
         // the table owner), so the run shows what that work costs.
         "Tessera's SQL path without row security": async () => {
@@ -427,7 +444,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
         },
         'pg simple, RLS settings inlined (main)': () =>
           simplePool
-            .query(rlsOneTrip(EXEC_LIST.replace('$1', `'${pick(s.workflowIds)}'`).replace('$2', '50')))
+            .query(rlsOneTrip(EXEC_LIST, [pick(s.workflowIds), 50]))
             .then((results) => (results as unknown as pg.QueryResult[]).at(-1)),
         'MikroORM em.find': () =>
           mikroOrm.em
@@ -440,15 +457,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       rls: true,
       variants: {
         ...tessera((em) => new ExecutionRepository(em, actor).get(pick(s.executionIds))),
-        ...rawVariants('exec_by_id', EXEC_BY_ID, () => [pick(s.executionIds)]),
-        'drizzle prepared': () => dExecById.execute({ id: pick(s.executionIds) }),
-        ...withRls(
-          'exec_by_id',
-          EXEC_BY_ID,
-          () => [pick(s.executionIds)],
-          (tx) => dLookupOn(tx, dExecutions, dExecutions.id, 'id'),
-          ([id]) => ({ id }),
-        ),
+        ...rlsLookup('exec_by_id', EXEC_BY_ID, dExecutions, dExecutions.id, s.executionIds),
         'MikroORM em.findOne': () => mikroOrm.em.fork().findOne(Execution, { id: pick(s.executionIds) }),
       },
     },
@@ -457,15 +466,7 @@ export async function makeOperations(url: string, composition: Composition, s: S
       rls: true,
       variants: {
         ...tessera((em) => new WorkflowRepository(em, actor).get(pick(s.workflowIds))),
-        ...rawVariants('workflow_by_id', WORKFLOW_BY_ID, () => [pick(s.workflowIds)]),
-        'drizzle prepared': () => dWorkflowById.execute({ id: pick(s.workflowIds) }),
-        ...withRls(
-          'workflow_by_id',
-          WORKFLOW_BY_ID,
-          () => [pick(s.workflowIds)],
-          (tx) => dLookupOn(tx, dWorkflows, dWorkflows.id, 'id'),
-          ([id]) => ({ id }),
-        ),
+        ...rlsLookup('workflow_by_id', WORKFLOW_BY_ID, dWorkflows, dWorkflows.id, s.workflowIds),
       },
     },
     {
